@@ -1,0 +1,16 @@
+package dev.agp;
+
+/**
+ * Anything that reorders a user's candidates given only the case: a learned {@link AgpModel}, an
+ * RPP model, the LLM-Dir and LLM-CoT baselines, or the base order itself. The experiment runner
+ * compares methods through this interface.
+ */
+@FunctionalInterface
+public interface CaseReranker {
+
+  /**
+   * Returns a permutation of {@code user}'s candidates. Implementations backed by an LLM return
+   * the base order flagged as {@linkplain Ranking#fallback() fallback} when the backend fails.
+   */
+  Ranking rerank(UserCase user);
+}

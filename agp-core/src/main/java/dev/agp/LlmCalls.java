@@ -1,0 +1,39 @@
+package dev.agp;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.agp.llm.LlmClient;
+import dev.agp.llm.LlmMessage;
+import dev.agp.llm.LlmRequest;
+import dev.agp.llm.Stage;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/** Sends a stage's messages with that stage's temperature and output cap. */
+final class LlmCalls {
+
+  private final LlmClient llm;
+  private final Map<Stage, Double> temperatures;
+  private final Map<Stage, Integer> maxOutputTokens;
+
+  LlmCalls(LlmClient llm, Map<Stage, Double> temperatures, Map<Stage, Integer> maxOutputTokens) {
+    this.llm = requireNonNull(llm, "llm");
+    this.temperatures = Map.copyOf(temperatures);
+    this.maxOutputTokens = Map.copyOf(maxOutputTokens);
+  }
+
+  LlmRequest request(Stage stage, List<LlmMessage> messages) {
+    Integer cap = maxOutputTokens.get(stage);
+    return new LlmRequest(
+        messages,
+        stage,
+        temperatures.getOrDefault(stage, 0.0),
+        cap == null ? OptionalInt.empty() : OptionalInt.of(cap),
+        false);
+  }
+
+  String complete(Stage stage, List<LlmMessage> messages) {
+    return llm.complete(request(stage, messages)).text();
+  }
+}

@@ -1,0 +1,35 @@
+package dev.agp;
+
+import dev.agp.llm.Stage;
+import java.util.Map;
+
+/** The default {@link Reranker}: profile and labelled candidates in, a parsed permutation out. */
+final class LlmListwiseReranker implements Reranker {
+
+  private final LlmCalls calls;
+  private final PromptTemplate template;
+  private final String domain;
+  private final AgpSettings.Limits limits;
+
+  LlmListwiseReranker(LlmCalls calls, PromptTemplate template, String domain, AgpSettings.Limits limits) {
+    this.calls = calls;
+    this.template = template;
+    this.domain = domain;
+    this.limits = limits;
+  }
+
+  @Override
+  public Ranking rerank(UserCase user, UserProfile profile) {
+    int k = user.candidates().size();
+    Map<String, String> values =
+        Map.of(
+            "profile", UntrustedText.block(profile.text(), limits.profile()),
+            "candidates", PromptBlocks.candidates(user.candidates(), limits.title()),
+            "domain", domain,
+            "count", String.valueOf(k),
+            "example", CandidateLabels.example(k));
+    String answer = calls.complete(Stage.RERANK, PromptBlocks.fill(template, values));
+    RankingParser.Result parsed = RankingParser.parse(answer, user.candidates());
+    return new Ranking(user.userId(), parsed.itemIds(), parsed.stats(), false);
+  }
+}

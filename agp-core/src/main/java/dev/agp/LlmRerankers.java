@@ -1,0 +1,163 @@
+package dev.agp;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.agp.llm.LlmClient;
+import dev.agp.llm.LlmException;
+import dev.agp.llm.Stage;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The paper's LLM baselines, as {@link CaseReranker}s:
+ *
+ * <ul>
+ *   <li><b>LLM-Dir</b> ({@link #direct}): history and labelled candidates in one prompt, the
+ *       ordering out ({@link Stage#DIRECT_RERANK}).
+ *   <li><b>LLM-CoT</b> ({@link #chainOfThought}): the same, reasoning step by step before the
+ *       ordering ({@link Stage#COT_RERANK}).
+ * </ul>
+ *
+ * Both use the same labels and parser as AGP, and return the base order flagged as a fallback
+ * when the backend fails. Thread-safe.
+ */
+public final class LlmRerankers {
+
+  /** History items shown, the same default as AGP's profiles. */
+  public static final int DEFAULT_HISTORY_LENGTH = AgpOptimizer.DEFAULT_HISTORY_LENGTH;
+  /** Output cap of LLM-Dir. */
+  public static final int DEFAULT_DIRECT_MAX_TOKENS = 300;
+  /** Output cap of LLM-CoT (reasoning included). */
+  public static final int DEFAULT_COT_MAX_TOKENS = 1500;
+
+  private LlmRerankers() {}
+
+  /** LLM-Dir with default options. */
+  public static CaseReranker direct(LlmClient llm) {
+    return builder(llm).direct();
+  }
+
+  /** LLM-CoT with default options. */
+  public static CaseReranker chainOfThought(LlmClient llm) {
+    return builder(llm).chainOfThought();
+  }
+
+  /** Options for the baselines. */
+  public static Builder builder(LlmClient llm) {
+    return new Builder(requireNonNull(llm, "llm"));
+  }
+
+  /** Options of the LLM baselines. */
+  public static final class Builder {
+    private final LlmClient llm;
+    private String domain = AgpOptimizer.DEFAULT_DOMAIN;
+    private int historyLength = DEFAULT_HISTORY_LENGTH;
+    private double temperature = AgpOptimizer.DEFAULT_TEMPERATURE;
+    private int maxTitleChars = AgpOptimizer.DEFAULT_MAX_TITLE_CHARS;
+    private PromptTemplates templates = PromptTemplates.defaults();
+
+    private Builder(LlmClient llm) {
+      this.llm = llm;
+    }
+
+    /** The word prompts use for what is recommended. */
+    public Builder domain(String domain) {
+      requireNonNull(domain, "domain");
+      if (domain.isBlank()) {
+        throw new IllegalArgumentException("domain must not be blank");
+      }
+      this.domain = domain.strip();
+      return this;
+    }
+
+    /** History items shown, {@code >= 1}. */
+    public Builder historyLength(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("historyLength must be >= 1 but was " + n);
+      }
+      this.historyLength = n;
+      return this;
+    }
+
+    /** Sampling temperature in [0, 2] (default 0). */
+    public Builder temperature(double t) {
+      if (!(t >= 0 && t <= 2)) {
+        throw new IllegalArgumentException("temperature must be in [0, 2] but was " + t);
+      }
+      this.temperature = t;
+      return this;
+    }
+
+    /** Longest title shown, {@code >= 10}. */
+    public Builder maxTitleChars(int chars) {
+      if (chars < 10) {
+        throw new IllegalArgumentException("maxTitleChars must be >= 10 but was " + chars);
+      }
+      this.maxTitleChars = chars;
+      return this;
+    }
+
+    /**
+     * Replaces {@link TemplateName#DIRECT_RERANK} or {@link TemplateName#COT_RERANK}.
+     *
+     * @throws IllegalArgumentException if the text lacks a required placeholder or uses an unknown one
+     */
+    public Builder template(TemplateName name, String text) {
+      this.templates = templates.with(name, text);
+      return this;
+    }
+
+    /** LLM-Dir. */
+    public CaseReranker direct() {
+      return new Baseline(this, Stage.DIRECT_RERANK, TemplateName.DIRECT_RERANK, DEFAULT_DIRECT_MAX_TOKENS);
+    }
+
+    /** LLM-CoT. */
+    public CaseReranker chainOfThought() {
+      return new Baseline(this, Stage.COT_RERANK, TemplateName.COT_RERANK, DEFAULT_COT_MAX_TOKENS);
+    }
+  }
+
+  private static final class Baseline implements CaseReranker {
+    private static final Logger log = LoggerFactory.getLogger(LlmRerankers.class);
+
+    private final LlmCalls calls;
+    private final Stage stage;
+    private final PromptTemplate template;
+    private final String domain;
+    private final int historyLength;
+    private final int maxTitleChars;
+
+    Baseline(Builder b, Stage stage, TemplateName name, int maxTokens) {
+      this.calls = new LlmCalls(b.llm, Map.of(stage, b.temperature), Map.of(stage, maxTokens));
+      this.stage = stage;
+      this.template = b.templates.get(name);
+      this.domain = b.domain;
+      this.historyLength = b.historyLength;
+      this.maxTitleChars = b.maxTitleChars;
+    }
+
+    @Override
+    public Ranking rerank(UserCase user) {
+      requireNonNull(user, "user");
+      int k = user.candidates().size();
+      Map<String, String> values =
+          Map.of(
+              "history", PromptBlocks.history(user.recentHistory(historyLength), maxTitleChars),
+              "candidates", PromptBlocks.candidates(user.candidates(), maxTitleChars),
+              "domain", domain,
+              "count", String.valueOf(k),
+              "example", CandidateLabels.example(k));
+      String answer;
+      try {
+        answer = calls.complete(stage, PromptBlocks.fill(template, values));
+      } catch (LlmException e) {
+        log.warn("{} for user {} failed ({}); returning the base order", stage, user.userId(), e.getMessage());
+        return Ranking.fallback(user);
+      }
+      RankingParser.Result parsed = RankingParser.parse(answer, user.candidates());
+      return new Ranking(user.userId(), parsed.itemIds(), parsed.stats(), false);
+    }
+  }
+}

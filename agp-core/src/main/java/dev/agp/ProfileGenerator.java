@@ -1,0 +1,11 @@
+package dev.agp;
+
+/** Writes a user profile from the user's history with the current profile prompt. */
+@FunctionalInterface
+public interface ProfileGenerator {
+
+  /**
+   * @throws dev.agp.llm.LlmException when the backend fails
+   */
+  UserProfile generate(UserCase user, ProfilePrompt prompt);
+}

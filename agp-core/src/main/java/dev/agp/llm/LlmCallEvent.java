@@ -1,0 +1,40 @@
+package dev.agp.llm;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One finished LLM request, as seen by {@link LlmUsageMeter}.
+ *
+ * @param stage the stage the request served
+ * @param latency wall time of the request, retries included
+ * @param usage tokens charged ({@link TokenUsage#ZERO} on failure or cache hit)
+ * @param attempts attempts taken (1 without retries)
+ * @param cached whether a cache answered
+ * @param failure the failure when the request failed
+ */
+public record LlmCallEvent(
+    Stage stage,
+    Duration latency,
+    TokenUsage usage,
+    int attempts,
+    boolean cached,
+    Optional<RuntimeException> failure) {
+
+  /**
+   * @throws NullPointerException if an argument is null
+   */
+  public LlmCallEvent {
+    requireNonNull(stage, "stage");
+    requireNonNull(latency, "latency");
+    requireNonNull(usage, "usage");
+    requireNonNull(failure, "failure");
+  }
+
+  /** Whether the request succeeded. */
+  public boolean succeeded() {
+    return failure.isEmpty();
+  }
+}

@@ -1,0 +1,56 @@
+package dev.agp.llm;
+
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Base of every LLM failure. Unchecked; either {@link LlmRetriableException} or {@link
+ * LlmNonRetriableException}. Carries the stage and the attempt when known, never an API key.
+ */
+public abstract sealed class LlmException extends RuntimeException
+    permits LlmRetriableException, LlmNonRetriableException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final @Nullable Stage stage;
+  private final int attempt;
+
+  /**
+   * @param message what went wrong, without secrets
+   * @param cause the underlying failure, or null
+   * @param stage the stage of the failed call, or null when unknown
+   * @param attempt the 1-based attempt that failed, or 0 when unknown
+   */
+  protected LlmException(
+      String message, @Nullable Throwable cause, @Nullable Stage stage, int attempt) {
+    super(message, cause);
+    this.stage = stage;
+    this.attempt = Math.max(0, attempt);
+  }
+
+  /** Whether a later attempt of the same request may succeed. */
+  public abstract boolean isRetriable();
+
+  /** The stage of the failed call, when known. */
+  public Optional<Stage> stage() {
+    return Optional.ofNullable(stage);
+  }
+
+  /** The 1-based attempt that failed, or 0 when unknown. */
+  public int attempt() {
+    return attempt;
+  }
+
+  @Override
+  public String getMessage() {
+    String base = super.getMessage();
+    StringBuilder context = new StringBuilder();
+    if (stage != null) {
+      context.append("stage ").append(stage);
+    }
+    if (attempt > 0) {
+      context.append(context.length() > 0 ? ", " : "").append("attempt ").append(attempt);
+    }
+    return context.length() == 0 ? base : base + " [" + context + "]";
+  }
+}

@@ -1,0 +1,42 @@
+package dev.agp.llm;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A failure that retrying cannot fix: a bad request, failed authentication, a missing model,
+ * content filtering, or an exhausted budget.
+ */
+public non-sealed class LlmNonRetriableException extends LlmException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final int statusCode;
+
+  /**
+   * @param message what went wrong, without secrets
+   * @param cause the underlying failure, or null
+   * @param stage the stage of the failed call, or null
+   * @param attempt the 1-based attempt that failed, or 0
+   * @param statusCode the HTTP status, or 0 when there was none
+   */
+  public LlmNonRetriableException(
+      String message, @Nullable Throwable cause, @Nullable Stage stage, int attempt, int statusCode) {
+    super(message, cause, stage, attempt);
+    this.statusCode = statusCode;
+  }
+
+  /** A non-retriable failure without status. */
+  public LlmNonRetriableException(String message, @Nullable Throwable cause) {
+    this(message, cause, null, 0, 0);
+  }
+
+  @Override
+  public final boolean isRetriable() {
+    return false;
+  }
+
+  /** The HTTP status, or 0 when the failure had none. */
+  public int statusCode() {
+    return statusCode;
+  }
+}

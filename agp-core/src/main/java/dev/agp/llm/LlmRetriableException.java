@@ -1,0 +1,57 @@
+package dev.agp.llm;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A failure that a later attempt may not repeat: rate limits, timeouts, server errors, refused or
+ * reset connections, malformed transport responses.
+ */
+public non-sealed class LlmRetriableException extends LlmException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final @Nullable Duration retryAfter;
+  private final int statusCode;
+
+  /**
+   * @param message what went wrong, without secrets
+   * @param cause the underlying failure, or null
+   * @param stage the stage of the failed call, or null
+   * @param attempt the 1-based attempt that failed, or 0
+   * @param statusCode the HTTP status, or 0 when there was none
+   * @param retryAfter the server's {@code Retry-After}, or null
+   */
+  public LlmRetriableException(
+      String message,
+      @Nullable Throwable cause,
+      @Nullable Stage stage,
+      int attempt,
+      int statusCode,
+      @Nullable Duration retryAfter) {
+    super(message, cause, stage, attempt);
+    this.statusCode = statusCode;
+    this.retryAfter = retryAfter;
+  }
+
+  /** A retriable failure without status or retry hint. */
+  public LlmRetriableException(String message, @Nullable Throwable cause) {
+    this(message, cause, null, 0, 0, null);
+  }
+
+  @Override
+  public final boolean isRetriable() {
+    return true;
+  }
+
+  /** How long the server asked the caller to wait, when it said so. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
+  }
+
+  /** The HTTP status, or 0 when the failure had none (timeout, refused connection). */
+  public int statusCode() {
+    return statusCode;
+  }
+}

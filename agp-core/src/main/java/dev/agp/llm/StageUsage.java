@@ -1,0 +1,74 @@
+package dev.agp.llm;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What one stage of the pipeline cost.
+ *
+ * @param calls requests the pipeline issued, successful or not (a retried request counts once)
+ * @param inputTokens prompt tokens reported by the backend
+ * @param outputTokens completion tokens reported by the backend
+ * @param failures requests that failed after all retries
+ * @param retries extra attempts spent by retry decorators
+ * @param cacheHits requests answered by a response cache without a paid call
+ * @param rejectedUpdates OPTIMIZE answers the optimizer refused (no markers, empty, too long), or
+ *     updates reverted by greedy acceptance; 0 for other stages
+ * @param latency the distribution of request latencies, retries included
+ */
+public record StageUsage(
+    long calls,
+    long inputTokens,
+    long outputTokens,
+    long failures,
+    long retries,
+    long cacheHits,
+    long rejectedUpdates,
+    LatencyHistogram latency) {
+
+  /** Nothing spent. */
+  public static final StageUsage ZERO = new StageUsage(0, 0, 0, 0, 0, 0, 0, LatencyHistogram.EMPTY);
+
+  /**
+   * @throws IllegalArgumentException if a count is negative
+   */
+  public StageUsage {
+    requireNonNull(latency, "latency");
+    long[] counts = {calls, inputTokens, outputTokens, failures, retries, cacheHits, rejectedUpdates};
+    for (long c : counts) {
+      if (c < 0) {
+        throw new IllegalArgumentException("usage counts must be >= 0: " + java.util.Arrays.toString(counts));
+      }
+    }
+  }
+
+  /** Input plus output tokens. */
+  public long totalTokens() {
+    return inputTokens + outputTokens;
+  }
+
+  /** The element-wise sum. */
+  public StageUsage plus(StageUsage o) {
+    return new StageUsage(
+        calls + o.calls,
+        inputTokens + o.inputTokens,
+        outputTokens + o.outputTokens,
+        failures + o.failures,
+        retries + o.retries,
+        cacheHits + o.cacheHits,
+        rejectedUpdates + o.rejectedUpdates,
+        latency.plus(o.latency));
+  }
+
+  /** What was spent since an earlier snapshot {@code e} of the same counters. */
+  public StageUsage minus(StageUsage e) {
+    return new StageUsage(
+        calls - e.calls,
+        inputTokens - e.inputTokens,
+        outputTokens - e.outputTokens,
+        failures - e.failures,
+        retries - e.retries,
+        cacheHits - e.cacheHits,
+        rejectedUpdates - e.rejectedUpdates,
+        latency.minus(e.latency));
+  }
+}
