@@ -1,5 +1,7 @@
 package dev.agp;
 
+import dev.agp.internal.AgpJson;
+import dev.agp.internal.LlmCalls;
 import static java.util.Objects.requireNonNull;
 
 import dev.agp.llm.LlmClient;

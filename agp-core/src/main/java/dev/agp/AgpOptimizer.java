@@ -1,5 +1,8 @@
 package dev.agp;
 
+import dev.agp.internal.Seeds;
+import dev.agp.internal.LlmCalls;
+import dev.agp.internal.PromptBlocks;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.base.Ticker;

@@ -1,5 +1,9 @@
 package dev.agp;
 
+import dev.agp.internal.Seeds;
+import dev.agp.internal.AgpJson;
+import dev.agp.internal.Ndcg;
+import dev.agp.internal.Fingerprints;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmUsageMeter;

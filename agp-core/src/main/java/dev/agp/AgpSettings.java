@@ -1,5 +1,6 @@
 package dev.agp;
 
+import dev.agp.internal.Fingerprints;
 import dev.agp.llm.Stage;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,5 +1,6 @@
 package dev.agp;
 
+import dev.agp.internal.PromptBlocks;
 import dev.agp.llm.LlmMessage;
 import dev.agp.llm.Stage;
 import java.util.EnumMap;

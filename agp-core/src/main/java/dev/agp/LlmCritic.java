@@ -1,5 +1,7 @@
 package dev.agp;
 
+import dev.agp.internal.LlmCalls;
+import dev.agp.internal.PromptBlocks;
 import dev.agp.llm.Stage;
 import java.util.Map;
 

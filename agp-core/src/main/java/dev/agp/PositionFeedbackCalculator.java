@@ -1,5 +1,6 @@
 package dev.agp;
 
+import dev.agp.internal.Ndcg;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,21 +1,23 @@
-package dev.agp;
+package dev.agp.internal;
 
+import dev.agp.Item;
+import dev.agp.UserCase;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Content hashes that identify users and texts in checkpoints. */
-final class Fingerprints {
+public final class Fingerprints {
 
   private Fingerprints() {}
 
-  static String sha256(String text) {
+  public static String sha256(String text) {
     return Hashing.sha256().hashString(text, StandardCharsets.UTF_8).toString();
   }
 
   /** A hash of the users' ids, histories, candidates and ground truth, in order. */
-  static String users(List<UserCase> users) {
+  public static String users(List<UserCase> users) {
     Hasher h = Hashing.sha256().newHasher();
     for (UserCase u : users) {
       h.putString(u.userId(), StandardCharsets.UTF_8).putChar('\u0000');

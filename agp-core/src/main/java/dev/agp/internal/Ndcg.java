@@ -1,14 +1,14 @@
-package dev.agp;
+package dev.agp.internal;
 
 import java.util.List;
 import java.util.Set;
 
 /** Binary NDCG at a cutoff, trec_eval's convention (gain 1, discount 1/log2(rank + 1)). */
-final class Ndcg {
+public final class Ndcg {
 
   private Ndcg() {}
 
-  static double at(List<String> ranking, Set<String> relevant, int k) {
+  public static double at(List<String> ranking, Set<String> relevant, int k) {
     if (relevant.isEmpty()) {
       return 0;
     }

@@ -1,4 +1,4 @@
-package dev.agp;
+package dev.agp.internal;
 
 import static java.util.Objects.requireNonNull;
 
@@ -11,19 +11,19 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 /** Sends a stage's messages with that stage's temperature and output cap. */
-final class LlmCalls {
+public final class LlmCalls {
 
   private final LlmClient llm;
   private final Map<Stage, Double> temperatures;
   private final Map<Stage, Integer> maxOutputTokens;
 
-  LlmCalls(LlmClient llm, Map<Stage, Double> temperatures, Map<Stage, Integer> maxOutputTokens) {
+  public LlmCalls(LlmClient llm, Map<Stage, Double> temperatures, Map<Stage, Integer> maxOutputTokens) {
     this.llm = requireNonNull(llm, "llm");
     this.temperatures = Map.copyOf(temperatures);
     this.maxOutputTokens = Map.copyOf(maxOutputTokens);
   }
 
-  LlmRequest request(Stage stage, List<LlmMessage> messages) {
+  public LlmRequest request(Stage stage, List<LlmMessage> messages) {
     Integer cap = maxOutputTokens.get(stage);
     return new LlmRequest(
         messages,
@@ -33,7 +33,7 @@ final class LlmCalls {
         false);
   }
 
-  String complete(Stage stage, List<LlmMessage> messages) {
+  public String complete(Stage stage, List<LlmMessage> messages) {
     return llm.complete(request(stage, messages)).text();
   }
 }

@@ -1,19 +1,19 @@
-package dev.agp;
+package dev.agp.internal;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /** Derives independent random streams from one seed, so every shuffle is reproducible alone. */
-final class Seeds {
+public final class Seeds {
 
   /** The stream that splits validation users off the training users. */
-  static final long VALIDATION_SPLIT = -1;
+  public static final long VALIDATION_SPLIT = -1;
 
   private Seeds() {}
 
   /** A well-mixed 64-bit value for (seed, stream): SplitMix64's finaliser. */
-  static long mix(long seed, long stream) {
+  public static long mix(long seed, long stream) {
     long z = seed + 0x9E3779B97F4A7C15L * (stream + 1);
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
@@ -21,7 +21,7 @@ final class Seeds {
   }
 
   /** A Fisher-Yates shuffle of {@code items} driven by (seed, stream). */
-  static <T> List<T> shuffle(List<T> items, long seed, long stream) {
+  public static <T> List<T> shuffle(List<T> items, long seed, long stream) {
     List<T> out = new ArrayList<>(items);
     SplittableRandom r = new SplittableRandom(mix(seed, stream));
     for (int i = out.size() - 1; i > 0; i--) {

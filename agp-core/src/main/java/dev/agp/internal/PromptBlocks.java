@@ -1,16 +1,22 @@
-package dev.agp;
+package dev.agp.internal;
 
+import dev.agp.CandidateLabels;
+import dev.agp.Item;
+import dev.agp.PromptTemplate;
+import dev.agp.Ranking;
+import dev.agp.UntrustedText;
+import dev.agp.UserCase;
 import java.util.List;
 
 /** Renders items and rankings for the delimited blocks of a prompt. */
-final class PromptBlocks {
+public final class PromptBlocks {
 
-  static final String NO_HISTORY = "(no history)";
+  public static final String NO_HISTORY = "(no history)";
 
   private PromptBlocks() {}
 
   /** {@code "1. Title"} lines, oldest first. */
-  static String history(List<Item> items, int maxTitleChars) {
+  public static String history(List<Item> items, int maxTitleChars) {
     if (items.isEmpty()) {
       return NO_HISTORY;
     }
@@ -23,7 +29,7 @@ final class PromptBlocks {
   }
 
   /** {@code "[A] Title"} lines in the order shown. */
-  static String candidates(List<Item> shown, int maxTitleChars) {
+  public static String candidates(List<Item> shown, int maxTitleChars) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < shown.size(); i++) {
       sb.append(i == 0 ? "" : "\n").append('[').append(CandidateLabels.label(i)).append("] ")
@@ -33,7 +39,7 @@ final class PromptBlocks {
   }
 
   /** {@code "1. Title"} lines in ranking order. */
-  static String ranking(UserCase user, Ranking ranking, int maxTitleChars) {
+  public static String ranking(UserCase user, Ranking ranking, int maxTitleChars) {
     java.util.Map<String, Item> byId = new java.util.HashMap<>();
     user.candidates().forEach(c -> byId.put(c.id(), c));
     StringBuilder sb = new StringBuilder();
@@ -46,7 +52,7 @@ final class PromptBlocks {
   }
 
   /** Renders {@code template} with the values it has placeholders for (optional ones may be absent). */
-  static List<dev.agp.llm.LlmMessage> fill(PromptTemplate template, java.util.Map<String, String> values) {
+  public static List<dev.agp.llm.LlmMessage> fill(PromptTemplate template, java.util.Map<String, String> values) {
     java.util.Map<String, String> used = new java.util.HashMap<>();
     for (String p : template.placeholders()) {
       String v = values.get(p);

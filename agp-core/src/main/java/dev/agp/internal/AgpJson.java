@@ -1,4 +1,4 @@
-package dev.agp;
+package dev.agp.internal;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,9 +14,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** JSON documents of the SDK (checkpoints, saved models) and their atomic writing. */
-final class AgpJson {
+public final class AgpJson {
 
-  static final ObjectMapper MAPPER =
+  public static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(SerializationFeature.INDENT_OUTPUT)
@@ -28,7 +28,7 @@ final class AgpJson {
    * Writes {@code value} to {@code target} through a temporary file in the same folder, flushed
    * to disk and renamed over the target, so a crash leaves either the old or the new document.
    */
-  static void writeAtomically(Path target, Object value) throws IOException {
+  public static void writeAtomically(Path target, Object value) throws IOException {
     Path absolute = target.toAbsolutePath();
     Path dir = absolute.getParent();
     Files.createDirectories(dir);
