@@ -66,7 +66,9 @@ public final class RankingParser {
   private static final Pattern LABEL_ONLY = Pattern.compile("^[\\[(<]?([A-Z]{1,2}|[a-z])[\\])>]?$");
   private static final Pattern LABEL_PREFIX =
       Pattern.compile("^(?:[\\[(]([A-Z]{1,2})[\\])]\\s*(?:[-–—:.]\\s*)?|([A-Z]{1,2})(?:[.):]|\\s+[-–—:])\\s+)(.+)$");
-  private static final Pattern BRACKETED = Pattern.compile("\\[([A-Z]{1,2})]");
+  private static final Pattern BRACKETED = Pattern.compile("[\\[(]([A-Z]{1,2})[\\])]");
+  private static final Pattern PARENTHESISED = Pattern.compile("\\s*\\([^)]*\\)");
+  private static final Pattern COMBINING_MARKS = Pattern.compile("\\p{M}+");
   private static final Pattern ENUMERATOR =
       Pattern.compile(
           "^(?:[-*•·>]+\\s*|\\(?\\d{1,3}[.):]\\s*|#\\d{1,3}[.:)]?\\s*|(?i:rank|position|no\\.?)\\s*\\d{1,3}\\s*[:.)-]?\\s*)+");
@@ -77,8 +79,11 @@ public final class RankingParser {
   private static final Pattern MOVED_ARTICLE =
       Pattern.compile("^(.*), (The|A|An|Les|La|Le|L'|Il|Das|Der|Die|El|Los|Las)(\\s*\\(\\d{4}\\))?$");
   private static final int MIN_CONTAINED_TITLE = 4;
+  private static final String QUOTES = "\"'“”‘’";
   private static final int UNKNOWN = -1;
   private static final int AMBIGUOUS = -2;
+  /** Added to a candidate's index when a title, not a label, named it. */
+  private static final int BY_TITLE = 1 << 20;
 
   private final int size;
   private final Map<String, Integer> titleVariants = new HashMap<>();
@@ -136,7 +141,8 @@ public final class RankingParser {
     List<String> order = new ArrayList<>(shown.size());
     int duplicates = 0;
     int unknown = 0;
-    for (int t : a.tokens) {
+    for (int token : a.tokens) {
+      int t = index(token);
       if (t < 0) {
         unknown++;
       } else if (seen[t]) {
@@ -200,21 +206,21 @@ public final class RankingParser {
         unknownSeen = Math.max(unknownSeen, toks.size());
       }
     }
-    // 3. lists of labels or titles
+    // 3. lists of labels or titles, or titles in free text
     List<Integer> listed = list(text);
     if (known(listed) > 0) {
-      return new Attempt(ParseMethod.LIST, listed);
-    }
-    // 4. titles in free text
-    List<Integer> titles = titleScan(text);
-    if (!titles.isEmpty()) {
-      return new Attempt(ParseMethod.TITLES, titles);
+      boolean titlesOnly = listed.stream().allMatch(t -> t < 0 || t >= BY_TITLE);
+      return new Attempt(titlesOnly ? ParseMethod.TITLES : ParseMethod.LIST, listed);
     }
     List<Integer> unknowns = new ArrayList<>();
     for (int i = 0; i < Math.max(unknownSeen, listed.size()); i++) {
       unknowns.add(UNKNOWN);
     }
     return new Attempt(ParseMethod.NONE, unknowns);
+  }
+
+  private static int index(int token) {
+    return token >= BY_TITLE ? token - BY_TITLE : token;
   }
 
   private static int known(List<Integer> tokens) {
@@ -364,7 +370,7 @@ public final class RankingParser {
     Set<Integer> s = new HashSet<>();
     for (int t : toks) {
       if (t >= 0) {
-        s.add(t);
+        s.add(index(t));
       }
     }
     return s.size();
@@ -374,6 +380,14 @@ public final class RankingParser {
     String s = line.strip();
     if (s.isEmpty()) {
       return List.of();
+    }
+    List<Integer> labelled = new ArrayList<>();
+    Matcher m = BRACKETED.matcher(s);
+    while (m.find()) {
+      labelled.add(labelToken(m.group(1)));
+    }
+    if (labelled.size() >= 2) {
+      return labelled;
     }
     OptionalInt whole = whole(s);
     if (whole.isPresent()) {
@@ -399,13 +413,7 @@ public final class RankingParser {
     if (!out.isEmpty()) {
       return out;
     }
-    String n = " " + normalise(raw) + " ";
-    for (Map.Entry<String, Integer> e : containable) {
-      if (n.contains(" " + e.getKey() + " ")) {
-        return List.of(e.getValue());
-      }
-    }
-    return List.of();
+    return titleScan(raw);
   }
 
   /** The single candidate a whole segment names, if it names exactly one. */
@@ -441,7 +449,7 @@ public final class RankingParser {
     }
     Integer title = titleVariants.get(normalise(s));
     if (title != null && title >= 0) {
-      return OptionalInt.of(title);
+      return OptionalInt.of(title + BY_TITLE);
     }
     return OptionalInt.empty();
   }
@@ -452,8 +460,17 @@ public final class RankingParser {
     s = ENUMERATOR.matcher(s).replaceFirst("");
     s = LABEL_WORD.matcher(s).replaceFirst("");
     s = s.strip();
-    while (s.length() > 1 && "\"'“”‘’".indexOf(s.charAt(0)) >= 0 && "\"'“”‘’".indexOf(s.charAt(s.length() - 1)) >= 0) {
-      s = s.substring(1, s.length() - 1).strip();
+    if (s.length() > 1 && (s.charAt(0) == '[' || s.charAt(0) == '{') && QUOTES.indexOf(s.charAt(1)) >= 0) {
+      s = s.substring(1).strip(); // the start of a cut-off JSON array: ["C"
+    }
+    if (s.length() > 1 && (s.endsWith("]") || s.endsWith("}")) && QUOTES.indexOf(s.charAt(s.length() - 2)) >= 0) {
+      s = s.substring(0, s.length() - 1).strip();
+    }
+    while (!s.isEmpty() && QUOTES.indexOf(s.charAt(0)) >= 0) {
+      s = s.substring(1).strip();
+    }
+    while (!s.isEmpty() && QUOTES.indexOf(s.charAt(s.length() - 1)) >= 0) {
+      s = s.substring(0, s.length() - 1).strip();
     }
     while (!s.isEmpty() && ".,;:!".indexOf(s.charAt(s.length() - 1)) >= 0) {
       s = s.substring(0, s.length() - 1).strip();
@@ -466,7 +483,7 @@ public final class RankingParser {
     return i.isPresent() && i.getAsInt() < size ? i.getAsInt() : UNKNOWN;
   }
 
-  // ---- titles in free text
+  // ---- titles in free text: every candidate title, in order of first appearance
 
   private List<Integer> titleScan(String text) {
     String n = " " + normalise(text) + " ";
@@ -500,7 +517,7 @@ public final class RankingParser {
     found.sort(Map.Entry.comparingByValue());
     List<Integer> out = new ArrayList<>();
     for (Map.Entry<Integer, Integer> f : found) {
-      out.add(f.getKey());
+      out.add(f.getKey() + BY_TITLE);
     }
     return out;
   }
@@ -512,18 +529,23 @@ public final class RankingParser {
     String t = title.strip();
     v.add(normalise(t));
     v.add(normalise(YEAR_SUFFIX.matcher(t).replaceFirst("")));
-    Matcher m = MOVED_ARTICLE.matcher(t);
-    if (m.matches()) {
-      String fixed = m.group(2) + (m.group(2).endsWith("'") ? "" : " ") + m.group(1);
-      v.add(normalise(fixed));
-      v.add(normalise(fixed + (m.group(3) == null ? "" : m.group(3))));
+    String bare = PARENTHESISED.matcher(t).replaceAll("").strip();
+    v.add(normalise(bare));
+    for (String form : List.of(t, bare)) {
+      Matcher m = MOVED_ARTICLE.matcher(form);
+      if (m.matches()) {
+        String fixed = m.group(2) + (m.group(2).endsWith("'") ? "" : " ") + m.group(1);
+        v.add(normalise(fixed));
+        v.add(normalise(fixed + (m.group(3) == null ? "" : m.group(3))));
+      }
     }
     v.remove("");
     return v;
   }
 
   static String normalise(String s) {
-    String lower = s.toLowerCase(Locale.ROOT).replace("&", " and ");
+    String folded = COMBINING_MARKS.matcher(java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFD)).replaceAll("");
+    String lower = folded.toLowerCase(Locale.ROOT).replace("&", " and ");
     StringBuilder sb = new StringBuilder(lower.length());
     boolean space = true;
     for (int i = 0; i < lower.length(); i++) {

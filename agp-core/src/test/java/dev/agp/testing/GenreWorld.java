@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * A small deterministic world for tests of the optimizers: every user has a favourite genre,
- * titles carry their genre ({@code "Film 3-7 (drama)"}), and exactly one candidate (the relevant
+ * titles carry the user and their genre ({@code "Film u3-7 (drama)"}), and exactly one candidate (the relevant
  * one) is of the user's favourite genre. Its LLM answers from the request text alone:
  *
  * <ul>
@@ -50,14 +50,14 @@ public final class GenreWorld {
       List<Item> history = new ArrayList<>();
       for (int h = 0; h < 6; h++) {
         String g = h % 3 == 2 ? other(fav, r) : fav;
-        history.add(Item.of(uid + "-h" + h, "Seen " + i + "-" + h + " (" + g + ")"));
+        history.add(Item.of(uid + "-h" + h, "Seen " + uid + "-" + h + " (" + g + ")"));
       }
       int relevantAt = 1 + r.nextInt(9);
       List<Item> candidates = new ArrayList<>();
       String relevant = null;
       for (int c = 0; c < 10; c++) {
         String g = c == relevantAt ? fav : other(fav, r);
-        Item item = Item.of(uid + "-c" + c, "Film " + i + "-" + c + " (" + g + ")");
+        Item item = Item.of(uid + "-c" + c, "Film " + uid + "-" + c + " (" + g + ")");
         if (c == relevantAt) {
           relevant = item.id();
         }

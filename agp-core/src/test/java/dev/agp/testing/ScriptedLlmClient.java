@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * A scripted {@link LlmClient} for tests: queued answers (per stage or global, served first, in
- * order), then matching rules in the order they were added (answers or failures), then a default.
+ * order), then matching rules, the most recently added first (so a rule added to an existing
+ * script, such as a failure for one user, overrides the general ones), then a default.
  * Every request is recorded. Thread-safe; rules that compute answers from the request are
  * deterministic at any concurrency, queues only at concurrency 1.
  *
@@ -72,7 +73,8 @@ public final class ScriptedLlmClient implements LlmClient {
       }
     }
     if (next == null) {
-      for (Rule r : rules) {
+      for (int i = rules.size() - 1; i >= 0; i--) {
+        Rule r = rules.get(i);
         if (r.match().test(request)) {
           next = r.answer();
           break;
