@@ -19,6 +19,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads an LLM's ranking answer into a permutation of the candidates, whatever it looks like.
@@ -72,6 +73,8 @@ public final class RankingParser {
   private static final Pattern ENUMERATOR =
       Pattern.compile(
           "^(?:[-*•·>]+\\s*|\\(?\\d{1,3}[.):]\\s*|#\\d{1,3}[.:)]?\\s*|(?i:rank|position|no\\.?)\\s*\\d{1,3}\\s*[:.)-]?\\s*)+");
+  private static final Pattern LABEL_LIST =
+      Pattern.compile("^[\\[(]?[A-Z]{1,2}[\\])]?(?:\\s*(?:,|;|\\||->|→|=>|>|\\s)\\s*[\\[(]?[A-Z]{1,2}[\\])]?)+\\.?$");
   private static final Pattern WORD_PREFIX = Pattern.compile("^[A-Za-z][A-Za-z ]{0,29}:\\s*");
   private static final Pattern LABEL_WORD =
       Pattern.compile("^(?i:label|option|candidate|item|choice)\\s+(?=[\\[(]?[A-Z]{1,2}\\b)");
@@ -86,26 +89,44 @@ public final class RankingParser {
   private static final int BY_TITLE = 1 << 20;
 
   private final int size;
-  private final Map<String, Integer> titleVariants = new HashMap<>();
-  private final List<Map.Entry<String, Integer>> containable = new ArrayList<>();
+  private final List<Item> shown;
+  private @Nullable Map<String, Integer> titleVariants;
+  private @Nullable List<Map.Entry<String, Integer>> containable;
 
   private RankingParser(List<Item> shown) {
     this.size = shown.size();
-    for (int i = 0; i < shown.size(); i++) {
-      for (String v : variants(shown.get(i).title())) {
-        Integer prev = titleVariants.putIfAbsent(v, i);
-        if (prev != null && prev != i) {
-          titleVariants.put(v, AMBIGUOUS);
+    this.shown = shown;
+  }
+
+  /** Title variant to candidate index, built on first use: most answers name labels only. */
+  private Map<String, Integer> titleVariants() {
+    if (titleVariants == null) {
+      Map<String, Integer> variants = new HashMap<>();
+      for (int i = 0; i < shown.size(); i++) {
+        for (String v : variants(shown.get(i).title())) {
+          Integer prev = variants.putIfAbsent(v, i);
+          if (prev != null && prev != i) {
+            variants.put(v, AMBIGUOUS);
+          }
         }
       }
-    }
-    for (Map.Entry<String, Integer> e : titleVariants.entrySet()) {
-      if (e.getValue() >= 0 && e.getKey().length() >= MIN_CONTAINED_TITLE) {
-        containable.add(e);
+      List<Map.Entry<String, Integer>> contained = new ArrayList<>();
+      for (Map.Entry<String, Integer> e : variants.entrySet()) {
+        if (e.getValue() >= 0 && e.getKey().length() >= MIN_CONTAINED_TITLE) {
+          contained.add(e);
+        }
       }
+      contained.sort((a, b) -> b.getKey().length() != a.getKey().length()
+          ? b.getKey().length() - a.getKey().length() : a.getKey().compareTo(b.getKey()));
+      titleVariants = variants;
+      containable = contained;
     }
-    containable.sort((a, b) -> b.getKey().length() != a.getKey().length()
-        ? b.getKey().length() - a.getKey().length() : a.getKey().compareTo(b.getKey()));
+    return titleVariants;
+  }
+
+  private List<Map.Entry<String, Integer>> containable() {
+    titleVariants();
+    return containable;
   }
 
   /** Parses {@code answer} for candidates shown in base order. */
@@ -389,6 +410,13 @@ public final class RankingParser {
     if (labelled.size() >= 2) {
       return labelled;
     }
+    if (LABEL_LIST.matcher(s).matches()) {
+      List<Integer> out = new ArrayList<>();
+      for (String label : s.replaceAll("[^A-Z]+", " ").strip().split(" ")) {
+        out.add(labelToken(label));
+      }
+      return out;
+    }
     OptionalInt whole = whole(s);
     if (whole.isPresent()) {
       return List.of(whole.getAsInt());
@@ -447,7 +475,7 @@ public final class RankingParser {
       }
       // an unbracketed word such as "A great film": not a label
     }
-    Integer title = titleVariants.get(normalise(s));
+    Integer title = titleVariants().get(normalise(s));
     if (title != null && title >= 0) {
       return OptionalInt.of(title + BY_TITLE);
     }
@@ -489,7 +517,7 @@ public final class RankingParser {
     String n = " " + normalise(text) + " ";
     boolean[] claimed = new boolean[n.length()];
     Map<Integer, Integer> firstAt = new HashMap<>();
-    for (Map.Entry<String, Integer> e : containable) {
+    for (Map.Entry<String, Integer> e : containable()) {
       String needle = " " + e.getKey() + " ";
       int from = 0;
       while (true) {
@@ -544,7 +572,8 @@ public final class RankingParser {
   }
 
   static String normalise(String s) {
-    String folded = COMBINING_MARKS.matcher(java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFD)).replaceAll("");
+    String folded = isAscii(s) ? s
+        : COMBINING_MARKS.matcher(java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFD)).replaceAll("");
     String lower = folded.toLowerCase(Locale.ROOT).replace("&", " and ");
     StringBuilder sb = new StringBuilder(lower.length());
     boolean space = true;
@@ -561,5 +590,14 @@ public final class RankingParser {
       }
     }
     return sb.toString().strip();
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 }
