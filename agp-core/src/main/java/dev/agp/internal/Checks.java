@@ -1,0 +1,49 @@
+package dev.agp.internal;
+
+/** Builder argument checks: an IllegalArgumentException naming the option and the bad value. */
+public final class Checks {
+
+  private Checks() {}
+
+  /** @throws IllegalArgumentException if value is below min */
+  public static int atLeast(String name, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(name + " must be >= " + min + " but was " + value);
+    }
+    return value;
+  }
+
+  /** @throws IllegalArgumentException if value is outside [min, max] */
+  public static int between(String name, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "] but was " + value);
+    }
+    return value;
+  }
+
+  /** @throws IllegalArgumentException if value is outside [min, max] or NaN */
+  public static double between(String name, double value, double min, double max) {
+    if (!(value >= min && value <= max)) {
+      throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "] but was " + value);
+    }
+    return value;
+  }
+
+  /** A sampling temperature, in [0, 2]. */
+  public static double temperature(double value) {
+    return between("temperature", value, 0, 2);
+  }
+
+  /**
+   * The domain word, stripped.
+   *
+   * @throws IllegalArgumentException if it is blank or longer than 40 characters
+   */
+  public static String domain(String domain) {
+    if (domain.isBlank() || domain.length() > 40) {
+      throw new IllegalArgumentException(
+          "domain must be a non-blank word of at most 40 characters but was \"" + domain + "\"");
+    }
+    return domain.strip();
+  }
+}

@@ -1,0 +1,134 @@
+package dev.agp.rpp;
+
+import com.google.common.hash.Hashing;
+import dev.agp.CandidateLabels;
+import dev.agp.Item;
+import dev.agp.PromptTemplate;
+import dev.agp.Ranking;
+import dev.agp.RankingParser;
+import dev.agp.UntrustedText;
+import dev.agp.UserCase;
+import dev.agp.internal.PromptBlocks;
+import dev.agp.internal.Seeds;
+import dev.agp.llm.LlmMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Renders RPP's two prompts and reads their answers: the RANK prompt from the chosen sentences,
+ * the history and the fixed candidate block ({@code [A] title} lines read back by the same {@link
+ * RankingParser} as AGP), and the RPP+ REFINE prompt with its tagged rewrites.
+ */
+final class RppPrompter {
+
+  /** The stream of the per-user candidate shuffles. */
+  static final long SHUFFLE_STREAM = 0x52505053L;
+
+  private final RppSettings s;
+  private final PromptTemplate rank;
+  private final PromptTemplate refine;
+
+  RppPrompter(RppSettings settings) {
+    this.s = settings;
+    this.rank = settings.template(RppTemplate.RANK);
+    this.refine = settings.template(RppTemplate.REFINE);
+  }
+
+  /** A stable 64-bit key of a user id, for per-user random streams. */
+  static long userKey(String userId) {
+    return Hashing.murmur3_128().hashString(userId, StandardCharsets.UTF_8).asLong();
+  }
+
+  /** The candidates in the order shown: base order, or a per-user seeded shuffle. */
+  List<Item> shown(UserCase user) {
+    return s.shuffleCandidates()
+        ? Seeds.shuffle(user.candidates(), s.seed(), Seeds.mix(SHUFFLE_STREAM, userKey(user.userId())))
+        : user.candidates();
+  }
+
+  /** The ranking prompt for {@code prompt}'s sentences and history length. */
+  List<LlmMessage> rank(UserCase user, List<Item> shown, RppPrompt prompt) {
+    String role = prompt.sentence(PromptPattern.ROLE_PLAYING);
+    Map<String, String> v = new HashMap<>();
+    v.put("role", role.isEmpty() ? "" : role + " ");
+    v.put("historyIntro", prompt.sentence(PromptPattern.HISTORY_RECORDS));
+    v.put("history", PromptBlocks.history(user.recentHistory(prompt.historyLength()), s.maxTitleChars()));
+    v.put("count", String.valueOf(shown.size()));
+    v.put("domain", s.domain());
+    v.put("candidates", PromptBlocks.candidates(shown, s.maxTitleChars()));
+    v.put("example", CandidateLabels.example(shown.size()));
+    v.put("reasoning", prompt.sentence(PromptPattern.REASONING_GUIDANCE));
+    v.put("format", prompt.sentence(PromptPattern.OUTPUT_FORMAT));
+    return PromptBlocks.fill(rank, v);
+  }
+
+  /** The LLM's answer read into a permutation of {@code user}'s candidates (missing ones in base order). */
+  static Ranking parse(UserCase user, List<Item> shown, String answer) {
+    RankingParser.Result r = RankingParser.parse(answer, shown, user.candidateIds());
+    return new Ranking(user.userId(), r.itemIds(), r.stats(), false);
+  }
+
+  /** The patterns whose chosen sentence an RPP+ refinement rewrites: sentence patterns with text. */
+  static Map<PromptPattern, String> refinable(RppPrompt prompt) {
+    Map<PromptPattern, String> m = new EnumMap<>(PromptPattern.class);
+    for (PromptPattern p : PromptPattern.values()) {
+      if (p.choosesSentences() && !prompt.sentence(p).isEmpty()) {
+        m.put(p, prompt.sentence(p));
+      }
+    }
+    return m;
+  }
+
+  /** The refinement prompt for the chosen sentences. */
+  List<LlmMessage> refine(UserCase user, RppPrompt prompt, Map<PromptPattern, String> sentences) {
+    StringBuilder block = new StringBuilder();
+    StringBuilder example = new StringBuilder();
+    sentences.forEach((p, text) -> {
+      block.append(block.length() == 0 ? "" : "\n").append('<').append(p.tag()).append('>')
+          .append(text).append("</").append(p.tag()).append('>');
+      example.append(example.length() == 0 ? "" : "\n").append('<').append(p.tag()).append(">...</")
+          .append(p.tag()).append('>');
+    });
+    Map<String, String> v = new HashMap<>();
+    v.put("history", PromptBlocks.history(user.recentHistory(prompt.historyLength()), s.maxTitleChars()));
+    v.put("sentences", block.toString());
+    v.put("domain", s.domain());
+    v.put("maxChars", String.valueOf(s.maxSentenceChars()));
+    v.put("example", example.toString());
+    return PromptBlocks.fill(refine, v);
+  }
+
+  /**
+   * The rewrites found in a refinement answer.
+   *
+   * @param sentences per refined pattern, the accepted rewrite (neutralised, one line)
+   * @param rejected patterns whose rewrite was missing, blank or longer than the cap
+   */
+  record Rewrites(Map<PromptPattern, String> sentences, int rejected) {}
+
+  /** Reads the last {@code <tag>...</tag>} of each pattern; the original stays where none is usable. */
+  Rewrites parseRefine(String answer, Map<PromptPattern, String> originals) {
+    Map<PromptPattern, String> out = new EnumMap<>(PromptPattern.class);
+    int rejected = 0;
+    for (PromptPattern p : originals.keySet()) {
+      Matcher m = Pattern.compile("<\\s*" + p.tag() + "\\s*>(.*?)<\\s*/\\s*" + p.tag() + "\\s*>",
+          Pattern.DOTALL | Pattern.CASE_INSENSITIVE).matcher(answer);
+      String found = null;
+      while (m.find()) {
+        found = m.group(1);
+      }
+      String line = found == null ? "" : UntrustedText.line(found, Integer.MAX_VALUE).strip();
+      if (line.isEmpty() || line.length() > s.maxSentenceChars()) {
+        rejected++;
+        continue;
+      }
+      out.put(p, line);
+    }
+    return new Rewrites(out, rejected);
+  }
+}
