@@ -38,11 +38,9 @@ class RppOptimizerTest {
 
   /** The world's script, except that any request showing {@link RppTesting#CURSED} fails. */
   private static ScriptedLlmClient failingWorld() {
-    return ScriptedLlmClient.builder()
+    return RppWorld.llm()
         .failWhen(r -> r.lastUserText().contains(RppTesting.CURSED),
             () -> new LlmRetriableException("HTTP 503 from the test server", null, Stage.RPP_RANK, 3, 503, null))
-        .on(Stage.RPP_RANK, RppWorld::rank)
-        .on(Stage.RPP_REFINE, RppWorld::refine)
         .build();
   }
 
