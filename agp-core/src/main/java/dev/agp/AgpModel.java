@@ -1,9 +1,9 @@
 package dev.agp;
 
-import dev.agp.internal.AgpJson;
-import dev.agp.internal.LlmCalls;
 import static java.util.Objects.requireNonNull;
 
+import dev.agp.internal.AgpJson;
+import dev.agp.internal.LlmCalls;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmException;
 import dev.agp.llm.LlmUsageMeter;

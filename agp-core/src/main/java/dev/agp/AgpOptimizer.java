@@ -1,11 +1,12 @@
 package dev.agp;
 
-import dev.agp.internal.Seeds;
-import dev.agp.internal.LlmCalls;
-import dev.agp.internal.PromptBlocks;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.base.Ticker;
+import dev.agp.internal.Checks;
+import dev.agp.internal.LlmCalls;
+import dev.agp.internal.PromptBlocks;
+import dev.agp.internal.Seeds;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmUsageMeter;
 import dev.agp.llm.Stage;
@@ -404,11 +405,7 @@ public final class AgpOptimizer {
 
     /** The word prompts use for what is recommended: "movie", "book", "business", ... */
     public Builder domain(String domain) {
-      requireNonNull(domain, "domain");
-      if (domain.isBlank() || domain.length() > 40) {
-        throw new IllegalArgumentException("domain must be a non-blank word of at most 40 characters but was \"" + domain + "\"");
-      }
-      this.domain = domain.strip();
+      this.domain = Checks.domain(requireNonNull(domain, "domain"));
       return this;
     }
 
@@ -424,31 +421,31 @@ public final class AgpOptimizer {
 
     /** Users per batch, {@code >= 1} (default {@value AgpOptimizer#DEFAULT_BATCH_SIZE}). */
     public Builder batchSize(int batchSize) {
-      this.batchSize = atLeast("batchSize", batchSize, 1);
+      this.batchSize = Checks.atLeast("batchSize", batchSize, 1);
       return this;
     }
 
     /** Maximum passes over the training users, {@code >= 1} (default {@value AgpOptimizer#DEFAULT_EPOCHS}). */
     public Builder epochs(int epochs) {
-      this.epochs = atLeast("epochs", epochs, 1);
+      this.epochs = Checks.atLeast("epochs", epochs, 1);
       return this;
     }
 
     /** History items a profile is written from, {@code >= 1} (default {@value AgpOptimizer#DEFAULT_HISTORY_LENGTH}). */
     public Builder historyLength(int historyLength) {
-      this.historyLength = atLeast("historyLength", historyLength, 1);
+      this.historyLength = Checks.atLeast("historyLength", historyLength, 1);
       return this;
     }
 
     /** Epochs without improvement before stopping, {@code >= 1} (default {@value AgpOptimizer#DEFAULT_PATIENCE}). */
     public Builder patience(int patience) {
-      this.patience = atLeast("patience", patience, 1);
+      this.patience = Checks.atLeast("patience", patience, 1);
       return this;
     }
 
     /** Users processed at once, {@code >= 1} (default {@value AgpOptimizer#DEFAULT_CONCURRENCY}); never changes results. */
     public Builder concurrency(int concurrency) {
-      this.concurrency = atLeast("concurrency", concurrency, 1);
+      this.concurrency = Checks.atLeast("concurrency", concurrency, 1);
       return this;
     }
 
@@ -514,55 +511,55 @@ public final class AgpOptimizer {
 
     /** The NDCG cutoff of feedback and validation, {@code >= 1} (default {@value AgpOptimizer#DEFAULT_CUTOFF}). */
     public Builder cutoff(int cutoff) {
-      this.cutoff = atLeast("cutoff", cutoff, 1);
+      this.cutoff = Checks.atLeast("cutoff", cutoff, 1);
       return this;
     }
 
     /** Longest accepted prompt in characters, {@code >= 50} (default {@value AgpOptimizer#DEFAULT_MAX_PROMPT_CHARS}). */
     public Builder maxPromptChars(int chars) {
-      this.maxPromptChars = atLeast("maxPromptChars", chars, 50);
+      this.maxPromptChars = Checks.atLeast("maxPromptChars", chars, 50);
       return this;
     }
 
     /** Longest profile passed on, {@code >= 50} (default {@value AgpOptimizer#DEFAULT_MAX_PROFILE_CHARS}). */
     public Builder maxProfileChars(int chars) {
-      this.maxProfileChars = atLeast("maxProfileChars", chars, 50);
+      this.maxProfileChars = Checks.atLeast("maxProfileChars", chars, 50);
       return this;
     }
 
     /** Longest title shown, {@code >= 10} (default {@value AgpOptimizer#DEFAULT_MAX_TITLE_CHARS}). */
     public Builder maxTitleChars(int chars) {
-      this.maxTitleChars = atLeast("maxTitleChars", chars, 10);
+      this.maxTitleChars = Checks.atLeast("maxTitleChars", chars, 10);
       return this;
     }
 
     /** Longest critique passed on, {@code >= 50} (default {@value AgpOptimizer#DEFAULT_MAX_CRITIQUE_CHARS}). */
     public Builder maxCritiqueChars(int chars) {
-      this.maxCritiqueChars = atLeast("maxCritiqueChars", chars, 50);
+      this.maxCritiqueChars = Checks.atLeast("maxCritiqueChars", chars, 50);
       return this;
     }
 
     /** Largest weighted feedback block, {@code >= 200} (default {@value AgpOptimizer#DEFAULT_MAX_FEEDBACK_CHARS}). */
     public Builder maxFeedbackChars(int chars) {
-      this.maxFeedbackChars = atLeast("maxFeedbackChars", chars, 200);
+      this.maxFeedbackChars = Checks.atLeast("maxFeedbackChars", chars, 200);
       return this;
     }
 
     /** Longest summary passed on, {@code >= 100} (default {@value AgpOptimizer#DEFAULT_MAX_SUMMARY_CHARS}). */
     public Builder maxSummaryChars(int chars) {
-      this.maxSummaryChars = atLeast("maxSummaryChars", chars, 100);
+      this.maxSummaryChars = Checks.atLeast("maxSummaryChars", chars, 100);
       return this;
     }
 
     /** Word limit asked of the summary, {@code >= 20} (default {@value AgpOptimizer#DEFAULT_SUMMARY_WORDS}). */
     public Builder summaryWords(int words) {
-      this.summaryWords = atLeast("summaryWords", words, 20);
+      this.summaryWords = Checks.atLeast("summaryWords", words, 20);
       return this;
     }
 
     /** The sampling temperature of every AGP stage, in [0, 2] (default 0). */
     public Builder temperature(double temperature) {
-      checkTemperature(temperature);
+      Checks.temperature(temperature);
       for (Stage s : AGP_STAGES) {
         temperatures.put(s, temperature);
       }
@@ -572,7 +569,7 @@ public final class AgpOptimizer {
     /** The sampling temperature of one stage, in [0, 2]. */
     public Builder temperature(Stage stage, double temperature) {
       requireNonNull(stage, "stage");
-      checkTemperature(temperature);
+      Checks.temperature(temperature);
       temperatures.put(stage, temperature);
       return this;
     }
@@ -580,7 +577,7 @@ public final class AgpOptimizer {
     /** The output token cap of one stage, {@code >= 1}. */
     public Builder maxOutputTokens(Stage stage, int tokens) {
       requireNonNull(stage, "stage");
-      maxOutputTokens.put(stage, atLeast("maxOutputTokens", tokens, 1));
+      maxOutputTokens.put(stage, Checks.atLeast("maxOutputTokens", tokens, 1));
       return this;
     }
 
@@ -699,19 +696,6 @@ public final class AgpOptimizer {
               maxTitleChars, maxProfileChars, maxCritiqueChars, maxFeedbackChars, maxSummaryChars,
               maxPromptChars, summaryWords),
           Map.copyOf(temperatures), Map.copyOf(maxOutputTokens), templates);
-    }
-
-    private static int atLeast(String name, int value, int min) {
-      if (value < min) {
-        throw new IllegalArgumentException(name + " must be >= " + min + " but was " + value);
-      }
-      return value;
-    }
-
-    private static void checkTemperature(double t) {
-      if (!(t >= 0 && t <= 2)) {
-        throw new IllegalArgumentException("temperature must be in [0, 2] but was " + t);
-      }
     }
   }
 }

@@ -1,17 +1,17 @@
 package dev.agp;
 
-import dev.agp.internal.Seeds;
-import dev.agp.internal.AgpJson;
-import dev.agp.internal.Ndcg;
-import dev.agp.internal.Fingerprints;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.agp.internal.Checkpoints;
+import dev.agp.internal.Fingerprints;
+import dev.agp.internal.FitSupport;
+import dev.agp.internal.Ndcg;
+import dev.agp.internal.OrderedTasks.Gathered;
+import dev.agp.internal.OrderedTasks;
+import dev.agp.internal.Seeds;
 import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmUsageMeter;
 import dev.agp.llm.Stage;
 import dev.agp.llm.UsageReport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,12 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +34,6 @@ final class AgpRun {
   static final String CHECKPOINT_FORMAT = "agp-checkpoint";
   static final int CHECKPOINT_VERSION = 1;
   private static final double IMPROVEMENT = 1e-12;
-  private static final int CAUSES_SHOWN = 3;
 
   private static final Logger log = LoggerFactory.getLogger(AgpRun.class);
 
@@ -125,7 +120,7 @@ final class AgpRun {
           epochOrder = Seeds.shuffle(train.stream().map(UserCase::userId).toList(), s.seed(), epoch);
         }
         listeners.onEpochStart(epoch, s.epochs());
-        List<List<String>> batches = partition(epochOrder, s.batchSize());
+        List<List<String>> batches = FitSupport.partition(epochOrder, s.batchSize());
         while (nextBatch < batches.size()) {
           runBatch(nextBatch, batches.size(), batches.get(nextBatch));
           nextBatch++;
@@ -159,7 +154,7 @@ final class AgpRun {
     if (!pending.isEmpty() && !pending.values().iterator().next().matches(epoch, b, prompt.text())) {
       pending.clear();
     }
-    Gathered<UserResult> g = gather(users, u -> {
+    Gathered<UserResult> g = OrderedTasks.run(pool, users, u -> {
       StoredOutcome stored = pending.get(u.userId());
       return stored != null ? UserResult.done(restore(stored, u, prompt)) : chain(u, prompt);
     });
@@ -184,7 +179,7 @@ final class AgpRun {
       checkpoint();
       throw new AgpFitException(
           where + ": " + failures.size() + " of " + users.size() + " users failed, more than maxFailureRate "
-              + s.maxFailureRate() + " allows. First causes: " + causes(failures) + checkpointNote(),
+              + s.maxFailureRate() + " allows. First causes: " + FitSupport.causes(failures) + FitSupport.checkpointNote(checkpointPath),
           null, epoch, b + 1, failures, checkpointPath);
     }
 
@@ -218,7 +213,7 @@ final class AgpRun {
     if (s.greedyAcceptance() && outcome == UpdateOutcome.ACCEPTED) {
       ProfilePrompt candidate = proposed;
       List<UserCase> scoredUsers = outcomes.stream().map(UserOutcome::user).toList();
-      Gathered<ScoreResult> rescored = gather(scoredUsers, u -> scoreUser(u, candidate));
+      Gathered<ScoreResult> rescored = OrderedTasks.run(pool, scoredUsers, u -> scoreUser(u, candidate));
       if (rescored.stop() != null) {
         throw abort(where + ": greedy re-scoring stopped", rescored.stop(), b + 1, failures);
       }
@@ -325,7 +320,7 @@ final class AgpRun {
         pendingScoresPrompt = text;
       }
       ProfilePrompt prompt = current;
-      Gathered<ScoreResult> g = gather(validation, u -> {
+      Gathered<ScoreResult> g = OrderedTasks.run(pool, validation, u -> {
         Double done = pendingScores.get(u.userId());
         return done != null ? new ScoreResult(done, null) : scoreUser(u, prompt);
       });
@@ -352,8 +347,8 @@ final class AgpRun {
         checkpoint();
         throw new AgpFitException(
             where + ": " + failures.size() + " of " + validation.size() + " validation users failed, more than"
-                + " maxFailureRate " + s.maxFailureRate() + " allows. First causes: " + causes(failures)
-                + checkpointNote(),
+                + " maxFailureRate " + s.maxFailureRate() + " allows. First causes: " + FitSupport.causes(failures)
+                + FitSupport.checkpointNote(checkpointPath),
             null, epochNumber, 0, failures, checkpointPath);
       }
       mean = ok == 0 ? 0 : sum / ok;
@@ -381,78 +376,10 @@ final class AgpRun {
 
   // ---------------------------------------------------------------- concurrency
 
-  private record Gathered<T>(List<@Nullable T> results, @Nullable RuntimeException stop) {}
-
-  /**
-   * Runs {@code task} for every user on the pool and returns the results in user order. A task
-   * that throws (only a budget stop does) cancels the tasks not yet started; the results of the
-   * others are kept so the caller can save them.
-   */
-  private <T> Gathered<T> gather(List<UserCase> users, Function<UserCase, T> task) {
-    List<Future<T>> futures = new ArrayList<>(users.size());
-    for (UserCase u : users) {
-      futures.add(pool.submit(() -> task.apply(u)));
-    }
-    List<@Nullable T> results = new ArrayList<>(Collections.nCopies(users.size(), null));
-    RuntimeException stop = null;
-    for (int i = 0; i < futures.size(); i++) {
-      try {
-        results.set(i, futures.get(i).get());
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof Error err) {
-          throw err;
-        }
-        if (stop == null) {
-          stop = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-          futures.forEach(f -> f.cancel(false));
-        }
-      } catch (CancellationException e) {
-        // cancelled after an earlier stop; its user is redone on resume
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        futures.forEach(f -> f.cancel(true));
-        return new Gathered<>(results, new CancellationException("the fit was interrupted"));
-      }
-    }
-    return new Gathered<>(results, stop);
-  }
-
   private AgpFitException abort(String where, RuntimeException cause, int batch, List<UserFailure> failures) {
     checkpoint();
-    String what;
-    if (cause instanceof LlmBudgetExceededException) {
-      what = where + ": the budget ran out (" + cause.getMessage() + ")";
-    } else if (cause instanceof CancellationException) {
-      what = where + ": interrupted";
-    } else {
-      what = where + ": " + cause.getClass().getSimpleName() + ": " + cause.getMessage();
-    }
-    return new AgpFitException(what + checkpointNote(), cause, epoch, batch, failures, checkpointPath);
-  }
-
-  private String checkpointNote() {
-    return checkpointPath == null
-        ? ". No checkpoint was configured; set checkpoint(path) to resume instead of starting over."
-        : ". The checkpoint " + checkpointPath + " holds the finished users; rerun with it to resume.";
-  }
-
-  private static String causes(List<UserFailure> failures) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < Math.min(CAUSES_SHOWN, failures.size()); i++) {
-      sb.append(i == 0 ? "" : "; ").append(failures.get(i).describe());
-    }
-    if (failures.size() > CAUSES_SHOWN) {
-      sb.append("; and ").append(failures.size() - CAUSES_SHOWN).append(" more");
-    }
-    return sb.toString();
-  }
-
-  private static List<List<String>> partition(List<String> ids, int size) {
-    List<List<String>> out = new ArrayList<>();
-    for (int i = 0; i < ids.size(); i += size) {
-      out.add(List.copyOf(ids.subList(i, Math.min(ids.size(), i + size))));
-    }
-    return out;
+    return new AgpFitException(FitSupport.stopReason(where, cause) + FitSupport.checkpointNote(checkpointPath),
+        cause, epoch, batch, failures, checkpointPath);
   }
 
   private record UserResult(@Nullable UserOutcome outcome, @Nullable UserFailure failure) {
@@ -499,45 +426,24 @@ final class AgpRun {
             current.text(), best.text(), bestScore, bestEpoch, sinceImprovement, scored),
         List.copyOf(pending.values()), new PendingScores(pendingScoresPrompt, pendingScores),
         history(), meter.snapshot());
-    try {
-      AgpJson.writeAtomically(checkpointPath, doc);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the checkpoint " + checkpointPath, e);
-    }
+    Checkpoints.write(checkpointPath, doc);
   }
 
   private boolean restore() {
-    if (checkpointPath == null || !Files.exists(checkpointPath)) {
+    if (checkpointPath == null) {
       return false;
     }
-    CheckpointDocument doc;
-    try {
-      doc = AgpJson.MAPPER.readValue(checkpointPath.toFile(), CheckpointDocument.class);
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "cannot read the checkpoint " + checkpointPath + " (" + e.getMessage()
-              + "); move it away to start a new fit", e);
+    Optional<CheckpointDocument> read = Checkpoints.read(checkpointPath, CheckpointDocument.class);
+    if (read.isEmpty()) {
+      return false;
     }
+    CheckpointDocument doc = read.get();
     if (!CHECKPOINT_FORMAT.equals(doc.format()) || doc.version() != CHECKPOINT_VERSION || doc.state() == null) {
       throw new IllegalStateException(
           checkpointPath + " is not an AGP checkpoint of version " + CHECKPOINT_VERSION + " (format "
               + doc.format() + ", version " + doc.version() + ")");
     }
-    List<String> differences = new ArrayList<>();
-    Map<String, String> saved = doc.config() == null ? Map.of() : doc.config();
-    for (String key : new TreeSet<>(union(saved.keySet(), fingerprint.keySet()))) {
-      String was = saved.get(key);
-      String now = fingerprint.get(key);
-      if (was == null || !was.equals(now)) {
-        differences.add(key + ": " + shorten(was) + " in the checkpoint, " + shorten(now) + " now");
-      }
-    }
-    if (!differences.isEmpty()) {
-      throw new IllegalStateException(
-          "the checkpoint " + checkpointPath + " was written by a fit with another configuration: "
-              + String.join("; ", differences)
-              + ". Restore the configuration to resume, or use another checkpoint path to start over.");
-    }
+    Checkpoints.requireSameConfiguration(checkpointPath, doc.config(), fingerprint);
     State st = doc.state();
     epoch = st.epoch();
     nextBatch = st.nextBatch();
@@ -570,19 +476,6 @@ final class AgpRun {
       throw new IllegalStateException("the checkpoint " + checkpointPath + " schedules other training users");
     }
     return true;
-  }
-
-  private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
-    java.util.Set<String> u = new java.util.HashSet<>(a);
-    u.addAll(b);
-    return u;
-  }
-
-  private static String shorten(@Nullable String v) {
-    if (v == null) {
-      return "(absent)";
-    }
-    return v.length() > 80 ? v.substring(0, 77) + "..." : v;
   }
 
   /** The saved form of a fit in progress. */

@@ -1,9 +1,9 @@
 package dev.agp;
 
-import dev.agp.internal.LlmCalls;
-import dev.agp.internal.PromptBlocks;
 import static java.util.Objects.requireNonNull;
 
+import dev.agp.internal.LlmCalls;
+import dev.agp.internal.PromptBlocks;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmException;
 import dev.agp.llm.Stage;

@@ -1,5 +1,6 @@
 package dev.agp;
 
+import dev.agp.internal.FitSupport;
 import dev.agp.llm.LlmCallEvent;
 import java.util.List;
 import java.util.function.Consumer;
@@ -18,13 +19,7 @@ final class SafeListeners implements AgpListener {
   }
 
   private void each(String event, Consumer<AgpListener> call) {
-    for (AgpListener l : listeners) {
-      try {
-        call.accept(l);
-      } catch (RuntimeException e) {
-        log.warn("Listener {} threw from {}; the fit goes on", l.getClass().getName(), event, e);
-      }
-    }
+    FitSupport.notifyAll(listeners, event, call, log);
   }
 
   @Override

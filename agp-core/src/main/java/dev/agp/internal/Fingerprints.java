@@ -1,9 +1,9 @@
 package dev.agp.internal;
 
-import dev.agp.Item;
-import dev.agp.UserCase;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
+import dev.agp.Item;
+import dev.agp.UserCase;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
