@@ -6,7 +6,6 @@ import dev.agp.PromptTemplates;
 import dev.agp.TemplateName;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmMessage;
-import dev.agp.llm.LlmNonRetriableException;
 import dev.agp.llm.LlmRequest;
 import dev.agp.llm.LlmResponse;
 import dev.agp.llm.TokenUsage;
@@ -44,6 +43,16 @@ import java.util.regex.Pattern;
  *   <li><b>OPTIMIZE</b>: appends the canonical sentence of the strongest guidelines missing from
  *       the prompt, one, two or three of them for a small, moderate or large update; with only a
  *       score to go on (the score-only ablation) it makes one blind, deterministic edit.
+ *   <li><b>RPP_RANK</b>: the reasoning sentence picks a strategy in the same vocabulary ("step by
+ *       step ... likelihood" and "update your view" weigh recent items; "whole history" and
+ *       "infer the user's preferences" list secondary genres; "similar to the user's
+ *       preferences" and "review ... refine" add eras; "only the preferences" adds avoided
+ *       genres; "priority" trusts the base list twice as much); an expert role adds eras, a
+ *       recommender role trusts the list more; genres a rewritten sentence names are favoured;
+ *       the history shown is what the history pattern chose. So which sentence ranks best
+ *       depends on the user, which is what RPP learns.
+ *   <li><b>RPP_REFINE</b>: rewrites the reasoning sentence to focus on the user's two main
+ *       genres and the role sentence to name the main one; keeps the format sentence.
  * </ul>
  *
  * So AGP's loop has something real to optimise, and a gain can be traced to the directives the
@@ -112,8 +121,8 @@ public final class SimulatedLlm implements LlmClient {
       case CRITIQUE -> critique(text);
       case SUMMARIZE -> text.contains("<critiques>") ? summarizeCritiques(block(text, "critiques")) : summarizeOutcomes(block(text, "feedback"));
       case OPTIMIZE -> optimize(text);
-      case RPP_RANK -> rank(Taste.of(history(text), EnumSet.of(Directive.GENRES), catalogue), candidates(text));
-      case RPP_REFINE -> throw new LlmNonRetriableException("the simulated LLM cannot refine RPP sentences yet", null);
+      case RPP_RANK -> rppRank(systemText(request), text);
+      case RPP_REFINE -> rppRefine(text);
     };
     long in = 0;
     for (LlmMessage m : request.messages()) {
@@ -209,10 +218,10 @@ public final class SimulatedLlm implements LlmClient {
   }
 
   private String rank(Taste taste, List<Candidate> candidates) {
-    return "<ranking>" + String.join(", ", order(taste, candidates)) + "</ranking>";
+    return "<ranking>" + String.join(", ", order(taste, candidates, 1.0)) + "</ranking>";
   }
 
-  private List<String> order(Taste taste, List<Candidate> candidates) {
+  private List<String> order(Taste taste, List<Candidate> candidates, double baseTrust) {
     Map<String, Double> weights = new HashMap<>();
     for (int i = 0; i < taste.favourites().size(); i++) {
       weights.merge(key(taste.favourites().get(i)), FAVOURITE_WEIGHTS[Math.min(i, FAVOURITE_WEIGHTS.length - 1)], Double::sum);
@@ -236,7 +245,7 @@ public final class SimulatedLlm implements LlmClient {
       if (taste.decade().isPresent() && c.facts().decade().equals(taste.decade())) {
         s += ERA_BONUS;
       }
-      s += BASE_WEIGHT / (Math.log(c.index() + 2) / Math.log(2));
+      s += baseTrust * BASE_WEIGHT / (Math.log(c.index() + 2) / Math.log(2));
       score[c.index()] = s;
     }
     List<Candidate> sorted = new ArrayList<>(candidates);
@@ -248,7 +257,7 @@ public final class SimulatedLlm implements LlmClient {
     List<Catalogue.Facts> history = history(text);
     Taste taste = Taste.of(history, EnumSet.of(Directive.GENRES, Directive.RECENCY), catalogue);
     List<Candidate> candidates = candidates(text);
-    List<String> order = order(taste, candidates);
+    List<String> order = order(taste, candidates, 1.0);
     StringBuilder sb = new StringBuilder();
     sb.append("Step 1: the user mostly chooses ").append(String.join(" and ", taste.favourites().isEmpty() ? List.of("varied " + domain + "s") : taste.favourites()));
     if (!taste.lately().isEmpty()) {
@@ -259,6 +268,92 @@ public final class SimulatedLlm implements LlmClient {
       sb.append("Step 3: [").append(order.get(0)).append("] fits best.\n");
     }
     return sb + "<ranking>" + String.join(", ", order) + "</ranking>";
+  }
+
+  // ---------------------------------------------------------------- RPP
+
+  private static String systemText(LlmRequest request) {
+    StringBuilder sb = new StringBuilder();
+    for (LlmMessage m : request.messages()) {
+      if (m.role() == LlmMessage.Role.SYSTEM) {
+        sb.append(m.text()).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Ranks with the strategy the RPP prompt's sentences call for. */
+  private String rppRank(String system, String text) {
+    int end = text.lastIndexOf("</candidates>");
+    String guidance = end < 0 ? "" : text.substring(end).toLowerCase(Locale.ROOT);
+    String role = system.toLowerCase(Locale.ROOT);
+    EnumSet<Directive> directives = EnumSet.of(Directive.GENRES);
+    double baseTrust = 1.0;
+    if (guidance.contains("priority")) {
+      baseTrust = 2.0;
+    }
+    if (guidance.contains("likelihood") || guidance.contains("update your view")) {
+      directives.add(Directive.RECENCY);
+    }
+    if (guidance.contains("whole history") || guidance.contains("infer the user's preferences")
+        || guidance.contains("update your view")) {
+      directives.add(Directive.BREADTH);
+    }
+    if (guidance.contains("similar to the user's preferences") || guidance.contains("refine it")) {
+      directives.add(Directive.ERA);
+    }
+    if (guidance.contains("only the preferences")) {
+      directives.add(Directive.AVOID);
+    }
+    directives.addAll(Directive.in(guidance));
+    if (role.contains("expert") || role.contains("know " + domain + "s well")) {
+      directives.add(Directive.ERA);
+    }
+    if (role.contains("recommender system")) {
+      baseTrust *= 1.3;
+    }
+    Taste taste = Taste.of(history(text), directives, catalogue);
+    List<String> focus = new ArrayList<>(taste.lately());
+    for (String g : catalogue.commonGenres()) {
+      if (Pattern.compile("\\b" + Pattern.quote(g.toLowerCase(Locale.ROOT)) + "\\b").matcher(guidance).find()
+          && !focus.contains(g)) {
+        focus.add(g);
+      }
+    }
+    Taste focused = new Taste(taste.favourites(), focus, taste.decade(), taste.avoided(), taste.recentTitles());
+    return String.join("\n", order(focused, candidates(text), baseTrust));
+  }
+
+  private static final Pattern TAGGED_SENTENCE = Pattern.compile("<(role|reasoning|format|history)>(.*?)</\\1>");
+
+  /** Rewrites the tagged sentences around the user's main genres. */
+  private String rppRefine(String text) {
+    Taste taste = Taste.of(history(text), EnumSet.of(Directive.GENRES), catalogue);
+    List<String> genres = taste.favourites();
+    StringBuilder sb = new StringBuilder();
+    int at = text.indexOf("</history>");
+    Matcher m = TAGGED_SENTENCE.matcher(at < 0 ? text : text.substring(at));
+    Set<String> done = new HashSet<>();
+    while (m.find()) {
+      String tag = m.group(1);
+      if (!done.add(tag)) {
+        continue; // the prompt's format example repeats the tags
+      }
+      String sentence = m.group(2).strip();
+      String rewritten = switch (tag) {
+        case "reasoning" -> genres.isEmpty() ? sentence
+            : withoutFinalDot(sentence) + ", paying most attention to " + String.join(" and ", genres) + " " + domain + "s.";
+        case "role" -> genres.isEmpty() || sentence.isEmpty() ? sentence
+            : withoutFinalDot(sentence) + ", with a particular eye for " + genres.get(0) + ".";
+        default -> sentence;
+      };
+      sb.append('<').append(tag).append('>').append(rewritten).append("</").append(tag).append(">\n");
+    }
+    return sb.toString().strip();
+  }
+
+  private static String withoutFinalDot(String s) {
+    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
   }
 
   // ---------------------------------------------------------------- critique and summaries

@@ -174,4 +174,36 @@ class SimulatedLlmTest {
     }
     return out;
   }
+
+  @Test
+  void rpp_ranksWithTheChosenSentencesAndRefinesThem() {
+    List<UserCase> users = synthetic(40, 9);
+    dev.agp.rpp.RppModel rpp = dev.agp.rpp.RppOptimizer.builder().llm(llm).domain("movie").iterations(2)
+        .refine(true).refineMinReward(0.0).build().fit(users.subList(0, 30));
+
+    for (UserCase u : users.subList(30, 40)) {
+      Ranking r = rpp.rerank(u);
+      assertThat(r.isPermutationOf(u)).isTrue();
+      assertThat(r.fallback()).isFalse();
+      assertThat(r.repair().appended()).isZero();
+    }
+    assertThat(rpp.history().refined()).isNotEmpty();
+    assertThat(rpp.history().refined()).anySatisfy(r -> assertThat(r.text()).contains("paying most attention to"))
+        .allSatisfy(r -> assertThat(r.text()).doesNotStartWith("."));
+    assertThat(rpp.usage().stage(Stage.RPP_REFINE).failures()).isZero();
+  }
+
+  @Test
+  void rppRank_reasoningSentencesChangeTheOrder() {
+    String history = "<history>\n1. Movie 0 (1960)\n2. Movie 12 (1972)\n3. Movie 1 (1961)\n</history>\n";
+    String candidates = "<candidates>\n[A] Movie 3 (1963)\n[B] Movie 7 (1967)\n[C] Movie 24 (1984)\n[D] Movie 25 (1985)\n</candidates>\n";
+    String byPriority = llm.complete(LlmRequest.of(Stage.RPP_RANK, "You are a movie recommender system. ",
+        history + candidates + "Rank the candidates by the priority this user would give them.")).text();
+    String byHistory = llm.complete(LlmRequest.of(Stage.RPP_RANK, "",
+        history + candidates + "Rank the candidates according to the user's history, paying most attention to Drama movies.")).text();
+
+    // the list's order wins under "priority"; a Drama (C or D) leads when Drama is the focus
+    assertThat(byPriority.split("\n")[0]).isEqualTo("A");
+    assertThat(byHistory.split("\n")[0]).isIn("C", "D");
+  }
 }
