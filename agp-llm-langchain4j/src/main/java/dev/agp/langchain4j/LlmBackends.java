@@ -78,6 +78,7 @@ public final class LlmBackends {
    * @throws IllegalArgumentException if the key or model is blank
    */
   public static Builder openAiBuilder(String apiKey, String model) {
+    requireNonNull(model, "model");
     return new Builder(OPENAI_BASE_URL, requireKey(apiKey), model, HttpClient.Version.HTTP_2);
   }
 
@@ -98,6 +99,7 @@ public final class LlmBackends {
    * @throws IllegalArgumentException if the key or model is blank
    */
   public static Builder deepSeekBuilder(String apiKey, String model) {
+    requireNonNull(model, "model");
     return new Builder(DEEPSEEK_BASE_URL, requireKey(apiKey), model, HttpClient.Version.HTTP_2);
   }
 
@@ -122,7 +124,10 @@ public final class LlmBackends {
    * @throws IllegalArgumentException if the URL is not http(s) or the model is blank
    */
   public static Builder openAiCompatibleBuilder(String baseUrl, String apiKey, String model) {
-    return new Builder(requireUrl(baseUrl), requireNonNull(apiKey, "apiKey"), model, HttpClient.Version.HTTP_1_1);
+    requireNonNull(baseUrl, "baseUrl");
+    requireNonNull(apiKey, "apiKey");
+    requireNonNull(model, "model");
+    return new Builder(requireUrl(baseUrl), apiKey, model, HttpClient.Version.HTTP_1_1);
   }
 
   /**
