@@ -46,12 +46,15 @@ class FaultInjectionAcceptanceTest {
         .initialPrompt(GenreWorld.NAIVE_PROMPT);
   }
 
-  private static LlmBackends.Builder client(LoopbackServer server, Path cache) {
+  private static LlmBackends.Builder client(LoopbackServer server) {
     return LlmBackends.openAiCompatibleBuilder(server.baseUrl(), KEY, "gpt-4o-mini")
         .timeout(Duration.ofMillis(500))
         .maxAttempts(8).initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(50))
-        .maxConcurrentCalls(4)
-        .cacheDirectory(cache);
+        .maxConcurrentCalls(4);
+  }
+
+  private static LlmBackends.Builder client(LoopbackServer server, Path cache) {
+    return client(server).cacheDirectory(cache);
   }
 
   @Test
@@ -65,14 +68,26 @@ class FaultInjectionAcceptanceTest {
     try (LoopbackServer server = LoopbackServer.start(world); CapturedErr err = new CapturedErr()) {
       LlmClient llm = client(server, dir.resolve("cache")).build();
       model = agp(llm).checkpoint(checkpoint).build().fit(users);
-      rankings = users.stream().map(model::rerank).toList();
+      // serve through a client without the cache, so that every rerank meets the faults
+      int before = world.requests();
+      AgpModel serving = model.withLlm(client(server).build());
+      rankings = users.stream().map(serving::rerank).toList();
+      assertThat(world.requests() - before).isGreaterThanOrEqualTo(2 * users.size());
+      assertThat(serving.fallbacks()).isZero();
       model.save(saved);
       logs = err.text();
     }
 
+    System.out.printf("fault run: %d requests, faults %s, %d malformed answers; %d calls, %d retries,"
+            + " %d cache hits, %d failures; %d fallbacks in 20 reranks%n",
+        world.requests(),
+        world.faults(), world.malformed(), model.usage().total().calls(), model.usage().total().retries(),
+        model.usage().total().cacheHits(), model.usage().total().failures(), model.fallbacks());
     // every fault kind and malformed answers were served
     assertThat(world.faults().keySet()).containsExactlyInAnyOrder(Fault.values());
-    assertThat(world.malformed()).isPositive();
+    int faultsServed = world.faults().values().stream().mapToInt(Integer::intValue).sum();
+    assertThat(faultsServed).isEqualTo((int) Math.floor(world.requests() * 0.15));
+    assertThat(world.malformed()).isBetween((int) Math.floor(world.requests() * 0.10) - 1, (int) Math.floor(world.requests() * 0.10));
     // the fit lost no user, and every rerank is a real ranking
     for (BatchRecord b : model.history().batches()) {
       assertThat(b.failures()).as("failures of batch %d.%d", b.epoch(), b.batch()).isEmpty();
@@ -130,6 +145,10 @@ class FaultInjectionAcceptanceTest {
       assertThat(server.received()).isEqualTo(reference.calls() - answeredBeforeTheCrash.size());
     }
 
+    System.out.printf("crash run: reference %d answered requests; %d answered before the crash; %d sent after"
+            + " the restart, %d of them answered before%n",
+        reference.calls(), answeredBeforeTheCrash.size(), sentAfterTheRestart.size(),
+        sentAfterTheRestart.stream().filter(answeredBeforeTheCrash::contains).count());
     assertThat(answeredBeforeTheCrash).hasSizeGreaterThanOrEqualTo(reference.calls() / 2 - 4);
     assertThat(sentAfterTheRestart).doesNotContainAnyElementsOf(answeredBeforeTheCrash);
     assertThat(resumed.prompt().text()).isEqualTo(reference.prompt());

@@ -12,12 +12,12 @@ import dev.agp.testing.ScriptedLlmClient;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * The server side of {@link GenreWorld}: answers each AGP stage as GenreWorld's script does, and
- * optionally injects faults and malformed answers at given rates (seeded; faults cycle through
- * every {@link Fault} kind so that all of them occur). Fault bodies echo the caller's
+ * optionally injects faults and malformed answers at exactly the given rates of the requests
+ * received, spread evenly in arrival order (faults cycle through every {@link Fault} kind so that
+ * all of them occur). Fault bodies echo the caller's
  * Authorization header, as careless servers do, so that redaction is exercised.
  */
 final class GenreWorldServer implements LoopbackServer.Handler {
@@ -44,16 +44,18 @@ final class GenreWorldServer implements LoopbackServer.Handler {
   private final double faultRate;
   private final double malformedRate;
   private final Duration hang;
-  private final Random random;
+  private final long seed;
   private final Map<Fault, Integer> faults = new EnumMap<>(Fault.class);
+  private int requests;
   private int faultCount;
   private int malformed;
+  private int malformedOwed;
 
   GenreWorldServer(double faultRate, double malformedRate, Duration hang, long seed) {
     this.faultRate = faultRate;
     this.malformedRate = malformedRate;
     this.hang = hang;
-    this.random = new Random(seed);
+    this.seed = seed;
   }
 
   /** A server answering every request well. */
@@ -63,24 +65,28 @@ final class GenreWorldServer implements LoopbackServer.Handler {
 
   @Override
   public Reply handle(Received r) {
-    double p;
     Fault fault = null;
-    boolean bad = false;
+    int bad = -1;
     synchronized (this) {
-      p = random.nextDouble();
-      if (p < faultRate) {
-        fault = Fault.values()[faultCount++ % Fault.values().length];
+      int k = requests++;
+      // request k is due a fault (a malformed answer) when the running quota crosses an integer
+      if (Math.floor((k + 1) * faultRate) > Math.floor(k * faultRate)) {
+        fault = Fault.values()[(int) ((faultCount++ + seed) % Fault.values().length)];
         faults.merge(fault, 1, Integer::sum);
-      } else if (p < faultRate + malformedRate) {
-        bad = true;
-        malformed++;
+      }
+      if (Math.floor((k + 1) * malformedRate) > Math.floor(k * malformedRate)) {
+        malformedOwed++;
+      }
+      if (fault == null && malformedOwed > 0) {
+        malformedOwed--;
+        bad = malformed++;
       }
     }
     if (fault != null) {
       return fault(fault, r);
     }
-    if (bad) {
-      return LoopbackServer.answer(r, MALFORMED[(int) (p * 1000) % MALFORMED.length]);
+    if (bad >= 0) {
+      return LoopbackServer.answer(r, MALFORMED[bad % MALFORMED.length]);
     }
     return LoopbackServer.answer(r, world.complete(r.request()).text());
   }
@@ -103,6 +109,10 @@ final class GenreWorldServer implements LoopbackServer.Handler {
 
   synchronized Map<Fault, Integer> faults() {
     return Map.copyOf(faults);
+  }
+
+  synchronized int requests() {
+    return requests;
   }
 
   synchronized int malformed() {
