@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param attempts attempts taken (1 without retries)
  * @param cached whether a cache answered
  * @param failure the failure when the request failed
+ * @param model the model that answered, or {@link UsageReport#UNKNOWN_MODEL} when unknown (a
+ *     failure, or a backend that does not say)
  */
 public record LlmCallEvent(
     Stage stage,
@@ -21,7 +23,8 @@ public record LlmCallEvent(
     TokenUsage usage,
     int attempts,
     boolean cached,
-    Optional<RuntimeException> failure) {
+    Optional<RuntimeException> failure,
+    String model) {
 
   /**
    * @throws NullPointerException if an argument is null
@@ -31,6 +34,22 @@ public record LlmCallEvent(
     requireNonNull(latency, "latency");
     requireNonNull(usage, "usage");
     requireNonNull(failure, "failure");
+    requireNonNull(model, "model");
+  }
+
+  /**
+   * An event of an unknown model.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public LlmCallEvent(
+      Stage stage,
+      Duration latency,
+      TokenUsage usage,
+      int attempts,
+      boolean cached,
+      Optional<RuntimeException> failure) {
+    this(stage, latency, usage, attempts, cached, failure, UsageReport.UNKNOWN_MODEL);
   }
 
   /** Whether the request succeeded. */

@@ -41,6 +41,12 @@ public abstract sealed class LlmException extends RuntimeException
     return attempt;
   }
 
+  /** The message without the stage and attempt suffix, for decorators that rethrow with context. */
+  String detail() {
+    String base = super.getMessage();
+    return base == null ? "" : base;
+  }
+
   @Override
   public String getMessage() {
     String base = super.getMessage();

@@ -5,29 +5,30 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.base.Ticker;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * Counts calls, tokens, failures, retries, cache hits and latency per {@link Stage} for every
- * client it {@linkplain #wrap wraps}. Thread-safe. The optimizers put one in front of their client
- * and expose its {@link #snapshot()} as {@code usage()}.
+ * Counts calls, tokens, failures, retries, cache hits and latency per {@link Stage} and model
+ * (the {@link LlmResponse#model()} of each answer) for every client it {@linkplain #wrap wraps}.
+ * Thread-safe. The optimizers put one in front of their client and expose its {@link #snapshot()}
+ * as {@code usage()}; {@link UsageReport#cost(PriceTable)} prices it.
  */
 public final class LlmUsageMeter {
 
   private final Ticker ticker;
-  private final Map<Stage, MutableStage> stages = new EnumMap<>(Stage.class);
+  private final Map<Key, MutableStage> slots = new ConcurrentHashMap<>();
   private final List<Consumer<LlmCallEvent>> listeners = new CopyOnWriteArrayList<>();
 
   /** A meter timing calls with {@code ticker}. */
   public LlmUsageMeter(Ticker ticker) {
     this.ticker = requireNonNull(ticker, "ticker");
-    for (Stage s : Stage.values()) {
-      stages.put(s, new MutableStage());
-    }
   }
 
   /** A meter timing calls with the system clock. */
@@ -56,7 +57,8 @@ public final class LlmUsageMeter {
                 response.usage(),
                 response.attempts(),
                 response.cached(),
-                Optional.empty()));
+                Optional.empty(),
+                response.model()));
         return response;
       } catch (RuntimeException e) {
         long nanos = ticker.read() - start;
@@ -76,7 +78,7 @@ public final class LlmUsageMeter {
 
   /** Records one finished request (what {@link #wrap} does for each call). */
   public void record(LlmCallEvent event) {
-    MutableStage s = stages.get(event.stage());
+    MutableStage s = slot(event.stage(), event.model());
     synchronized (s) {
       s.calls++;
       s.inputTokens += event.usage().inputTokens();
@@ -97,53 +99,42 @@ public final class LlmUsageMeter {
 
   /** Counts an update the optimizer refused or reverted. */
   public void recordRejectedUpdate(Stage stage) {
-    MutableStage s = stages.get(requireNonNull(stage, "stage"));
+    MutableStage s = slot(requireNonNull(stage, "stage"), UsageReport.UNKNOWN_MODEL);
     synchronized (s) {
       s.rejectedUpdates++;
     }
   }
 
-  /** Adds usage recorded elsewhere, for example by an earlier run restored from a checkpoint. */
+  /**
+   * Adds usage recorded elsewhere, for example by an earlier run restored from a checkpoint.
+   * Usage of a report without per-model figures is kept under {@link UsageReport#UNKNOWN_MODEL}.
+   */
   public void add(UsageReport earlier) {
-    earlier
-        .byStage()
-        .forEach(
-            (stage, u) -> {
-              MutableStage s = stages.get(stage);
-              synchronized (s) {
-                s.calls += u.calls();
-                s.inputTokens += u.inputTokens();
-                s.outputTokens += u.outputTokens();
-                s.failures += u.failures();
-                s.retries += u.retries();
-                s.cacheHits += u.cacheHits();
-                s.rejectedUpdates += u.rejectedUpdates();
-                u.latency().buckets().forEach((k, v) -> s.latency.merge(k, v, Long::sum));
-              }
-            });
+    if (earlier.byModel().isEmpty()) {
+      earlier.byStage().forEach((stage, u) -> slot(stage, UsageReport.UNKNOWN_MODEL).add(u));
+    } else {
+      earlier.byModel().forEach((model, stages) -> stages.forEach((stage, u) -> slot(stage, model).add(u)));
+    }
   }
 
-  /** An immutable copy of the counters. */
+  /** An immutable copy of the counters, per stage and per model. */
   public UsageReport snapshot() {
-    EnumMap<Stage, StageUsage> m = new EnumMap<>(Stage.class);
-    stages.forEach(
-        (stage, s) -> {
-          synchronized (s) {
-            m.put(
-                stage,
-                new StageUsage(
-                    s.calls,
-                    s.inputTokens,
-                    s.outputTokens,
-                    s.failures,
-                    s.retries,
-                    s.cacheHits,
-                    s.rejectedUpdates,
-                    new LatencyHistogram(s.latency)));
-          }
+    EnumMap<Stage, StageUsage> byStage = new EnumMap<>(Stage.class);
+    Map<String, Map<Stage, StageUsage>> byModel = new TreeMap<>();
+    slots.forEach(
+        (key, s) -> {
+          StageUsage u = s.read();
+          byStage.merge(key.stage(), u, StageUsage::plus);
+          byModel.computeIfAbsent(key.model(), m -> new EnumMap<>(Stage.class)).put(key.stage(), u);
         });
-    return new UsageReport(m);
+    return new UsageReport(byStage, byModel);
   }
+
+  private MutableStage slot(Stage stage, String model) {
+    return slots.computeIfAbsent(new Key(stage, model), k -> new MutableStage());
+  }
+
+  private record Key(Stage stage, String model) {}
 
   private static final class MutableStage {
     long calls;
@@ -153,6 +144,23 @@ public final class LlmUsageMeter {
     long retries;
     long cacheHits;
     long rejectedUpdates;
-    final Map<Integer, Long> latency = new java.util.HashMap<>();
+    final Map<Integer, Long> latency = new HashMap<>();
+
+    synchronized void add(StageUsage u) {
+      calls += u.calls();
+      inputTokens += u.inputTokens();
+      outputTokens += u.outputTokens();
+      failures += u.failures();
+      retries += u.retries();
+      cacheHits += u.cacheHits();
+      rejectedUpdates += u.rejectedUpdates();
+      u.latency().buckets().forEach((k, v) -> latency.merge(k, v, Long::sum));
+    }
+
+    synchronized StageUsage read() {
+      return new StageUsage(
+          calls, inputTokens, outputTokens, failures, retries, cacheHits, rejectedUpdates,
+          new LatencyHistogram(latency));
+    }
   }
 }

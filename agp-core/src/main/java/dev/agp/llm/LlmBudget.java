@@ -1,0 +1,149 @@
+package dev.agp.llm;
+
+import static java.util.Objects.requireNonNull;
+
+import java.math.BigDecimal;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A spending limit in tokens, in US dollars, or both, shared by every call of the clients it is
+ * given to (see {@link LlmClients.Builder#budget}). Before each call the client reserves a
+ * conservative estimate (prompt characters / 3 plus the output cap) and refuses the call with an
+ * {@link LlmBudgetExceededException} if spent plus reserved plus the estimate would exceed a
+ * limit; after the call the reservation is replaced by the reported usage (by the estimate when
+ * the backend reports none) and released on failure. So calls in flight together never overshoot
+ * a limit unless a backend uses more than the output cap. Thread-safe.
+ *
+ * <p>The optimizers stop cleanly on {@link LlmBudgetExceededException}: they write their checkpoint
+ * and throw; a rerun with a larger budget resumes.
+ */
+public final class LlmBudget {
+
+  private final long maxTokens;
+  private final @Nullable BigDecimal maxCost;
+  private long spentTokens;
+  private BigDecimal spentCost = BigDecimal.ZERO;
+  private long reservedTokens;
+  private BigDecimal reservedCost = BigDecimal.ZERO;
+  private long refusals;
+
+  private LlmBudget(long maxTokens, @Nullable BigDecimal maxCost) {
+    this.maxTokens = maxTokens;
+    this.maxCost = maxCost;
+  }
+
+  /**
+   * A budget of {@code maxTokens} input plus output tokens.
+   *
+   * @throws IllegalArgumentException if maxTokens is below 1
+   */
+  public static LlmBudget ofTokens(long maxTokens) {
+    if (maxTokens < 1) {
+      throw new IllegalArgumentException("maxTokens must be >= 1 but was " + maxTokens);
+    }
+    return new LlmBudget(maxTokens, null);
+  }
+
+  /**
+   * A budget of {@code maxUsd} US dollars at the client's {@link PriceTable}.
+   *
+   * @throws NullPointerException if maxUsd is null
+   * @throws IllegalArgumentException if maxUsd is not positive
+   */
+  public static LlmBudget ofCost(BigDecimal maxUsd) {
+    return new LlmBudget(Long.MAX_VALUE, positive(maxUsd));
+  }
+
+  /**
+   * A budget that stops at whichever of the two limits is reached first.
+   *
+   * @throws NullPointerException if maxUsd is null
+   * @throws IllegalArgumentException if a limit is not positive
+   */
+  public static LlmBudget ofTokensAndCost(long maxTokens, BigDecimal maxUsd) {
+    ofTokens(maxTokens);
+    return new LlmBudget(maxTokens, positive(maxUsd));
+  }
+
+  private static BigDecimal positive(BigDecimal usd) {
+    requireNonNull(usd, "maxUsd");
+    if (usd.signum() <= 0) {
+      throw new IllegalArgumentException("maxUsd must be > 0 but was " + usd);
+    }
+    return usd;
+  }
+
+  /** The token limit, when there is one. */
+  public OptionalLong maxTokens() {
+    return maxTokens == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(maxTokens);
+  }
+
+  /** The limit in US dollars, when there is one. */
+  public Optional<BigDecimal> maxCost() {
+    return Optional.ofNullable(maxCost);
+  }
+
+  /** Tokens charged by finished calls. */
+  public synchronized long spentTokens() {
+    return spentTokens;
+  }
+
+  /** US dollars charged by finished calls (0 for a token-only budget whose model has no price). */
+  public synchronized BigDecimal spentCost() {
+    return spentCost;
+  }
+
+  /** Tokens reserved by calls in flight. */
+  public synchronized long reservedTokens() {
+    return reservedTokens;
+  }
+
+  /** Calls refused because they could have exceeded a limit. */
+  public synchronized long refusals() {
+    return refusals;
+  }
+
+  /** Reserves an estimate for one call, or refuses it. */
+  synchronized void reserve(Stage stage, long tokens, BigDecimal cost) {
+    if (spentTokens + reservedTokens + tokens > maxTokens) {
+      refusals++;
+      throw new LlmBudgetExceededException(
+          "the token budget of " + maxTokens + " could be exceeded: " + spentTokens + " spent, "
+              + reservedTokens + " reserved by calls in flight, and this call may use up to " + tokens,
+          stage);
+    }
+    if (maxCost != null && spentCost.add(reservedCost).add(cost).compareTo(maxCost) > 0) {
+      refusals++;
+      throw new LlmBudgetExceededException(
+          "the budget of " + maxCost.toPlainString() + " USD could be exceeded: "
+              + spentCost.stripTrailingZeros().toPlainString() + " USD spent, "
+              + reservedCost.stripTrailingZeros().toPlainString() + " USD reserved by calls in flight, and this call"
+              + " may cost up to " + cost.stripTrailingZeros().toPlainString() + " USD",
+          stage);
+    }
+    reservedTokens += tokens;
+    reservedCost = reservedCost.add(cost);
+  }
+
+  /** Replaces a reservation by what the call was charged. */
+  synchronized void settle(long reservedTokens, BigDecimal reservedCost, long tokens, BigDecimal cost) {
+    release(reservedTokens, reservedCost);
+    spentTokens += tokens;
+    spentCost = spentCost.add(cost);
+  }
+
+  /** Drops a reservation (the call failed). */
+  synchronized void release(long tokens, BigDecimal cost) {
+    this.reservedTokens -= tokens;
+    this.reservedCost = this.reservedCost.subtract(cost);
+  }
+
+  @Override
+  public synchronized String toString() {
+    return "LlmBudget[maxTokens=" + maxTokens().stream().mapToObj(Long::toString).findFirst().orElse("none")
+        + ", maxCost=" + (maxCost == null ? "none" : maxCost.toPlainString() + " USD")
+        + ", spentTokens=" + spentTokens + ", spentCost=" + spentCost.stripTrailingZeros().toPlainString() + " USD]";
+  }
+}

@@ -1,0 +1,140 @@
+package dev.agp.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.agp.testing.LlmClientContractTest;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+class BudgetedLlmClientTest extends LlmClientContractTest {
+
+  @Override
+  protected LlmClient client(Function<LlmRequest, String> answer) {
+    return new BudgetedLlmClient(
+        Backends.answering(answer), LlmBudget.ofTokens(10_000_000), "gpt-4o", PriceTable.defaults(), 100);
+  }
+
+  @Override
+  protected LlmClient failingClient(boolean retriable) {
+    return new BudgetedLlmClient(
+        Backends.failing(retriable), LlmBudget.ofTokens(10_000_000), "gpt-4o", PriceTable.defaults(), 100);
+  }
+
+  /** Estimate 14 input (30 chars / 3 + 4) + 250 output = 264 tokens. */
+  private static LlmRequest sized() {
+    return new LlmRequest(List.of(LlmMessage.user("x".repeat(30))), Stage.PROFILE, 0, OptionalInt.of(250), false);
+  }
+
+  private static LlmClient charging(long in, long out, String model) {
+    return r -> new LlmResponse("ok", new TokenUsage(in, out), model, 1, false);
+  }
+
+  @Test
+  void complete_withinTheTokenBudget_chargesTheReportedUsage() {
+    LlmBudget budget = LlmBudget.ofTokens(1000);
+    LlmClient c = new BudgetedLlmClient(charging(20, 30, "gpt-4o"), budget, "gpt-4o", PriceTable.defaults(), 100);
+
+    c.complete(sized());
+
+    assertThat(budget.spentTokens()).isEqualTo(50);
+    assertThat(budget.spentCost()).isEqualByComparingTo("0.00035"); // 20 * 2.5e-6 + 30 * 1e-5
+  }
+
+  @Test
+  void complete_callThatCouldExceedTheTokenBudget_isRefusedBeforeItIsMade() {
+    LlmBudget budget = LlmBudget.ofTokens(300);
+    int[] calls = {0};
+    LlmClient backend = r -> {
+      calls[0]++;
+      return LlmResponse.of("ok", new TokenUsage(40, 10));
+    };
+    LlmClient c = new BudgetedLlmClient(backend, budget, "gpt-4o", PriceTable.defaults(), 100);
+    c.complete(sized()); // 50 spent; 50 + 264 > 300 for the next
+
+    LlmBudgetExceededException e =
+        catchThrowableOfType(LlmBudgetExceededException.class, () -> c.complete(sized()));
+
+    assertThat(calls[0]).isEqualTo(1);
+    assertThat(e.stage()).contains(Stage.PROFILE);
+    assertThat(e.isRetriable()).isFalse();
+    assertThat(e.getMessage()).contains("token budget of 300").contains("50 spent").contains("264");
+    assertThat(budget.refusals()).isEqualTo(1);
+  }
+
+  @Test
+  void complete_callThatCouldExceedTheCostBudget_isRefused() {
+    // gpt-4o: the estimate costs 14 * 2.5e-6 + 250 * 1e-5 = 0.002535 USD
+    LlmBudget budget = LlmBudget.ofCost(new BigDecimal("0.004"));
+    LlmClient c = new BudgetedLlmClient(charging(14, 250, "gpt-4o-2024-08-06"), budget, "gpt-4o", PriceTable.defaults(), 100);
+    c.complete(sized());
+
+    LlmBudgetExceededException e =
+        catchThrowableOfType(LlmBudgetExceededException.class, () -> c.complete(sized()));
+
+    assertThat(budget.spentCost()).isEqualByComparingTo("0.002535");
+    assertThat(e.getMessage()).contains("0.004 USD").contains("0.002535 USD spent");
+  }
+
+  @Test
+  void complete_failedCall_releasesItsReservation() {
+    LlmBudget budget = LlmBudget.ofTokens(300);
+    LlmClient c = new BudgetedLlmClient(Backends.failing(true), budget, "gpt-4o", PriceTable.defaults(), 100);
+
+    for (int i = 0; i < 3; i++) {
+      catchThrowableOfType(LlmRetriableException.class, () -> c.complete(sized()));
+    }
+
+    assertThat(budget.spentTokens()).isZero();
+    assertThat(budget.refusals()).isZero();
+  }
+
+  @Test
+  void complete_backendReportingNoUsage_isChargedTheEstimate() {
+    LlmBudget budget = LlmBudget.ofTokens(1000);
+    LlmClient c = new BudgetedLlmClient(charging(0, 0, ""), budget, "gpt-4o", PriceTable.defaults(), 100);
+
+    c.complete(sized());
+
+    assertThat(budget.spentTokens()).isEqualTo(264);
+  }
+
+  @Test
+  void complete_callsInFlightTogether_neverReserveMoreThanTheBudget() throws Exception {
+    LlmBudget budget = LlmBudget.ofTokens(1000);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    LlmClient blocking = r -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return LlmResponse.of("ok", new TokenUsage(264, 0));
+    };
+    LlmClient c = new BudgetedLlmClient(blocking, budget, "gpt-4o", PriceTable.defaults(), 100);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      var f1 = pool.submit(() -> c.complete(sized()));
+      var f2 = pool.submit(() -> c.complete(sized()));
+      var f3 = pool.submit(() -> c.complete(sized()));
+      long until = System.nanoTime() + 10_000_000_000L;
+      while (budget.reservedTokens() < 3 * 264 && System.nanoTime() < until) {
+        Thread.onSpinWait();
+      }
+
+      // 3 * 264 reserved; a fourth would need 1056 > 1000
+      catchThrowableOfType(LlmBudgetExceededException.class, () -> c.complete(sized()));
+      release.countDown();
+      f1.get();
+      f2.get();
+      f3.get();
+      assertThat(budget.spentTokens()).isEqualTo(3 * 264);
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,378 @@
+package dev.agp.langchain4j;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.base.Ticker;
+import dev.agp.llm.LlmBudget;
+import dev.agp.llm.LlmClient;
+import dev.agp.llm.LlmClients;
+import dev.agp.llm.LlmResponseCache;
+import dev.agp.llm.LlmUsageMeter;
+import dev.agp.llm.PriceTable;
+import dev.agp.llm.Sleeper;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Ready-made {@link LlmClient}s for OpenAI, DeepSeek and any OpenAI-compatible server (Ollama,
+ * vLLM, a llama.cpp server, LM Studio), with the SDK's retries, limits, cache and budget in front
+ * (see {@link LlmClients}):
+ *
+ * <pre>{@code
+ * LlmClient llm = LlmBackends.openAi(System.getenv("OPENAI_API_KEY"), "gpt-4o-mini");
+ * LlmClient local = LlmBackends.openAiCompatible("http://localhost:11434/v1", "", "llama3.1");
+ * LlmClient tuned = LlmBackends.deepSeekBuilder(key, "deepseek-chat")
+ *     .timeout(Duration.ofSeconds(90)).maxAttempts(6).requestsPerMinute(300)
+ *     .cacheDirectory(Path.of("llm-cache")).budget(LlmBudget.ofCost(new BigDecimal("2")))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Each client talks through LangChain4j's {@code OpenAiChatModel} with LangChain4j's own
+ * retries off ({@code maxRetries(0)}: they ignore {@code Retry-After}), over the JDK HTTP client
+ * (HTTP/1.1 for {@link #openAiCompatible}, which local servers need) that reports the server's
+ * {@code Retry-After}. JSON requests use JSON mode, never a JSON schema (DeepSeek rejects schemas);
+ * the prompt must say "JSON". The API key is sent only in the {@code Authorization} header and
+ * masked in every error message; it is never logged, cached or saved.
+ */
+public final class LlmBackends {
+
+  /** OpenAI's API. */
+  public static final String OPENAI_BASE_URL = "https://api.openai.com/v1";
+  /** DeepSeek's OpenAI-compatible API. */
+  public static final String DEEPSEEK_BASE_URL = "https://api.deepseek.com/v1";
+  /** The model {@link #fromEnvironment()} uses with an OpenAI key and no {@code AGP_MODEL}. */
+  public static final String DEFAULT_OPENAI_MODEL = "gpt-4o-mini";
+  /** The model {@link #fromEnvironment()} uses with a DeepSeek key and no {@code AGP_MODEL}. */
+  public static final String DEFAULT_DEEPSEEK_MODEL = "deepseek-chat";
+  /** Connect and read timeout of one attempt. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+  /** The environment variables {@link #fromEnvironment()} reads. */
+  public static final List<String> ENVIRONMENT_VARIABLES =
+      List.of("OPENAI_API_KEY", "DEEPSEEK_API_KEY", "AGP_BASE_URL", "AGP_MODEL");
+
+  private LlmBackends() {}
+
+  /**
+   * OpenAI's chat completions with the default stack.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the key or model is blank
+   */
+  public static LlmClient openAi(String apiKey, String model) {
+    return openAiBuilder(apiKey, model).build();
+  }
+
+  /**
+   * A builder for OpenAI's chat completions.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the key or model is blank
+   */
+  public static Builder openAiBuilder(String apiKey, String model) {
+    requireNonNull(model, "model");
+    return new Builder(OPENAI_BASE_URL, requireKey(apiKey), model, HttpClient.Version.HTTP_2);
+  }
+
+  /**
+   * DeepSeek's chat completions with the default stack.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the key or model is blank
+   */
+  public static LlmClient deepSeek(String apiKey, String model) {
+    return deepSeekBuilder(apiKey, model).build();
+  }
+
+  /**
+   * A builder for DeepSeek's chat completions.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the key or model is blank
+   */
+  public static Builder deepSeekBuilder(String apiKey, String model) {
+    requireNonNull(model, "model");
+    return new Builder(DEEPSEEK_BASE_URL, requireKey(apiKey), model, HttpClient.Version.HTTP_2);
+  }
+
+  /**
+   * Any server speaking OpenAI's {@code /chat/completions}, over HTTP/1.1, with the default stack.
+   *
+   * @param baseUrl the URL that {@code /chat/completions} is appended to, e.g. {@code
+   *     http://localhost:11434/v1}
+   * @param apiKey the key, or "" for servers that need none
+   * @param model the served model's name
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the URL is not http(s) or the model is blank
+   */
+  public static LlmClient openAiCompatible(String baseUrl, String apiKey, String model) {
+    return openAiCompatibleBuilder(baseUrl, apiKey, model).build();
+  }
+
+  /**
+   * A builder for any OpenAI-compatible server, over HTTP/1.1.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the URL is not http(s) or the model is blank
+   */
+  public static Builder openAiCompatibleBuilder(String baseUrl, String apiKey, String model) {
+    requireNonNull(baseUrl, "baseUrl");
+    requireNonNull(apiKey, "apiKey");
+    requireNonNull(model, "model");
+    return new Builder(requireUrl(baseUrl), apiKey, model, HttpClient.Version.HTTP_1_1);
+  }
+
+  /**
+   * The backend the environment names, with the default stack; see {@link
+   * #builderFromEnvironment(Map)}.
+   *
+   * @throws IllegalStateException if none is configured
+   */
+  public static LlmClient fromEnvironment() {
+    return builderFromEnvironment(System.getenv()).build();
+  }
+
+  /**
+   * A builder for the backend {@code environment} names, in this order: {@code AGP_BASE_URL} (an
+   * OpenAI-compatible server serving {@code AGP_MODEL}, with {@code OPENAI_API_KEY} as its key if
+   * set), else {@code OPENAI_API_KEY} (OpenAI), else {@code DEEPSEEK_API_KEY} (DeepSeek). {@code
+   * AGP_MODEL} overrides the default models {@value #DEFAULT_OPENAI_MODEL} and {@value
+   * #DEFAULT_DEEPSEEK_MODEL}. Blank values count as unset.
+   *
+   * @throws NullPointerException if environment is null
+   * @throws IllegalStateException if none of the variables is set, or AGP_BASE_URL is set without
+   *     AGP_MODEL
+   * @throws IllegalArgumentException if AGP_BASE_URL is not an http(s) URL
+   */
+  public static Builder builderFromEnvironment(Map<String, String> environment) {
+    requireNonNull(environment, "environment");
+    String baseUrl = value(environment, "AGP_BASE_URL");
+    String model = value(environment, "AGP_MODEL");
+    String openAiKey = value(environment, "OPENAI_API_KEY");
+    String deepSeekKey = value(environment, "DEEPSEEK_API_KEY");
+    if (!baseUrl.isEmpty()) {
+      if (model.isEmpty()) {
+        throw new IllegalStateException("AGP_BASE_URL is set but AGP_MODEL is not: name the model the server serves");
+      }
+      return openAiCompatibleBuilder(baseUrl, openAiKey, model);
+    }
+    if (!openAiKey.isEmpty()) {
+      return openAiBuilder(openAiKey, model.isEmpty() ? DEFAULT_OPENAI_MODEL : model);
+    }
+    if (!deepSeekKey.isEmpty()) {
+      return deepSeekBuilder(deepSeekKey, model.isEmpty() ? DEFAULT_DEEPSEEK_MODEL : model);
+    }
+    throw new IllegalStateException(
+        "no LLM backend is configured: set OPENAI_API_KEY (OpenAI), DEEPSEEK_API_KEY (DeepSeek), or AGP_BASE_URL"
+            + " with AGP_MODEL (an OpenAI-compatible server such as Ollama, vLLM or a llama.cpp server; its key,"
+            + " if it needs one, in OPENAI_API_KEY). AGP_MODEL also overrides the default models "
+            + DEFAULT_OPENAI_MODEL + " and " + DEFAULT_DEEPSEEK_MODEL + ".");
+  }
+
+  private static String value(Map<String, String> env, String name) {
+    String v = env.get(name);
+    return v == null ? "" : v.strip();
+  }
+
+  private static String requireKey(String apiKey) {
+    requireNonNull(apiKey, "apiKey");
+    if (apiKey.isBlank()) {
+      throw new IllegalArgumentException("apiKey must not be blank");
+    }
+    return apiKey;
+  }
+
+  private static String requireUrl(String baseUrl) {
+    requireNonNull(baseUrl, "baseUrl");
+    URI uri;
+    try {
+      uri = URI.create(baseUrl.strip());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("baseUrl is not a URL: " + baseUrl, e);
+    }
+    if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
+      throw new IllegalArgumentException("baseUrl must be an http or https URL but was " + baseUrl);
+    }
+    return baseUrl.strip();
+  }
+
+  /**
+   * Options of a backend and of the stack in front of it. Setters throw {@link
+   * NullPointerException} for null and {@link IllegalArgumentException} naming the option for a
+   * bad value; {@link #build()} throws {@link IllegalStateException} for options that conflict.
+   * The stack's options and defaults are those of {@link LlmClients.Builder}.
+   */
+  public static final class Builder {
+    private String baseUrl;
+    private final String apiKey;
+    private final String model;
+    private HttpClient.Version httpVersion;
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private Clock clock = Clock.systemUTC();
+    private final List<Consumer<LlmClients.Builder>> stack = new ArrayList<>();
+    private final LlmClients.Builder check = LlmClients.builder(request -> {
+      throw new IllegalStateException("only checks options");
+    });
+
+    private Builder(String baseUrl, String apiKey, String model, HttpClient.Version version) {
+      requireNonNull(model, "model");
+      if (model.isBlank()) {
+        throw new IllegalArgumentException("model must not be blank");
+      }
+      this.baseUrl = baseUrl;
+      this.apiKey = apiKey;
+      this.model = model;
+      this.httpVersion = version;
+    }
+
+    /**
+     * Another URL for the same API, for example a proxy or gateway in front of OpenAI or DeepSeek.
+     *
+     * @throws IllegalArgumentException if it is not an http(s) URL
+     */
+    public Builder baseUrl(String url) {
+      this.baseUrl = requireUrl(url);
+      return this;
+    }
+
+    /** Connect and read timeout of one attempt, {@code > 0} (default 60 s). */
+    public Builder timeout(Duration timeout) {
+      requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be > 0 but was " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** The HTTP version: HTTP/2 for OpenAI and DeepSeek, HTTP/1.1 for compatible servers by default. */
+    public Builder httpVersion(HttpClient.Version version) {
+      this.httpVersion = requireNonNull(version, "httpVersion");
+      return this;
+    }
+
+    /** The clock that turns an HTTP-date {@code Retry-After} into a wait. */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** See {@link LlmClients.Builder#maxAttempts}. */
+    public Builder maxAttempts(int maxAttempts) {
+      return stack(b -> b.maxAttempts(maxAttempts));
+    }
+
+    /** See {@link LlmClients.Builder#initialBackoff}. */
+    public Builder initialBackoff(Duration backoff) {
+      return stack(b -> b.initialBackoff(backoff));
+    }
+
+    /** See {@link LlmClients.Builder#maxBackoff}. */
+    public Builder maxBackoff(Duration backoff) {
+      return stack(b -> b.maxBackoff(backoff));
+    }
+
+    /** See {@link LlmClients.Builder#deadline}. */
+    public Builder deadline(Duration deadline) {
+      return stack(b -> b.deadline(deadline));
+    }
+
+    /** See {@link LlmClients.Builder#requestsPerMinute}. */
+    public Builder requestsPerMinute(long requests) {
+      return stack(b -> b.requestsPerMinute(requests));
+    }
+
+    /** See {@link LlmClients.Builder#tokensPerMinute}. */
+    public Builder tokensPerMinute(long tokens) {
+      return stack(b -> b.tokensPerMinute(tokens));
+    }
+
+    /** See {@link LlmClients.Builder#maxConcurrentCalls}. */
+    public Builder maxConcurrentCalls(int calls) {
+      return stack(b -> b.maxConcurrentCalls(calls));
+    }
+
+    /** See {@link LlmClients.Builder#assumedOutputTokens}. */
+    public Builder assumedOutputTokens(int tokens) {
+      return stack(b -> b.assumedOutputTokens(tokens));
+    }
+
+    /** See {@link LlmClients.Builder#cache}. */
+    public Builder cache(LlmResponseCache cache) {
+      return stack(b -> b.cache(cache));
+    }
+
+    /** See {@link LlmClients.Builder#cacheDirectory}. */
+    public Builder cacheDirectory(Path directory) {
+      return stack(b -> b.cacheDirectory(directory));
+    }
+
+    /** See {@link LlmClients.Builder#prices}. */
+    public Builder prices(PriceTable prices) {
+      return stack(b -> b.prices(prices));
+    }
+
+    /** See {@link LlmClients.Builder#budget}. */
+    public Builder budget(LlmBudget budget) {
+      return stack(b -> b.budget(budget));
+    }
+
+    /** See {@link LlmClients.Builder#meter}. */
+    public Builder meter(LlmUsageMeter meter) {
+      return stack(b -> b.meter(meter));
+    }
+
+    /** See {@link LlmClients.Builder#ticker}. */
+    public Builder ticker(Ticker ticker) {
+      return stack(b -> b.ticker(ticker));
+    }
+
+    /** See {@link LlmClients.Builder#sleeper}. */
+    public Builder sleeper(Sleeper sleeper) {
+      return stack(b -> b.sleeper(sleeper));
+    }
+
+    /** See {@link LlmClients.Builder#random}. */
+    public Builder random(Random random) {
+      return stack(b -> b.random(random));
+    }
+
+    /** Checks an option of the stack now and applies it at {@link #build()}. */
+    private Builder stack(Consumer<LlmClients.Builder> option) {
+      option.accept(check);
+      stack.add(option);
+      return this;
+    }
+
+    /**
+     * The backend with the stack in front.
+     *
+     * @throws IllegalStateException for conflicting stack options (see {@link LlmClients.Builder#build()})
+     * @throws java.io.UncheckedIOException if the cache directory cannot be opened
+     */
+    public LlmClient build() {
+      LlmClients.Builder b = LlmClients.builder(LangChain4jLlmClient.of(chatModel(), Redactor.of(apiKey))).model(model);
+      stack.forEach(option -> option.accept(b));
+      return b.build();
+    }
+
+    OpenAiChatModel chatModel() {
+      return OpenAiChatModel.builder()
+          .baseUrl(baseUrl)
+          .apiKey(apiKey.isBlank() ? null : apiKey)
+          .modelName(model)
+          .timeout(timeout)
+          .maxRetries(0)
+          .httpClientBuilder(RetryAfterHttpClient.builder(httpVersion, clock))
+          .build();
+    }
+  }
+}

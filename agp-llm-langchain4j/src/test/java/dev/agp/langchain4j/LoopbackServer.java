@@ -1,0 +1,244 @@
+package dev.agp.langchain4j;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.hash.Hashing;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.agp.llm.LlmMessage;
+import dev.agp.llm.LlmRequest;
+import dev.agp.llm.Stage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP server on loopback speaking OpenAI's {@code POST /v1/chat/completions}: it parses
+ * each body back into an {@link LlmRequest} (the stage guessed from the prompt's blocks) and
+ * answers what its {@link Handler} says, including faults. It counts requests, requests in flight
+ * and the bodies it answered with 200.
+ */
+final class LoopbackServer implements AutoCloseable {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static {
+    // without TCP_NODELAY the JDK server's separate header and body writes meet the client's
+    // delayed ACK and every exchange takes about 40 ms; set before the first server starts
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
+  /** What the server received. */
+  record Received(String body, Map<String, List<String>> headers, LlmRequest request, String model, String hash) {
+    String authorization() {
+      List<String> v = headers.get("Authorization");
+      return v == null || v.isEmpty() ? "" : v.get(0);
+    }
+  }
+
+  /** How to answer. */
+  sealed interface Reply {}
+
+  /** A chat completion with usage. */
+  record Answer(String content, int promptTokens, int completionTokens, String model, String finishReason)
+      implements Reply {}
+
+  /** Any status and body, with extra headers. */
+  record Raw(int status, String body, Map<String, String> headers) implements Reply {}
+
+  /** Waits, then answers {@code then} (the client has usually given up by then). */
+  record Hang(Duration delay, Reply then) implements Reply {}
+
+  /** Closes the connection without answering. */
+  record Reset() implements Reply {}
+
+  /** Chooses the reply. */
+  @FunctionalInterface
+  interface Handler {
+    Reply handle(Received request) throws Exception;
+  }
+
+  private final HttpServer server;
+  private final ExecutorService pool = Executors.newCachedThreadPool();
+  private volatile Handler handler;
+  private final AtomicInteger received = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger mostInFlight = new AtomicInteger();
+  private final List<Received> log = Collections.synchronizedList(new ArrayList<>());
+  private final Set<String> answered = ConcurrentHashMap.newKeySet();
+
+  private LoopbackServer(Handler handler) throws IOException {
+    this.handler = handler;
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
+    server.createContext("/v1/chat/completions", this::exchange);
+    server.setExecutor(pool);
+    server.start();
+  }
+
+  static LoopbackServer start(Handler handler) throws IOException {
+    return new LoopbackServer(handler);
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+  }
+
+  void handler(Handler h) {
+    this.handler = h;
+  }
+
+  int received() {
+    return received.get();
+  }
+
+  int mostInFlight() {
+    return mostInFlight.get();
+  }
+
+  List<Received> log() {
+    synchronized (log) {
+      return List.copyOf(log);
+    }
+  }
+
+  /** Hashes of the bodies answered with a chat completion. */
+  Set<String> answered() {
+    return Set.copyOf(answered);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    pool.shutdownNow();
+  }
+
+  private void exchange(HttpExchange ex) throws IOException {
+    received.incrementAndGet();
+    mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    try {
+      String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      Received r = parse(body, ex.getRequestHeaders());
+      log.add(r);
+      Reply reply = handler.handle(r);
+      send(ex, reply, r);
+    } catch (Exception e) {
+      byte[] b = ("{\"error\":{\"message\":\"test server failed: " + e + "\"}}").getBytes(StandardCharsets.UTF_8);
+      try {
+        ex.sendResponseHeaders(500, b.length);
+        ex.getResponseBody().write(b);
+      } catch (IOException ignored) {
+        // the client is gone
+      }
+    } finally {
+      inFlight.decrementAndGet();
+      ex.close();
+    }
+  }
+
+  private void send(HttpExchange ex, Reply reply, Received r) throws Exception {
+    if (reply instanceof Hang h) {
+      Thread.sleep(h.delay().toMillis());
+      send(ex, h.then(), r);
+    } else if (reply instanceof Reset) {
+      // close without a status line: the client sees the connection end
+      ex.close();
+    } else if (reply instanceof Raw raw) {
+      raw.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+      ex.getResponseHeaders().add("Content-Type", "application/json");
+      write(ex, raw.status(), raw.body());
+    } else if (reply instanceof Answer a) {
+      ex.getResponseHeaders().add("Content-Type", "application/json");
+      write(ex, 200, completion(a));
+      answered.add(r.hash());
+    }
+  }
+
+  private static void write(HttpExchange ex, int status, String body) throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(b);
+    }
+  }
+
+  static String completion(Answer a) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("id", "chatcmpl-test");
+    root.put("object", "chat.completion");
+    root.put("created", 1_700_000_000L);
+    root.put("model", a.model());
+    ArrayNode choices = root.putArray("choices");
+    ObjectNode choice = choices.addObject();
+    choice.put("index", 0);
+    ObjectNode message = choice.putObject("message");
+    message.put("role", "assistant");
+    message.put("content", a.content());
+    choice.put("finish_reason", a.finishReason());
+    ObjectNode usage = root.putObject("usage");
+    usage.put("prompt_tokens", a.promptTokens());
+    usage.put("completion_tokens", a.completionTokens());
+    usage.put("total_tokens", a.promptTokens() + a.completionTokens());
+    return root.toString();
+  }
+
+  /** An answer with usage of about 4 characters a token, as providers roughly charge. */
+  static Answer answer(Received r, String content) {
+    return new Answer(content, (r.request().characterCount() + 3) / 4, (content.length() + 3) / 4, r.model(), "stop");
+  }
+
+  private static Received parse(String body, Map<String, List<String>> headers) throws IOException {
+    JsonNode json = JSON.readTree(body);
+    List<LlmMessage> messages = new ArrayList<>();
+    for (JsonNode m : json.path("messages")) {
+      String role = m.path("role").asText();
+      String text = m.path("content").asText("");
+      messages.add(switch (role) {
+        case "system" -> LlmMessage.system(text);
+        case "assistant" -> LlmMessage.assistant(text);
+        default -> LlmMessage.user(text);
+      });
+    }
+    OptionalInt max = json.has("max_tokens") ? OptionalInt.of(json.get("max_tokens").asInt()) : OptionalInt.empty();
+    boolean jsonMode = "json_object".equals(json.path("response_format").path("type").asText());
+    LlmRequest provisional = new LlmRequest(
+        messages.isEmpty() ? List.of(LlmMessage.user("")) : messages, Stage.PROFILE,
+        json.path("temperature").asDouble(0), max, jsonMode);
+    LlmRequest request = new LlmRequest(
+        provisional.messages(), stageOf(provisional.lastUserText()), provisional.temperature(),
+        provisional.maxOutputTokens(), provisional.json());
+    String hash = Hashing.sha256().hashString(body, StandardCharsets.UTF_8).toString();
+    return new Received(body, Map.copyOf(headers), request, json.path("model").asText(""), hash);
+  }
+
+  /** The AGP stage a prompt serves, from the tagged blocks its templates use. */
+  static Stage stageOf(String user) {
+    if (user.contains("<guidelines>")) {
+      return Stage.OPTIMIZE;
+    }
+    if (user.contains("<critiques>")) {
+      return Stage.SUMMARIZE;
+    }
+    if (user.contains("<instruction>")) {
+      return user.contains("<history>") ? Stage.CRITIQUE : Stage.SUMMARIZE;
+    }
+    if (user.contains("<candidates>")) {
+      return user.contains("<profile>") ? Stage.RERANK : Stage.DIRECT_RERANK;
+    }
+    return Stage.PROFILE;
+  }
+}
