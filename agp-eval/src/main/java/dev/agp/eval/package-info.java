@@ -6,7 +6,7 @@
  *       position of the held-out item, with trec_eval's definitions.
  *   <li>{@link dev.agp.eval.Interaction} and {@link dev.agp.eval.LeaveOneOut}: the chronological
  *       leave-one-out split into a {@link dev.agp.eval.LooSplit}.
- *   <li>{@link dev.agp.eval.CandidateBuilder}: the paper's candidate lists and disjoint user sets,
+ *   <li>{@link dev.agp.eval.CandidateProtocol}: the paper's candidate lists and disjoint user sets,
  *       as agp-core {@link dev.agp.UserCase}s.
  *   <li>{@link dev.agp.eval.Experiment}: the same test users through Base, LLM-Dir, LLM-CoT, AGP,
  *       RPP or any {@link dev.agp.eval.Method}, with confidence intervals, paired tests, calls,
