@@ -43,6 +43,7 @@ final class Charts {
         .xAxisTitle("method").yAxisTitle("NDCG@" + k).build();
     c.getStyler().setLegendVisible(false);
     c.getStyler().setYAxisMin(0.0);
+    c.getStyler().setYAxisMax(1.0);
     c.getStyler().setOverlapped(true);
     c.getStyler().setErrorBarsColor(Color.BLACK);
     c.getStyler().setYAxisDecimalPattern("0.00");
@@ -112,6 +113,7 @@ final class Charts {
         .xAxisTitle("batch size").yAxisTitle("NDCG@" + r.settings().cutoff()).build();
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     c.getStyler().setYAxisMin(0.0);
+    c.getStyler().setYAxisMax(1.0);
     c.getStyler().setYAxisDecimalPattern("0.00");
     List<String> labels = new ArrayList<>();
     for (int b : batches) {
