@@ -67,6 +67,8 @@ public final class Ablations {
   public static List<Method> grid(
       UnaryOperator<AgpOptimizer.Builder> options, List<Integer> batchSizes, List<Integer> historyLengths) {
     requireNonNull(options, "options");
+    requireNonNull(batchSizes, "batchSizes");
+    requireNonNull(historyLengths, "historyLengths");
     check("batchSizes", batchSizes);
     check("historyLengths", historyLengths);
     List<Method> out = new ArrayList<>();

@@ -133,6 +133,9 @@ public final class LeaveOneOut {
   }
 
   private static List<Interaction> dedupe(List<Interaction> sorted, DuplicatePolicy policy) {
+    if (sorted.size() <= SMALL && distinct(sorted)) {
+      return sorted;
+    }
     Set<String> seen = new HashSet<>(sorted.size() * 2);
     if (policy == DuplicatePolicy.KEEP_FIRST) {
       List<Interaction> kept = new ArrayList<>(sorted.size());
@@ -152,6 +155,21 @@ public final class LeaveOneOut {
     }
     Collections.reverse(reversed);
     return reversed;
+  }
+
+  private static final int SMALL = 32;
+
+  /** Whether no item repeats, by pairwise comparison: cheaper than hashing for short lists. */
+  private static boolean distinct(List<Interaction> xs) {
+    for (int i = 1; i < xs.size(); i++) {
+      String id = xs.get(i).itemId();
+      for (int j = 0; j < i; j++) {
+        if (id.equals(xs.get(j).itemId())) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private record KCoreResult(long interactions, long users, long items, int rounds) {

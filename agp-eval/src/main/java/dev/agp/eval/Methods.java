@@ -58,7 +58,7 @@ final class Methods {
 
     @Override
     public OptionalLong plannedCalls(MethodContext context, int testUsers) {
-      return plan.apply(context, testUsers);
+      return plan.apply(requireNonNull(context, "context"), testUsers);
     }
 
     @Override

@@ -52,8 +52,8 @@ public final class RankingMetrics {
    *     is negative
    */
   public static double ndcg(List<String> ranking, Map<String, Integer> relevance, int k) {
-    checkK(k);
     checkInputs(ranking, relevance);
+    checkK(k);
     double dcg = 0;
     int n = Math.min(k, ranking.size());
     for (int i = 0; i < n; i++) {
@@ -87,8 +87,8 @@ public final class RankingMetrics {
    *     is negative
    */
   public static double mrr(List<String> ranking, Map<String, Integer> relevance, int k) {
-    checkK(k);
     checkInputs(ranking, relevance);
+    checkK(k);
     OptionalInt p = firstRelevant(ranking, relevance);
     return p.isPresent() && p.getAsInt() <= k ? 1.0 / p.getAsInt() : 0;
   }
@@ -101,8 +101,8 @@ public final class RankingMetrics {
    *     is negative
    */
   public static double precision(List<String> ranking, Map<String, Integer> relevance, int k) {
-    checkK(k);
     checkInputs(ranking, relevance);
+    checkK(k);
     return (double) relevantInTop(ranking, relevance, k) / k;
   }
 
@@ -115,8 +115,8 @@ public final class RankingMetrics {
    *     is negative
    */
   public static double recall(List<String> ranking, Map<String, Integer> relevance, int k) {
-    checkK(k);
     checkInputs(ranking, relevance);
+    checkK(k);
     int total = relevantCount(relevance);
     return total == 0 ? 0 : (double) relevantInTop(ranking, relevance, k) / total;
   }
@@ -130,8 +130,8 @@ public final class RankingMetrics {
    *     is negative
    */
   public static double hitRate(List<String> ranking, Map<String, Integer> relevance, int k) {
-    checkK(k);
     checkInputs(ranking, relevance);
+    checkK(k);
     return relevantInTop(ranking, relevance, k) > 0 ? 1 : 0;
   }
 

@@ -67,21 +67,16 @@ final class Assembler {
 
   Dataset build() {
     List<Interaction> kept = new ArrayList<>(interactions.size());
-    Set<String> used = new HashSet<>();
     for (Interaction x : interactions) {
       if (items.containsKey(x.itemId())) {
         kept.add(x);
-        used.add(x.itemId());
       } else if (untitled.contains(x.itemId())) {
         drop(LoadReport.ITEM_WITHOUT_TITLE);
       } else {
         drop(LoadReport.ITEM_NOT_IN_METADATA);
       }
     }
-    Map<String, Item> keptItems = new HashMap<>(used.size() * 2);
-    for (String id : used) {
-      keptItems.put(id, items.get(id));
-    }
-    return new Dataset(kept, keptItems, new LoadReport(files, kept.size(), keptItems.size(), dropped));
+    // every filed item is referenced by some interaction (unreferenced metadata is never filed)
+    return new Dataset(kept, items, new LoadReport(files, kept.size(), items.size(), dropped));
   }
 }

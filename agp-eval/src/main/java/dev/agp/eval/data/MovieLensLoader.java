@@ -118,6 +118,10 @@ final class MovieLensLoader {
   }
 
   static double number(String s, String field) throws MalformedRecord {
+    double fast = simpleDecimal(s);
+    if (!Double.isNaN(fast)) {
+      return fast;
+    }
     try {
       double d = Double.parseDouble(s.strip());
       if (Double.isFinite(d)) {
@@ -127,6 +131,48 @@ final class MovieLensLoader {
       // reported below
     }
     throw new MalformedRecord(field + " is not a number: \"" + s + "\"");
+  }
+
+  /**
+   * {@code digits} or {@code digits.digits} (at most 9 and 6 digits, so the value is exact before
+   * the one rounding division), exactly as {@link
+   * Double#parseDouble} would read it; NaN for anything else, which then goes the slow way.
+   */
+  static double simpleDecimal(String s) {
+    int n = s.length();
+    if (n == 0 || n > 19) {
+      return Double.NaN;
+    }
+    long whole = 0;
+    int i = 0;
+    for (; i < n && s.charAt(i) != '.'; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9' || i >= 9) {
+        return Double.NaN;
+      }
+      whole = whole * 10 + (c - '0');
+    }
+    if (i == 0) {
+      return Double.NaN;
+    }
+    if (i == n) {
+      return whole;
+    }
+    long frac = 0;
+    long scale = 1;
+    for (int j = i + 1; j < n; j++) {
+      char c = s.charAt(j);
+      if (c < '0' || c > '9' || j - i > 6) {
+        return Double.NaN;
+      }
+      frac = frac * 10 + (c - '0');
+      scale *= 10;
+    }
+    if (scale == 1) {
+      return Double.NaN; // "4." goes the slow way
+    }
+    // whole + frac/scale, correctly rounded: both are exact doubles and the division rounds once
+    return (whole * scale + frac) / (double) scale;
   }
 
   static long seconds(String s) throws MalformedRecord {

@@ -31,6 +31,7 @@ public interface BaseRecommender {
    * methods such as RPP; a fresh copy each call.
    */
   default Optional<double[]> userEmbedding(String userId) {
+    java.util.Objects.requireNonNull(userId, "userId");
     return Optional.empty();
   }
 

@@ -60,7 +60,7 @@ final class TrainingSet {
     positives = new int[users.length][];
     validation = new int[users.length];
     for (int u = 0; u < users.length; u++) {
-      positives[u] = Arrays.stream(sequences[u]).distinct().sorted().toArray();
+      positives[u] = sortedDistinct(sequences[u]);
     }
     Arrays.fill(validation, -1);
     for (LooSplit.UserSplit u : split.users()) {
@@ -72,6 +72,18 @@ final class TrainingSet {
       }
     }
     interactions = n;
+  }
+
+  private static int[] sortedDistinct(int[] seq) {
+    int[] a = seq.clone();
+    Arrays.sort(a);
+    int n = 0;
+    for (int i = 0; i < a.length; i++) {
+      if (i == 0 || a[i] != a[i - 1]) {
+        a[n++] = a[i];
+      }
+    }
+    return n == a.length ? a : Arrays.copyOf(a, n);
   }
 
   static TrainingSet of(LooSplit split) {

@@ -45,6 +45,21 @@ class ParsersTest {
   }
 
   @Test
+  void simpleDecimal_sameBitsAsParseDouble() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+    for (int i = 0; i < 100_000; i++) {
+      String s = r.nextInt(1_000_000_000) + (r.nextBoolean() ? "" : "." + r.nextInt(1_000_000));
+      assertThat(MovieLensLoader.simpleDecimal(s)).as(s).isEqualTo(Double.parseDouble(s));
+    }
+    for (String s : List.of("4.0", "3.5", "0.5", "5", "0.1", "0.3", "2.675", "999999999.999999")) {
+      assertThat(MovieLensLoader.simpleDecimal(s)).as(s).isEqualTo(Double.parseDouble(s));
+    }
+    for (String s : List.of("", "4.", ".5", "-1", "1e3", "1.0000001", "1234567890", "NaN", " 4")) {
+      assertThat(MovieLensLoader.simpleDecimal(s)).as(s).isNaN();
+    }
+  }
+
+  @Test
   void csv_quotedFields_unquotesAndKeepsSeparators() throws Exception {
     assertThat(Csv.split("1,\"A, \"\"B\"\"\",c", ',')).containsExactly("1", "A, \"B\"", "c");
     assertThat(Csv.split("a,,b,", ',')).containsExactly("a", "", "b", "");
