@@ -213,39 +213,45 @@ final class MovieLensLoader {
     return sb.length() == 0 ? Map.of() : Map.of("genres", sb.toString());
   }
 
-  // ---- ratings.dat + movies.dat
+  // ---- ratings.dat + movies.dat, u.data + u.item
 
-  private static Dataset dat(Path ratings, Path movies, LoadOptions options) {
+  /** Reads the fields of one line of a movie file into the assembler. */
+  private interface MovieLine {
+    void read(Assembler a, List<String> fields) throws MalformedRecord;
+  }
+
+  /**
+   * A ratings file split on {@code separator} (ISO-8859-1; its fields are ASCII), then a movie file
+   * split on {@code movieSeparator} in UTF-8 or ISO-8859-1 as {@link RecordFiles#utf8OrLatin1} finds.
+   */
+  private static Dataset separated(
+      Path ratings, String separator, String layout, Path movies, String movieSeparator, LoadOptions options,
+      MovieLine movie) {
     Assembler a = new Assembler();
     int[] cols = {0, 1, 2, 3};
     a.file(RecordFiles.read(ratings, StandardCharsets.ISO_8859_1, options, (line, n) -> {
-      rating(a, Csv.split(line, "::"), cols, "UserID::MovieID::Rating::Timestamp");
+      rating(a, Csv.split(line, separator), cols, layout);
       return true;
     }));
     Charset cs = RecordFiles.utf8OrLatin1(movies);
     a.file(RecordFiles.read(movies, cs, options, (line, n) -> {
-      List<String> f = Csv.split(line, "::");
-      if (f.size() != 3) {
-        throw new MalformedRecord("expected 3 fields (MovieID::Title::Genres) but found " + f.size());
-      }
-      movie(a, f.get(0), f.get(1), genres(f.get(2).split("\\|")));
+      movie.read(a, Csv.split(line, movieSeparator));
       return true;
     }));
     return a.build();
   }
 
-  // ---- u.data + u.item
+  private static Dataset dat(Path ratings, Path movies, LoadOptions options) {
+    return separated(ratings, "::", "UserID::MovieID::Rating::Timestamp", movies, "::", options, (a, f) -> {
+      if (f.size() != 3) {
+        throw new MalformedRecord("expected 3 fields (MovieID::Title::Genres) but found " + f.size());
+      }
+      movie(a, f.get(0), f.get(1), genres(f.get(2).split("\\|")));
+    });
+  }
 
   private static Dataset ml100k(Path data, Path item, LoadOptions options) {
-    Assembler a = new Assembler();
-    int[] cols = {0, 1, 2, 3};
-    a.file(RecordFiles.read(data, StandardCharsets.ISO_8859_1, options, (line, n) -> {
-      rating(a, Csv.split(line, "\t"), cols, "user id<TAB>item id<TAB>rating<TAB>timestamp");
-      return true;
-    }));
-    Charset cs = RecordFiles.utf8OrLatin1(item);
-    a.file(RecordFiles.read(item, cs, options, (line, n) -> {
-      List<String> f = Csv.split(line, "|");
+    return separated(data, "\t", "user id<TAB>item id<TAB>rating<TAB>timestamp", item, "|", options, (a, f) -> {
       if (f.size() != 5 + ML100K_GENRES.size()) {
         throw new MalformedRecord(
             "expected " + (5 + ML100K_GENRES.size()) + " |-separated fields (id|title|release|video|url|19 genre flags)"
@@ -260,8 +266,6 @@ final class MovieLensLoader {
         names[g] = flag.equals("1") ? ML100K_GENRES.get(g) : "";
       }
       movie(a, f.get(0), f.get(1), genres(names));
-      return true;
-    }));
-    return a.build();
+    });
   }
 }

@@ -44,10 +44,14 @@ public final class LightGcn {
   public static final int DEFAULT_LAYERS = 3;
   /** Most epochs. */
   public static final int DEFAULT_EPOCHS = 200;
-  /** Triples per Adam step. */
-  public static final int DEFAULT_BATCH_SIZE = 2048;
+  /**
+   * Triples per Adam step. Larger than the LightGCN paper's 2048: every step propagates through
+   * the whole graph twice, so fewer, larger steps (with a larger learning rate) reach the same
+   * validation score in a quarter of the time on a CPU.
+   */
+  public static final int DEFAULT_BATCH_SIZE = 8192;
   /** Adam's step size. */
-  public static final double DEFAULT_LEARNING_RATE = 0.005;
+  public static final double DEFAULT_LEARNING_RATE = 0.01;
   /** Weight of the L2 penalty. */
   public static final double DEFAULT_L2 = 1e-4;
   /** Epochs between validation scorings. */
