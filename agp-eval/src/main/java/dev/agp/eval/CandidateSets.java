@@ -1,0 +1,80 @@
+package dev.agp.eval;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.agp.UserCase;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The disjoint user sets of an experiment, as agp-core cases: history (oldest first), the base
+ * candidates (best first) and the held-out item as the only relevant id.
+ *
+ * @param train users to learn prompts on
+ * @param validation users to select prompts on
+ * @param test users every method is scored on
+ * @param report how the candidates were made and who was eligible
+ */
+public record CandidateSets(List<UserCase> train, List<UserCase> validation, List<UserCase> test, Report report) {
+
+  /**
+   * @throws NullPointerException if an argument or element is null
+   * @throws IllegalArgumentException if a user is in two sets
+   */
+  public CandidateSets {
+    train = List.copyOf(train);
+    validation = List.copyOf(validation);
+    test = List.copyOf(test);
+    requireNonNull(report, "report");
+    Set<String> ids = new HashSet<>();
+    for (List<UserCase> set : List.of(train, validation, test)) {
+      for (UserCase u : set) {
+        if (!ids.add(u.userId())) {
+          throw new IllegalArgumentException("user " + u.userId() + " is in more than one set");
+        }
+      }
+    }
+  }
+
+  /**
+   * How candidates were made.
+   *
+   * @param base the base recommender's {@code name()}
+   * @param mode the protocol
+   * @param k candidates per user
+   * @param seed the seed of the user selection (and of insert positions)
+   * @param evaluableUsers users with a held-out test item
+   * @param shortLists users the base gave fewer than k candidates (not eligible)
+   * @param unknownItems users whose candidates or history name items missing from the catalogue
+   *     (not eligible)
+   * @param hits users whose held-out item is in the base top k
+   * @param inserted users whose held-out item was inserted ({@link CandidateMode#INSERT_HELD_OUT})
+   * @param eligibleUsers users that could be selected
+   * @param baseNdcgOnHits mean NDCG@k of the base order over the {@code hits} users
+   */
+  public record Report(
+      String base,
+      CandidateMode mode,
+      int k,
+      long seed,
+      int evaluableUsers,
+      int shortLists,
+      int unknownItems,
+      int hits,
+      int inserted,
+      int eligibleUsers,
+      double baseNdcgOnHits) {
+
+    /** @throws NullPointerException if an argument is null */
+    public Report {
+      requireNonNull(base, "base");
+      requireNonNull(mode, "mode");
+    }
+
+    /** Share of evaluable users whose held-out item is in the base top k: the base's HR@k. */
+    public double hitRate() {
+      return evaluableUsers == 0 ? 0 : (double) hits / evaluableUsers;
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package dev.agp.eval;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A chronological leave-one-out split, per user: training interactions (oldest first), the
+ * validation interaction (second-last) and the test interaction (last). Users with too few
+ * interactions are training-only: no validation or test interaction.
+ *
+ * @param users every user that kept at least one interaction, in order of first appearance in
+ *     the input
+ * @param report what the split did and dropped
+ */
+public record LooSplit(List<UserSplit> users, Report report) {
+
+  /**
+   * @throws NullPointerException if an argument or user is null
+   * @throws IllegalArgumentException if a user id repeats
+   */
+  public LooSplit {
+    users = List.copyOf(users);
+    requireNonNull(report, "report");
+    Set<String> ids = new HashSet<>(users.size() * 2);
+    for (UserSplit u : users) {
+      if (!ids.add(u.userId())) {
+        throw new IllegalArgumentException("user " + u.userId() + " appears twice in the split");
+      }
+    }
+  }
+
+  /** Users with a test (and validation) interaction, in order. */
+  public List<UserSplit> evaluableUsers() {
+    return users.stream().filter(u -> u.test().isPresent()).toList();
+  }
+
+  /** Every training interaction, user by user, oldest first within a user. */
+  public List<Interaction> trainInteractions() {
+    List<Interaction> out = new ArrayList<>(report.trainInteractions());
+    for (UserSplit u : users) {
+      out.addAll(u.train());
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /**
+   * One user's part of the split.
+   *
+   * @param userId the user
+   * @param train training interactions, oldest first
+   * @param validation the second-last interaction; empty for training-only users
+   * @param test the last interaction; empty for training-only users
+   */
+  public record UserSplit(
+      String userId, List<Interaction> train, Optional<Interaction> validation, Optional<Interaction> test) {
+
+    /**
+     * @throws NullPointerException if an argument or element is null
+     * @throws IllegalArgumentException if an interaction belongs to another user, or only one
+     *     of validation and test is present
+     */
+    public UserSplit {
+      requireNonNull(userId, "userId");
+      train = List.copyOf(train);
+      requireNonNull(validation, "validation");
+      requireNonNull(test, "test");
+      if (validation.isPresent() != test.isPresent()) {
+        throw new IllegalArgumentException("user " + userId + ": validation and test come together");
+      }
+      for (Interaction i : train) {
+        if (!i.userId().equals(userId)) {
+          throw new IllegalArgumentException("user " + userId + ": holds an interaction of user " + i.userId());
+        }
+      }
+      validation.ifPresent(v -> checkOwner(userId, v));
+      test.ifPresent(t -> checkOwner(userId, t));
+    }
+
+    private static void checkOwner(String userId, Interaction i) {
+      if (!i.userId().equals(userId)) {
+        throw new IllegalArgumentException("user " + userId + ": holds an interaction of user " + i.userId());
+      }
+    }
+
+    /** Everything before the test interaction: training plus validation, oldest first. */
+    public List<Interaction> historyBeforeTest() {
+      if (validation.isEmpty()) {
+        return train;
+      }
+      List<Interaction> h = new ArrayList<>(train.size() + 1);
+      h.addAll(train);
+      h.add(validation.get());
+      return Collections.unmodifiableList(h);
+    }
+  }
+
+  /**
+   * What the split did.
+   *
+   * @param inputInteractions interactions given
+   * @param duplicatesRemoved repeated user-item interactions dropped by the {@link DuplicatePolicy}
+   * @param kCoreRemovedInteractions interactions dropped by k-core filtering (0 when off)
+   * @param kCoreRemovedUsers users left with no interaction by k-core filtering
+   * @param kCoreRemovedItems items left with no interaction by k-core filtering
+   * @param kCoreRounds filtering passes until stable (0 when off)
+   * @param users users kept
+   * @param splitUsers users with validation and test interactions
+   * @param trainingOnlyUsers users below the minimum, kept for training only
+   * @param trainInteractions training interactions over all users
+   */
+  public record Report(
+      long inputInteractions,
+      long duplicatesRemoved,
+      long kCoreRemovedInteractions,
+      long kCoreRemovedUsers,
+      long kCoreRemovedItems,
+      int kCoreRounds,
+      int users,
+      int splitUsers,
+      int trainingOnlyUsers,
+      int trainInteractions) {}
+}

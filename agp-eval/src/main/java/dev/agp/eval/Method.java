@@ -1,0 +1,237 @@
+package dev.agp.eval;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.agp.AgpModel;
+import dev.agp.AgpOptimizer;
+import dev.agp.CallEstimate;
+import dev.agp.CaseReranker;
+import dev.agp.EpochRecord;
+import dev.agp.LlmRerankers;
+import dev.agp.PermutationVoting;
+import dev.agp.Ranking;
+import dev.agp.llm.LlmClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * One column of an {@link Experiment}: anything that reorders candidates, fixed or trained.
+ * {@link #prepare} runs once, before the test users, with the experiment's training and
+ * validation users and a client metered for this method alone; the {@link CaseReranker} it
+ * returns then ranks every test user.
+ *
+ * <pre>{@code
+ * List<Method> methods = List.of(
+ *     Method.direct(),                                   // LLM-Dir
+ *     Method.chainOfThought(),                           // LLM-CoT
+ *     Method.agp("AGP", b -> b.batchSize(10).epochs(5)), // AGP, trained here
+ *     Method.trained("RPP", ctx -> RppOptimizer.builder().llm(ctx.llm()).seed(ctx.seed()).build()
+ *         .fit(ctx.train())),                            // any trainable CaseReranker
+ *     Method.direct().withPermutationVoting(3, 42));     // LLM-Dir with position-bias control
+ * }</pre>
+ *
+ * Implementations must be usable once per experiment run; the factories here are stateless.
+ */
+public interface Method {
+
+  /** The row label in reports; unique within an experiment. */
+  String name();
+
+  /**
+   * Prepares the method: trains it if it learns, or just builds it.
+   *
+   * @throws RuntimeException whatever training throws; the experiment stops and names the method
+   */
+  PreparedMethod prepare(MethodContext context);
+
+  /** Settings that identify this method in an ablation (for example {@code batchSize=5}). */
+  default Map<String, String> parameters() {
+    return Map.of();
+  }
+
+  /**
+   * The LLM calls this method plans for the given user counts, before any call; empty when it
+   * cannot say.
+   */
+  default OptionalLong plannedCalls(MethodContext context, int testUsers) {
+    return OptionalLong.empty();
+  }
+
+  /**
+   * This method with its rankings made by {@link PermutationVoting}: each test user's candidates
+   * ranked in {@code permutations} seeded shuffled orders and combined by Borda count. Named
+   * {@code "<name> +PV<permutations>"}; the voting settings are added to the parameters.
+   *
+   * @throws IllegalArgumentException if permutations is below 1
+   */
+  default Method withPermutationVoting(int permutations, long seed) {
+    if (permutations < 1) {
+      throw new IllegalArgumentException("permutations must be >= 1 but was " + permutations);
+    }
+    Method inner = this;
+    Map<String, String> params = new LinkedHashMap<>(parameters());
+    params.put("permutations", String.valueOf(permutations));
+    params.put("permutationSeed", String.valueOf(seed));
+    return new Methods.Simple(
+        name() + " +PV" + permutations,
+        params,
+        ctx -> {
+          PreparedMethod p = inner.prepare(ctx);
+          Map<String, String> details = new LinkedHashMap<>(p.details());
+          details.put("position-bias control",
+              "Borda count over " + permutations + " shuffled orders per user, seed " + seed
+                  + " (order p of a user: shuffle seeded by mix(mix(seed, hash(userId)), p))");
+          return new PreparedMethod(
+              PermutationVoting.builder(p.reranker()).permutations(permutations).seed(seed).build(),
+              p.validationCurve(), details);
+        },
+        (ctx, test) -> {
+          OptionalLong all = inner.plannedCalls(ctx, test);
+          OptionalLong train = inner.plannedCalls(ctx, 0);
+          if (all.isEmpty() || train.isEmpty()) {
+            return OptionalLong.empty();
+          }
+          return OptionalLong.of(train.getAsLong() + (all.getAsLong() - train.getAsLong()) * permutations);
+        });
+  }
+
+  /**
+   * This method under another name.
+   *
+   * @throws NullPointerException if name is null
+   * @throws IllegalArgumentException if name is blank
+   */
+  default Method named(String name) {
+    Methods.checkName(name);
+    Method inner = this;
+    return new Methods.Simple(name, parameters(), inner::prepare, inner::plannedCalls);
+  }
+
+  // ---- factories
+
+  /** "Base": the base recommender's order, unchanged. No calls. */
+  static Method base() {
+    return new Methods.Simple(Methods.BASE, Map.of(), ctx -> PreparedMethod.of(Ranking::base), (ctx, n) -> OptionalLong.of(0));
+  }
+
+  /**
+   * A reranker built elsewhere, used as it is (its calls are not metered by the experiment unless
+   * it was built on the experiment's client; prefer {@link #llm}).
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if name is blank
+   */
+  static Method fixed(String name, CaseReranker reranker) {
+    Methods.checkName(name);
+    requireNonNull(reranker, "reranker");
+    return new Methods.Simple(name, Map.of(), ctx -> PreparedMethod.of(reranker), (ctx, n) -> OptionalLong.empty());
+  }
+
+  /**
+   * A reranker built on the method's metered client, making {@code callsPerUser} calls per test
+   * user (for the plan).
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if name is blank or callsPerUser is negative
+   */
+  static Method llm(String name, Function<LlmClient, CaseReranker> factory, int callsPerUser) {
+    Methods.checkName(name);
+    requireNonNull(factory, "factory");
+    if (callsPerUser < 0) {
+      throw new IllegalArgumentException("callsPerUser must be >= 0 but was " + callsPerUser);
+    }
+    return new Methods.Simple(
+        name, Map.of(), ctx -> PreparedMethod.of(requireNonNull(factory.apply(ctx.llm()), "factory result")),
+        (ctx, n) -> OptionalLong.of((long) n * callsPerUser));
+  }
+
+  /** "LLM-Dir": {@link LlmRerankers#direct}, one call per user. */
+  static Method direct() {
+    return llm(Methods.LLM_DIR, LlmRerankers::direct, 1);
+  }
+
+  /** "LLM-CoT": {@link LlmRerankers#chainOfThought}, one call per user. */
+  static Method chainOfThought() {
+    return llm(Methods.LLM_COT, LlmRerankers::chainOfThought, 1);
+  }
+
+  /**
+   * A method that trains: {@code trainer} gets the context (training and validation users, the
+   * metered client, seed, concurrency) and returns the reranker to test. How RPP plugs in.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if name is blank
+   */
+  static Method trained(String name, Function<MethodContext, ? extends CaseReranker> trainer) {
+    Methods.checkName(name);
+    requireNonNull(trainer, "trainer");
+    return new Methods.Simple(
+        name, Map.of(), ctx -> PreparedMethod.of(requireNonNull(trainer.apply(ctx), "trainer result")),
+        (ctx, n) -> OptionalLong.empty());
+  }
+
+  /**
+   * AGP trained on the experiment's users: a fresh {@link AgpOptimizer#builder()} gets the
+   * method's client, the experiment's seed and concurrency, then {@code options}, and fits on
+   * the training and validation users (without validation users, AGP splits its own off the
+   * training users). The validation score per epoch, the learned prompt and
+   * the fit's outcome are reported. Planned calls come from {@link AgpOptimizer#estimate} plus
+   * two per test user.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if name is blank
+   */
+  static Method agp(String name, UnaryOperator<AgpOptimizer.Builder> options) {
+    return agp(name, options, Map.of());
+  }
+
+  /**
+   * {@link #agp(String, UnaryOperator)} labelled with ablation parameters.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if name is blank
+   */
+  static Method agp(String name, UnaryOperator<AgpOptimizer.Builder> options, Map<String, String> parameters) {
+    Methods.checkName(name);
+    requireNonNull(options, "options");
+    Map<String, String> params = new LinkedHashMap<>(requireNonNull(parameters, "parameters"));
+    Function<MethodContext, AgpOptimizer> optimizer =
+        ctx -> requireNonNull(
+                options.apply(AgpOptimizer.builder().llm(ctx.llm()).seed(ctx.seed()).concurrency(ctx.concurrency())),
+                "options returned null")
+            .build();
+    return new Methods.Simple(
+        name, params,
+        ctx -> {
+          AgpOptimizer o = optimizer.apply(ctx);
+          AgpModel model = ctx.validation().isEmpty() ? o.fit(ctx.train()) : o.fit(ctx.train(), ctx.validation());
+          List<PreparedMethod.ValidationPoint> curve = new ArrayList<>();
+          for (EpochRecord e : model.history().epochs()) {
+            curve.add(new PreparedMethod.ValidationPoint(e.epoch(), e.validationNdcg(), e.epoch() == model.history().bestEpoch()));
+          }
+          Map<String, String> details = new LinkedHashMap<>();
+          details.put("best epoch", String.valueOf(model.history().bestEpoch()));
+          details.put("best validation NDCG", String.format(java.util.Locale.ROOT, "%.4f", model.history().bestValidationNdcg()));
+          details.put("stopped early", String.valueOf(model.history().stoppedEarly()));
+          details.put("rejected updates", String.valueOf(model.history().rejectedUpdates()));
+          details.put("failed users", String.valueOf(model.history().failedUsers()));
+          details.put("learned prompt", model.prompt().text());
+          return new PreparedMethod(model, curve, details);
+        },
+        (ctx, n) -> {
+          AgpOptimizer o = optimizer.apply(ctx);
+          CallEstimate e = ctx.validation().isEmpty() ? o.estimate(ctx.train()) : o.estimate(ctx.train(), ctx.validation());
+          return OptionalLong.of(e.totalCalls() + 2L * n);
+        });
+  }
+
+  /** AGP with the paper's defaults, named "AGP". */
+  static Method agp() {
+    return agp(Methods.AGP, UnaryOperator.identity());
+  }
+}

@@ -1,0 +1,70 @@
+package dev.agp.eval.data;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Splits one delimited line; RFC 4180 quoting ({@code "a, b"}, {@code ""} for a quote). */
+final class Csv {
+
+  private Csv() {}
+
+  static List<String> split(String line, char separator) throws MalformedRecord {
+    List<String> out = new ArrayList<>(8);
+    if (line.indexOf('"') < 0) {
+      int start = 0;
+      for (int i = 0; i < line.length(); i++) {
+        if (line.charAt(i) == separator) {
+          out.add(line.substring(start, i));
+          start = i + 1;
+        }
+      }
+      out.add(line.substring(start));
+      return out;
+    }
+    StringBuilder field = new StringBuilder();
+    boolean quoted = false;
+    boolean wasQuoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (c == '"') {
+          if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+            field.append('"');
+            i++;
+          } else {
+            quoted = false;
+          }
+        } else {
+          field.append(c);
+        }
+      } else if (c == '"' && field.length() == 0 && !wasQuoted) {
+        quoted = true;
+        wasQuoted = true;
+      } else if (c == separator) {
+        out.add(field.toString());
+        field.setLength(0);
+        wasQuoted = false;
+      } else {
+        field.append(c);
+      }
+    }
+    if (quoted) {
+      throw new MalformedRecord("unterminated quoted field");
+    }
+    out.add(field.toString());
+    return out;
+  }
+
+  /** Splits on a multi-character separator such as MovieLens' {@code ::}. */
+  static List<String> split(String line, String separator) {
+    List<String> out = new ArrayList<>(4);
+    int start = 0;
+    int at;
+    while ((at = line.indexOf(separator, start)) >= 0) {
+      out.add(line.substring(start, at));
+      start = at + separator.length();
+    }
+    out.add(line.substring(start));
+    return out;
+  }
+}

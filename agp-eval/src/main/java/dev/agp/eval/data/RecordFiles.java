@@ -1,0 +1,181 @@
+package dev.agp.eval.data;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads line-oriented dataset files in constant memory per line: gzip detected from the magic
+ * bytes, any line ending (LF, CRLF, CR), a UTF-8 byte-order mark dropped, malformed records
+ * counted against {@link LoadOptions#maxMalformedRate()} and listed with line numbers.
+ */
+final class RecordFiles {
+
+  /** Lines of a file whose records are all malformed before the load gives up early. */
+  static final int FAIL_FAST_RECORDS = 100;
+
+  private static final int BUFFER = 1 << 16;
+
+  private RecordFiles() {}
+
+  /** Handles one non-blank line. */
+  interface LineHandler {
+    /**
+     * @return false when the line is not a record (a header), true when it was read
+     * @throws MalformedRecord when it is a record that cannot be read
+     */
+    boolean accept(String line, long lineNumber) throws MalformedRecord;
+  }
+
+  /**
+   * Reads every line of {@code file}.
+   *
+   * @throws UncheckedIOException if the file cannot be read
+   * @throws DatasetFormatException if more records than tolerated are malformed
+   */
+  static LoadReport.FileReport read(Path file, Charset charset, LoadOptions options, LineHandler handler) {
+    boolean gzip = isGzip(file);
+    long lines = 0;
+    long records = 0;
+    long malformed = 0;
+    List<LoadReport.LineProblem> problems = new ArrayList<>();
+    try (BufferedReader r = reader(file, charset, gzip)) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        lines++;
+        if (lines == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
+          line = line.substring(1);
+        }
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          if (handler.accept(line, lines)) {
+            records++;
+          }
+        } catch (MalformedRecord e) {
+          records++;
+          malformed++;
+          if (problems.size() < options.maxProblemsListed()) {
+            problems.add(new LoadReport.LineProblem(file, lines, e.getMessage()));
+          }
+          if (malformed == FAIL_FAST_RECORDS && records == FAIL_FAST_RECORDS) {
+            throw new DatasetFormatException(
+                file, "the first " + FAIL_FAST_RECORDS + " records are all malformed: is this the right file and format?",
+                problems.isEmpty() ? List.of(new LoadReport.LineProblem(file, lines, e.getMessage())) : problems);
+          }
+        }
+      }
+    } catch (NoSuchFileException e) {
+      throw new UncheckedIOException("no such file: " + file, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    if (records > 0 && (double) malformed / records > options.maxMalformedRate()) {
+      throw new DatasetFormatException(
+          file,
+          malformed + " of " + records + " records are malformed (" + percent((double) malformed / records)
+              + "), more than the tolerated " + percent(options.maxMalformedRate())
+              + " (LoadOptions.maxMalformedRate)",
+          problems);
+    }
+    return new LoadReport.FileReport(file, gzip, charset.name(), lines, records, malformed, problems);
+  }
+
+  private static String percent(double share) {
+    return String.format(java.util.Locale.ROOT, "%.2f%%", share * 100);
+  }
+
+  /** Up to {@code max} non-blank lines from the start of {@code file}, to detect its layout. */
+  static List<String> head(Path file, Charset charset, int max) {
+    List<String> out = new ArrayList<>();
+    try (BufferedReader r = reader(file, charset, isGzip(file))) {
+      String line;
+      while (out.size() < max && (line = r.readLine()) != null) {
+        if (out.isEmpty() && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
+          line = line.substring(1);
+        }
+        if (!line.isBlank()) {
+          out.add(line);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  static boolean isGzip(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.read() == 0x1f && in.read() == 0x8b;
+    } catch (NoSuchFileException e) {
+      throw new UncheckedIOException("no such file: " + file, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static BufferedReader reader(Path file, Charset charset, boolean gzip) throws IOException {
+    InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER);
+    if (gzip) {
+      in = new GZIPInputStream(in, BUFFER);
+    }
+    return new BufferedReader(new InputStreamReader(in, charset), BUFFER);
+  }
+
+  /**
+   * UTF-8 when the whole file decodes as UTF-8, else ISO-8859-1: for the MovieLens {@code .dat}
+   * and {@code u.item} files, published in ISO-8859-1 (a Latin-1 accent is never valid UTF-8 on
+   * its own), which some users re-encode to UTF-8.
+   */
+  static Charset utf8OrLatin1(Path file) {
+    CharsetDecoder d =
+        StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    boolean gzip = isGzip(file);
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
+        InputStream in = gzip ? new GZIPInputStream(raw, BUFFER) : raw) {
+      byte[] buf = new byte[BUFFER];
+      ByteBuffer bytes = ByteBuffer.allocate(BUFFER + 8);
+      CharBuffer chars = CharBuffer.allocate(BUFFER + 8);
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        bytes.put(buf, 0, n);
+        bytes.flip();
+        if (d.decode(bytes, chars, false).isError()) {
+          return StandardCharsets.ISO_8859_1;
+        }
+        bytes.compact();
+        chars.clear();
+      }
+      bytes.flip();
+      if (d.decode(bytes, chars, true).isError() || d.flush(chars).isError()) {
+        return StandardCharsets.ISO_8859_1;
+      }
+      return StandardCharsets.UTF_8;
+    } catch (CharacterCodingException e) {
+      return StandardCharsets.ISO_8859_1;
+    } catch (NoSuchFileException e) {
+      throw new UncheckedIOException("no such file: " + file, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.agp.eval.recommender;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A base recommender: what produces the top-K candidate lists the LLM rerankers reorder.
+ * Implementations are thread-safe and deterministic once fitted.
+ */
+public interface BaseRecommender {
+
+  /** A short description, for reports: the model and its settings. */
+  String name();
+
+  /**
+   * The top {@code k} items for {@code userId}, best first, never one of {@code history}. Fewer
+   * than {@code k} (possibly none) when the model cannot rank that many for the user, for example
+   * a user it has never seen.
+   *
+   * @param userId the user
+   * @param history the items the user consumed before the moment recommended for, oldest first;
+   *     sequential models read it, every model excludes it
+   * @param k how many, {@code >= 1}
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code k < 1}
+   */
+  List<String> recommend(String userId, List<String> history, int k);
+
+  /**
+   * The user's embedding when the model has one (LightGCN's final user vector), for state-based
+   * methods such as RPP; a fresh copy each call.
+   */
+  default Optional<double[]> userEmbedding(String userId) {
+    java.util.Objects.requireNonNull(userId, "userId");
+    return Optional.empty();
+  }
+
+  /** The length of {@link #userEmbedding} vectors; 0 when the model has none. */
+  default int embeddingDimension() {
+    return 0;
+  }
+}

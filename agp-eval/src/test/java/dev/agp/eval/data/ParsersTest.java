@@ -1,0 +1,86 @@
+package dev.agp.eval.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ParsersTest {
+
+  @Test
+  void pythonLiteral_amazonStyleDict_parsesEveryKind() throws Exception {
+    Object v = PythonLiteral.parse(
+        "{'asin': 'B0', 'title': \"It's \\\"here\\\"\", 'n': -3, 'f': 2.5e1, 'ok': True, 'no': False, 'none': None,"
+            + " 'cats': [['A', 'B'], ['C']], 't': (1, 2), 's': {'x', 'y'}, 'e': {}, 'esc': 'caf\\xe9 \\u00e9 \\'q\\' \\\\',"
+            + " 'cat': 'ab' 'cd', 'u': u'uni', }");
+    assertThat(v).isInstanceOf(Map.class);
+    Map<?, ?> m = (Map<?, ?>) v;
+    assertThat(m.get("title")).isEqualTo("It's \"here\"");
+    assertThat(m.get("n")).isEqualTo(-3L);
+    assertThat(m.get("f")).isEqualTo(25.0);
+    assertThat(m.get("ok")).isEqualTo(true);
+    assertThat(m.get("no")).isEqualTo(false);
+    assertThat(m.containsKey("none")).isTrue();
+    assertThat(m.get("none")).isNull();
+    assertThat(m.get("cats")).isEqualTo(List.of(List.of("A", "B"), List.of("C")));
+    assertThat(m.get("t")).isEqualTo(List.of(1L, 2L));
+    assertThat(m.get("s")).isEqualTo(List.of("x", "y"));
+    assertThat(m.get("e")).isEqualTo(Map.of());
+    assertThat(m.get("esc")).isEqualTo("café é 'q' \\");
+    assertThat(m.get("cat")).isEqualTo("abcd");
+    assertThat(m.get("u")).isEqualTo("uni");
+  }
+
+  @Test
+  void pythonLiteral_broken_reportsColumn() {
+    assertThatThrownBy(() -> PythonLiteral.parse("{'a': 'b'"))
+        .isInstanceOf(MalformedRecord.class)
+        .hasMessageContaining("column");
+    assertThatThrownBy(() -> PythonLiteral.parse("{'a' 'b': 1 2}")).isInstanceOf(MalformedRecord.class);
+    assertThatThrownBy(() -> PythonLiteral.parse("{'a': nan}")).hasMessageContaining("unexpected character 'n'");
+    assertThatThrownBy(() -> PythonLiteral.parse("{'a': 1} trailing")).hasMessageContaining("after the literal");
+  }
+
+  @Test
+  void simpleDecimal_sameBitsAsParseDouble() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+    for (int i = 0; i < 100_000; i++) {
+      String s = r.nextInt(1_000_000_000) + (r.nextBoolean() ? "" : "." + r.nextInt(1_000_000));
+      assertThat(MovieLensLoader.simpleDecimal(s)).as(s).isEqualTo(Double.parseDouble(s));
+    }
+    for (String s : List.of("4.0", "3.5", "0.5", "5", "0.1", "0.3", "2.675", "999999999.999999")) {
+      assertThat(MovieLensLoader.simpleDecimal(s)).as(s).isEqualTo(Double.parseDouble(s));
+    }
+    for (String s : List.of("", "4.", ".5", "-1", "1e3", "1.0000001", "1234567890", "NaN", " 4")) {
+      assertThat(MovieLensLoader.simpleDecimal(s)).as(s).isNaN();
+    }
+  }
+
+  @Test
+  void csv_quotedFields_unquotesAndKeepsSeparators() throws Exception {
+    assertThat(Csv.split("1,\"A, \"\"B\"\"\",c", ',')).containsExactly("1", "A, \"B\"", "c");
+    assertThat(Csv.split("a,,b,", ',')).containsExactly("a", "", "b", "");
+    assertThat(Csv.split("1::T::G", "::")).containsExactly("1", "T", "G");
+    assertThatThrownBy(() -> Csv.split("1,\"open", ',')).hasMessageContaining("unterminated");
+  }
+
+  @Test
+  void titles_entitiesMarkupAndSpaces_cleaned() {
+    assertThat(Titles.clean("  Tom &amp; Jerry&#39;s  &quot;Show&quot;\t")).hasValue("Tom & Jerry's \"Show\"");
+    assertThat(Titles.clean("<b>Bold</b>&nbsp; <i>Title</i>")).hasValue("Bold Title");
+    assertThat(Titles.clean("  &nbsp; ")).isEmpty();
+    assertThat(Titles.clean(null)).isEmpty();
+    assertThat(Titles.clean("Caf&eacute; &apos;x&apos;")).hasValue("Café 'x'");
+  }
+
+  @Test
+  void jsonRecords_notAnObject_malformed() {
+    assertThatThrownBy(() -> JsonRecords.fields("[1,2]", java.util.Set.of("a"))).hasMessageContaining("not a JSON object");
+    assertThatThrownBy(() -> JsonRecords.fields("{\"a\": 1", java.util.Set.of("a"))).hasMessageContaining("invalid JSON");
+    assertThat(Arrays.asList(JsonRecords.looksLikeJson("{\"a\":1}"), JsonRecords.looksLikeJson("{'a': 1}")))
+        .containsExactly(true, false);
+  }
+}

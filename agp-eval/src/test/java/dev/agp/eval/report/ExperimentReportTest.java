@@ -1,0 +1,110 @@
+package dev.agp.eval.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agp.eval.Ablations;
+import dev.agp.eval.CandidateMode;
+import dev.agp.eval.CandidateSets;
+import dev.agp.eval.Experiment;
+import dev.agp.eval.ExperimentResult;
+import dev.agp.eval.ExperimentTestSupport;
+import dev.agp.eval.Method;
+import dev.agp.testing.GenreWorld;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExperimentReportTest {
+
+  static ExperimentResult result;
+
+  @BeforeAll
+  static void run() {
+    List<Method> methods = new ArrayList<>();
+    methods.add(Method.direct());
+    methods.add(Method.chainOfThought().withPermutationVoting(2, 1));
+    methods.addAll(Ablations.grid(b -> b.epochs(1).initialPrompt(GenreWorld.NAIVE_PROMPT), List.of(5, 10), List.of(3)));
+    CandidateSets.Report candidates = new CandidateSets.Report("LightGCN(test)", CandidateMode.BASE_TOP_K, 10, 42, 100, 2, 1, 40, 0, 40, 0.51);
+    result = Experiment.builder()
+        .llm(ExperimentTestSupport.script().build())
+        .users(new CandidateSets(ExperimentTestSupport.TRAIN, ExperimentTestSupport.VALIDATION, ExperimentTestSupport.TEST, candidates))
+        .methods(methods).bootstrapSamples(500)
+        .clock(Clock.fixed(Instant.parse("2025-01-02T03:04:05Z"), ZoneOffset.UTC))
+        .build().run();
+  }
+
+  @Test
+  void write_allFiles_readableChartsAndDocuments(@TempDir Path dir) throws Exception {
+    List<Path> files = ExperimentReport.write(result, dir);
+    assertThat(files).extracting(p -> p.getFileName().toString())
+        .containsExactlyInAnyOrder("methods.png", "agp-validation.png", "ablation-grid.png", "results.md", "results.json",
+            "results.csv", "users.csv");
+    for (String png : List.of("methods.png", "agp-validation.png", "ablation-grid.png")) {
+      BufferedImage img = ImageIO.read(dir.resolve(png).toFile());
+      assertThat(img).as(png).isNotNull();
+      assertThat(img.getWidth()).isEqualTo(960);
+      assertThat(img.getHeight()).isEqualTo(540);
+    }
+    assertThat(Files.list(dir).filter(p -> p.toString().endsWith(".tmp"))).isEmpty();
+  }
+
+  @Test
+  void markdown_tableRowsSettingsAndStatistics() {
+    String md = ExperimentReport.markdown(result);
+    assertThat(md).contains("| Method | NDCG@10 [95% CI] | Δ vs Base [95% CI]");
+    assertThat(md).contains("| Base | ", "| LLM-Dir | 1.0000 [1.0000, 1.0000] | +", "| LLM-CoT +PV2 | ", "| AGP B=5 H=3 | ");
+    assertThat(md).contains("Base recommender: LightGCN(test); mode BASE_TOP_K", "held-out item in the base top 10: 40 (40.00%)");
+    assertThat(md).contains("- batchSize: 5", "- learned prompt:", "validation NDCG@10 per epoch: 0: ");
+    assertThat(md).contains("Wilcoxon signed-rank", "percentile bootstrap");
+    assertThat(md).contains("run 2025-01-02T03:04:05Z");
+    assertThat(md).doesNotContain("## Charts");
+  }
+
+  @Test
+  void json_versionedDocumentWithEverything() throws Exception {
+    JsonNode root = new ObjectMapper().readTree(ExperimentReport.json(result));
+    assertThat(root.get("format").asText()).isEqualTo("agp-experiment");
+    assertThat(root.get("version").asInt()).isEqualTo(1);
+    assertThat(root.get("settings").get("testUsers").asInt()).isEqualTo(ExperimentTestSupport.TEST.size());
+    assertThat(root.get("candidates").get("base").asText()).isEqualTo("LightGCN(test)");
+    JsonNode methods = root.get("methods");
+    assertThat(methods).hasSize(5);
+    assertThat(methods.get(0).get("versusBase").isNull()).isTrue();
+    JsonNode dir = methods.get(1);
+    assertThat(dir.get("name").asText()).isEqualTo("LLM-Dir");
+    assertThat(dir.get("metrics").get("ndcg").asDouble()).isEqualTo(1.0);
+    assertThat(dir.get("testUsage").get("byStage").get("DIRECT_RERANK").get("calls").asInt())
+        .isEqualTo(ExperimentTestSupport.TEST.size());
+    assertThat(dir.get("users")).hasSize(ExperimentTestSupport.TEST.size());
+    assertThat(dir.get("users").get(0).get("position").asInt()).isEqualTo(1);
+    assertThat(methods.get(3).get("validationCurve").size()).isPositive();
+    assertThat(methods.get(3).get("parameters").get("batchSize").asText()).isEqualTo("5");
+  }
+
+  @Test
+  void csv_oneRowPerMethodAndPerUser() {
+    String[] lines = ExperimentReport.csv(result).split("\n");
+    assertThat(lines).hasSize(6);
+    assertThat(lines[0]).startsWith("method,ndcg,ndcg_low,ndcg_high,delta_vs_base");
+    assertThat(lines[1]).startsWith("Base,");
+    assertThat(lines[2]).startsWith("LLM-Dir,1.0,1.0,1.0,");
+    int columns = lines[0].split(",", -1).length;
+    for (String l : lines) {
+      assertThat(l.split(",", -1)).hasSize(columns);
+    }
+    String[] users = ExperimentReport.usersCsv(result).split("\n");
+    assertThat(users).hasSize(1 + 5 * ExperimentTestSupport.TEST.size());
+    assertThat(users[0]).isEqualTo("method,user,position,ndcg,mrr,hit,fallback,repaired,ranking");
+  }
+}
