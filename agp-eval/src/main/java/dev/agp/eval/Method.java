@@ -176,6 +176,26 @@ public interface Method {
   }
 
   /**
+   * {@link #trained(String, Function)} that announces its calls before running: {@code
+   * plannedCalls} gets the context and the number of test users, for example {@code (ctx, n) ->
+   * optimizer.estimate(ctx.train()).totalCalls() + n}.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if name is blank
+   */
+  static Method trained(
+      String name,
+      Function<MethodContext, ? extends CaseReranker> trainer,
+      java.util.function.ToLongBiFunction<MethodContext, Integer> plannedCalls) {
+    Methods.checkName(name);
+    requireNonNull(trainer, "trainer");
+    requireNonNull(plannedCalls, "plannedCalls");
+    return new Methods.Simple(
+        name, Map.of(), ctx -> PreparedMethod.of(requireNonNull(trainer.apply(ctx), "trainer result")),
+        (ctx, n) -> OptionalLong.of(plannedCalls.applyAsLong(ctx, n)));
+  }
+
+  /**
    * AGP trained on the experiment's users: a fresh {@link AgpOptimizer#builder()} gets the
    * method's client, the experiment's seed and concurrency, then {@code options}, and fits on
    * the training and validation users (without validation users, AGP splits its own off the

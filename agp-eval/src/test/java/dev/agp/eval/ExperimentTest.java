@@ -293,6 +293,20 @@ class ExperimentTest {
   }
 
   @Test
+  void trained_withPlan_announcesAndTrainsOnTrainingUsersOnly() {
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    Method m = Method.trained("Memo", ctx -> {
+      ctx.train().forEach(u -> seen.add(u.userId()));
+      ctx.validation().forEach(u -> seen.add(u.userId()));
+      return Ranking::base;
+    }, (ctx, n) -> ctx.train().size() + 2L * n);
+    ExperimentResult r = Experiment.builder().train(TRAIN).validation(VALIDATION).test(TEST).bootstrapSamples(100)
+        .method(m).build().run();
+    assertThat(r.method("Memo").orElseThrow().plannedCalls()).hasValue(TRAIN.size() + 2L * TEST.size());
+    assertThat(seen).hasSize(TRAIN.size() + VALIDATION.size()).noneMatch(id -> id.startsWith("te"));
+  }
+
+  @Test
   void method_factories_validate() {
     assertThatThrownBy(() -> Method.fixed(" ", Ranking::base)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Method.llm("x", l -> Ranking::base, -1)).hasMessageContaining("callsPerUser");

@@ -1,5 +1,6 @@
 package dev.agp.eval.recommender;
 
+import dev.agp.UserCase;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,6 +34,20 @@ public interface BaseRecommender {
   default Optional<double[]> userEmbedding(String userId) {
     java.util.Objects.requireNonNull(userId, "userId");
     return Optional.empty();
+  }
+
+  /**
+   * {@link #userEmbedding} of the case's user, as a function of cases: the shape state-based
+   * methods take, for example {@code RppOptimizer.builder().userEmbedding(lightGcn::userVector)}.
+   *
+   * @throws NullPointerException if user is null
+   * @throws IllegalArgumentException if the model has no embedding for the user
+   */
+  default double[] userVector(UserCase user) {
+    java.util.Objects.requireNonNull(user, "user");
+    return userEmbedding(user.userId()).orElseThrow(() -> new IllegalArgumentException(
+        name() + " has no embedding for user " + user.userId()
+            + (embeddingDimension() == 0 ? " (it has no user embeddings at all)" : " (not in its training data)")));
   }
 
   /** The length of {@link #userEmbedding} vectors; 0 when the model has none. */

@@ -90,6 +90,10 @@ class LightGcnTest {
     copy[0] = 99;
     assertThat(m.userEmbedding("u3").orElseThrow()[0]).isNotEqualTo(99);
     assertThat(m.userEmbedding("stranger")).isEmpty();
+    assertThat(m.userVector(dev.agp.UserCase.forServing("u3", List.of(), List.of(dev.agp.Item.of("g1", "G1")))))
+        .containsExactly(m.userEmbedding("u3").orElseThrow());
+    assertThatThrownBy(() -> m.userVector(dev.agp.UserCase.forServing("stranger", List.of(), List.of(dev.agp.Item.of("g1", "G1")))))
+        .hasMessageContaining("not in its training data");
     assertThat(m.recommend("stranger", List.of(), 5)).isEmpty();
     assertThat(m.recommend("u3", List.of("g1", "g2"), 30)).hasSize(28).doesNotContain("g1", "g2");
   }

@@ -69,6 +69,15 @@ class RecommendersTest {
   }
 
   @Test
+  void userVector_modelsWithoutEmbeddings_explain() {
+    BaseRecommender pop = Recommenders.popularity(split("u1:a,b,v,t"));
+    dev.agp.UserCase c = dev.agp.UserCase.forServing("u1", List.of(), List.of(dev.agp.Item.of("a", "A")));
+    assertThatThrownBy(() -> pop.userVector(c))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no user embeddings at all");
+  }
+
+  @Test
   void transitions_builder_rejectsBadValues() {
     assertThatThrownBy(() -> Transitions.builder().window(0)).hasMessageContaining("window");
     assertThatThrownBy(() -> Transitions.builder().decay(0)).hasMessageContaining("decay");
