@@ -2,6 +2,7 @@ package dev.agp.eval;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.agp.llm.PriceTable;
 import dev.agp.llm.UsageReport;
 
 /** Turns a method's token usage into money, for the report's cost column. */
@@ -27,5 +28,17 @@ public interface CostModel {
       requireNonNull(usage, "usage");
       return (usage.total().inputTokens() * inputPrice + usage.total().outputTokens() * outputPrice) / 1e6;
     };
+  }
+
+  /**
+   * Prices each model's tokens from {@code prices} (per stage and model, as the clients reported
+   * them). Tokens of models the table does not price count for nothing; {@link
+   * dev.agp.llm.UsageReport#cost} lists them as unpriced.
+   *
+   * @throws NullPointerException if prices is null
+   */
+  static CostModel of(PriceTable prices) {
+    requireNonNull(prices, "prices");
+    return usage -> requireNonNull(usage, "usage").cost(prices).total().doubleValue();
   }
 }

@@ -37,8 +37,12 @@ import java.util.regex.Pattern;
  *       match what the profile (or the history) states, minus avoided genres, blended with the
  *       base order, and answers with the labels in a {@code <ranking>} block.
  *   <li><b>CRITIQUE</b>: compares the chosen item with the profile and the history, and proposes
- *       edits in the same vocabulary (for example secondary genres when the chosen item's genre
- *       was in the history but not in the profile).
+ *       edits in the same vocabulary, each from its own evidence: favourite genres when the
+ *       profile named none; recent items when the chosen item's genre was among the last two
+ *       items' but not in the profile; secondary genres when it held at least 15% of the history
+ *       but was not in the profile; eras when the chosen item shares the history's dominant
+ *       decade and the items above it mostly do not; avoided genres when at least two items
+ *       above it bring genres the user never watched.
  *   <li><b>SUMMARIZE</b>: adds up the weights behind each proposed edit and lists the strongest.
  *   <li><b>OPTIMIZE</b>: appends the canonical sentence of the strongest guidelines missing from
  *       the prompt, one, two or three of them for a small, moderate or large update; with only a
@@ -75,6 +79,10 @@ public final class SimulatedLlm implements LlmClient {
   static final double AVOID_PENALTY = 0.5;
   static final double BASE_WEIGHT = 0.9;
   static final double SUMMARY_THRESHOLD = 0.15;
+  /** A critique asks for secondary genres when the chosen item's genre holds this share of the history. */
+  static final double BREADTH_EVIDENCE = 0.15;
+  /** A critique asks for avoided genres when this many items above the chosen one bring genres the user never watched. */
+  static final int AVOID_EVIDENCE = 2;
   static final int SUMMARY_MAX_GUIDELINES = 3;
 
   private static final Pattern NUMBERED = Pattern.compile("^\\s*\\d+\\.\\s+(.*)$");
@@ -405,11 +413,16 @@ public final class SimulatedLlm implements LlmClient {
       for (int i = Math.max(0, history.size() - Taste.LATELY_ITEMS); i < history.size(); i++) {
         recent.addAll(keys(history.get(i).genres()));
       }
-      Set<String> all = new HashSet<>();
-      history.forEach(f -> all.addAll(keys(f.genres())));
+      Map<String, Double> shares = Catalogue.genreShares(history, Catalogue.uniform(history.size()));
+      double relevantShare = 0;
+      for (Map.Entry<String, Double> e : shares.entrySet()) {
+        if (relevantGenres.contains(key(e.getKey()))) {
+          relevantShare = Math.max(relevantShare, e.getValue());
+        }
+      }
       if (!java.util.Collections.disjoint(recent, relevantGenres) && !present.contains(Directive.RECENCY)) {
         edits.add(Directive.RECENCY);
-      } else if (!java.util.Collections.disjoint(all, relevantGenres) && !present.contains(Directive.BREADTH)) {
+      } else if (relevantShare >= BREADTH_EVIDENCE && !present.contains(Directive.BREADTH)) {
         edits.add(Directive.BREADTH);
       }
     }
@@ -423,8 +436,13 @@ public final class SimulatedLlm implements LlmClient {
     if (!present.contains(Directive.AVOID)) {
       Set<String> seen = new HashSet<>();
       history.forEach(f -> seen.addAll(keys(f.genres())));
-      long foreign = above.stream().filter(f -> !f.genres().isEmpty() && java.util.Collections.disjoint(keys(f.genres()), seen)).count();
-      if (foreign >= 2) {
+      long unwatched = above.stream().filter(f -> {
+        Set<String> foreign = keys(f.genres());
+        foreign.removeAll(seen);
+        foreign.removeAll(relevantGenres);
+        return !foreign.isEmpty();
+      }).count();
+      if (unwatched >= AVOID_EVIDENCE) {
         edits.add(Directive.AVOID);
       }
     }
