@@ -88,6 +88,7 @@ public final class Experiment {
   private final long seed;
   private final @Nullable CostModel costModel;
   private final String costDescription;
+  private final String llmDescription;
   private final List<ExperimentListener> listeners;
   private final Clock clock;
 
@@ -108,6 +109,7 @@ public final class Experiment {
     this.seed = b.seed;
     this.costModel = b.costModel;
     this.costDescription = b.costDescription;
+    this.llmDescription = b.llmDescription;
     this.listeners = List.copyOf(b.listeners);
     this.clock = b.clock;
   }
@@ -176,7 +178,7 @@ public final class Experiment {
     ExperimentResult.Settings settings =
         new ExperimentResult.Settings(
             cutoff, seed, concurrency, bootstrapSamples, confidence, train.size(), validation.size(), test.size(),
-            costDescription);
+            costDescription, llmDescription);
     return new ExperimentResult(rows, settings, candidates, started, Duration.ofNanos(System.nanoTime() - t0));
   }
 
@@ -330,6 +332,7 @@ public final class Experiment {
     private long seed = DEFAULT_SEED;
     private @Nullable CostModel costModel;
     private String costDescription = "none";
+    private String llmDescription = "not described";
     private final List<ExperimentListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
 
@@ -338,6 +341,16 @@ public final class Experiment {
     /** The LLM every method's client wraps (metered per method). Needed by LLM methods. */
     public Builder llm(LlmClient llm) {
       this.llm = requireNonNull(llm, "llm");
+      return this;
+    }
+
+    /**
+     * The LLM the methods call, and how reports describe it (for example {@code "gpt-4o-mini via
+     * OpenAI"}, or a simulated LLM's notice, which reports must carry with every number).
+     */
+    public Builder llm(LlmClient llm, String description) {
+      llm(llm);
+      this.llmDescription = requireNonNull(description, "description");
       return this;
     }
 

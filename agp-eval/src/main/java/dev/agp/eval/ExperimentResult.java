@@ -59,11 +59,13 @@ public record ExperimentResult(
       int trainUsers,
       int validationUsers,
       int testUsers,
-      String costModel) {
+      String costModel,
+      String llm) {
 
-    /** @throws NullPointerException if costModel is null */
+    /** @throws NullPointerException if costModel or llm is null */
     public Settings {
       requireNonNull(costModel, "costModel");
+      requireNonNull(llm, "llm");
     }
   }
 }

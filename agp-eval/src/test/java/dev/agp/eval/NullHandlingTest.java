@@ -30,7 +30,7 @@ class NullHandlingTest {
         .setDefault(LoadOptions.class, LoadOptions.defaults())
         .setDefault(Method.class, Method.base())
         .setDefault(ExperimentResult.class, new ExperimentResult(List.of(),
-            new ExperimentResult.Settings(10, 1, 1, 100, 0.95, 0, 0, 0, "none"), Optional.empty(),
+            new ExperimentResult.Settings(10, 1, 1, 100, 0.95, 0, 0, 0, "none", "none"), Optional.empty(),
             java.time.Instant.EPOCH, java.time.Duration.ZERO))
         .setDefault(UserCase.class, UserCase.forServing("u", List.of(), List.of(Item.of("a", "A"))))
         .setDefault(MethodContext.class, new MethodContext(List.of(), List.of(), Optional.empty(), 1, 1));

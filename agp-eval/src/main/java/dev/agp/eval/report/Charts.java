@@ -38,7 +38,7 @@ final class Charts {
     int k = r.settings().cutoff();
     String level = Math.round(r.settings().confidence() * 100) + "%";
     CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-        .title("NDCG@" + k + " on " + r.settings().testUsers() + " test users (bars: mean; whiskers: " + level
+        .title(llmTag(r) + "NDCG@" + k + " on " + r.settings().testUsers() + " test users (bars: mean; whiskers: " + level
             + " bootstrap interval)")
         .xAxisTitle("method").yAxisTitle("NDCG@" + k).build();
     c.getStyler().setLegendVisible(false);
@@ -72,7 +72,7 @@ final class Charts {
       return Optional.empty();
     }
     XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-        .title("Validation NDCG@" + r.settings().cutoff() + " per epoch (epoch 0: the initial prompt)")
+        .title(llmTag(r) + "Validation NDCG@" + r.settings().cutoff() + " per epoch (epoch 0: the initial prompt)")
         .xAxisTitle("epoch").yAxisTitle("validation NDCG@" + r.settings().cutoff()).build();
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     c.getStyler().setXAxisDecimalPattern("0");
@@ -109,7 +109,7 @@ final class Charts {
       return Optional.empty(); // not a full grid: a bar per missing cell would mislead
     }
     CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-        .title("Ablation: batch size x history length (mean NDCG@" + r.settings().cutoff() + ")")
+        .title(llmTag(r) + "Ablation: batch size x history length (mean NDCG@" + r.settings().cutoff() + ")")
         .xAxisTitle("batch size").yAxisTitle("NDCG@" + r.settings().cutoff()).build();
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     c.getStyler().setYAxisMin(0.0);
@@ -137,5 +137,10 @@ final class Charts {
     Path base = file.resolveSibling(name.substring(0, name.length() - ".png".length()));
     BitmapEncoder.saveBitmap(chart, base.toString(), BitmapEncoder.BitmapFormat.PNG);
     return file;
+  }
+
+  /** "[simulated LLM] " when the experiment's LLM is simulated, so every chart says so. */
+  static String llmTag(ExperimentResult r) {
+    return r.settings().llm().toLowerCase(java.util.Locale.ROOT).contains("simulated") ? "[simulated LLM] " : "";
   }
 }

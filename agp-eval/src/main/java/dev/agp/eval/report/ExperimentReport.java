@@ -126,6 +126,7 @@ public final class ExperimentReport {
     md.append(s.testUsers()).append(" test users, ").append(s.trainUsers()).append(" training and ")
         .append(s.validationUsers()).append(" validation users; seed ").append(s.seed()).append("; run ")
         .append(r.started()).append(", ").append(seconds(r.wallTime())).append(".\n\n");
+    md.append("LLM: ").append(s.llm()).append(".\n\n");
     md.append("| Method | NDCG@").append(k).append(" [").append(level).append(" CI] | Δ vs Base [").append(level)
         .append(" CI] | p (bootstrap) | p (Wilcoxon) | HR@").append(k)
         .append(" | MRR | Mean pos. | Calls | Tokens | Cost | Time |\n");
@@ -254,7 +255,7 @@ public final class ExperimentReport {
     StringBuilder sb = new StringBuilder(
         "method,ndcg,ndcg_low,ndcg_high,delta_vs_base,delta_low,delta_high,p_bootstrap,p_wilcoxon,wins,losses,ties,"
             + "hit_rate,mrr,mrr_at_k,precision,recall,mean_position,users,training_calls,test_calls,input_tokens,"
-            + "output_tokens,cost,training_seconds,test_seconds,fallbacks,repaired\n");
+            + "output_tokens,cost,training_seconds,test_seconds,fallbacks,repaired,llm\n");
     for (MethodResult m : result.methods()) {
       RankingMetrics.MeanMetrics mm = m.means();
       List<String> f = new ArrayList<>();
@@ -275,7 +276,7 @@ public final class ExperimentReport {
           String.valueOf(m.usage().total().inputTokens()), String.valueOf(m.usage().total().outputTokens()),
           m.cost().isPresent() ? num(m.cost().getAsDouble()) : "",
           num(m.trainingTime().toMillis() / 1000.0), num(m.testTime().toMillis() / 1000.0),
-          String.valueOf(m.fallbacks()), String.valueOf(m.repaired())));
+          String.valueOf(m.fallbacks()), String.valueOf(m.repaired()), csvField(result.settings().llm())));
       sb.append(String.join(",", f)).append('\n');
     }
     return sb.toString();
@@ -329,6 +330,7 @@ public final class ExperimentReport {
     settings.put("validationUsers", s.validationUsers());
     settings.put("testUsers", s.testUsers());
     settings.put("costModel", s.costModel());
+    settings.put("llm", s.llm());
     result.candidates().ifPresent(c -> candidates(root.putObject("candidates"), c));
     ArrayNode methods = root.putArray("methods");
     for (MethodResult m : result.methods()) {

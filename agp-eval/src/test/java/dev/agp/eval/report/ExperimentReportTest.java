@@ -37,7 +37,7 @@ class ExperimentReportTest {
     methods.addAll(Ablations.grid(b -> b.epochs(1).initialPrompt(GenreWorld.NAIVE_PROMPT), List.of(5, 10), List.of(3)));
     CandidateSets.Report candidates = new CandidateSets.Report("LightGCN(test)", CandidateMode.BASE_TOP_K, 10, 42, 100, 2, 1, 40, 0, 40, 0.51);
     result = Experiment.builder()
-        .llm(ExperimentTestSupport.script().build())
+        .llm(ExperimentTestSupport.script().build(), "simulated LLM (a scripted test stand-in)")
         .users(new CandidateSets(ExperimentTestSupport.TRAIN, ExperimentTestSupport.VALIDATION, ExperimentTestSupport.TEST, candidates))
         .methods(methods).bootstrapSamples(500)
         .clock(Clock.fixed(Instant.parse("2025-01-02T03:04:05Z"), ZoneOffset.UTC))
@@ -68,6 +68,7 @@ class ExperimentReportTest {
     assertThat(md).contains("- batchSize: 5", "- learned prompt:", "validation NDCG@10 per epoch: 0: ");
     assertThat(md).contains("Wilcoxon signed-rank", "percentile bootstrap");
     assertThat(md).contains("run 2025-01-02T03:04:05Z");
+    assertThat(md).contains("LLM: simulated LLM (a scripted test stand-in).");
     assertThat(md).doesNotContain("## Charts");
   }
 
@@ -77,6 +78,9 @@ class ExperimentReportTest {
     assertThat(root.get("format").asText()).isEqualTo("agp-experiment");
     assertThat(root.get("version").asInt()).isEqualTo(1);
     assertThat(root.get("settings").get("testUsers").asInt()).isEqualTo(ExperimentTestSupport.TEST.size());
+    assertThat(root.get("settings").get("llm").asText()).startsWith("simulated LLM");
+    assertThat(ExperimentReport.csv(result).lines().skip(1)).allSatisfy(l -> assertThat(l).endsWith(",simulated LLM (a scripted test stand-in)"));
+    assertThat(Charts.llmTag(result)).isEqualTo("[simulated LLM] ");
     assertThat(root.get("candidates").get("base").asText()).isEqualTo("LightGCN(test)");
     JsonNode methods = root.get("methods");
     assertThat(methods).hasSize(5);
