@@ -11,6 +11,8 @@ import dev.agp.LlmRerankers;
 import dev.agp.PermutationVoting;
 import dev.agp.Ranking;
 import dev.agp.llm.LlmClient;
+import dev.agp.rpp.RppModel;
+import dev.agp.rpp.RppOptimizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -248,6 +250,37 @@ public interface Method {
           CallEstimate e = ctx.validation().isEmpty() ? o.estimate(ctx.train()) : o.estimate(ctx.train(), ctx.validation());
           return OptionalLong.of(e.totalCalls() + 2L * n);
         });
+  }
+
+  /**
+   * RPP (or RPP+ when {@code options} turn {@code refine(true)} on): per-user prompts learned on
+   * the training users with {@code options} applied to a builder that already has the client,
+   * seed and concurrency; one RPP_RANK call per test user. The report lists the method, the
+   * training reward and the refined sentences kept.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if name is blank
+   */
+  static Method rpp(String name, UnaryOperator<RppOptimizer.Builder> options) {
+    Methods.checkName(name);
+    requireNonNull(options, "options");
+    Function<MethodContext, RppOptimizer> optimizer =
+        ctx -> requireNonNull(
+                options.apply(RppOptimizer.builder().llm(ctx.llm()).seed(ctx.seed()).concurrency(ctx.concurrency())),
+                "options returned null")
+            .build();
+    return new Methods.Simple(
+        name, Map.of(),
+        ctx -> {
+          RppModel model = optimizer.apply(ctx).fit(ctx.train());
+          Map<String, String> details = new LinkedHashMap<>();
+          details.put("method", model.method());
+          details.put("final mean training reward", String.format(java.util.Locale.ROOT, "%.4f", model.history().finalMeanReward()));
+          details.put("refined sentences kept", String.valueOf(model.history().refined().size()));
+          details.put("failed users", String.valueOf(model.history().failedUsers()));
+          return new PreparedMethod(model, List.of(), details);
+        },
+        (ctx, n) -> OptionalLong.of(optimizer.apply(ctx).estimate(ctx.train()).totalCalls() + (long) n));
   }
 
   /** AGP with the paper's defaults, named "AGP". */
