@@ -34,8 +34,9 @@ import java.util.regex.Pattern;
  *       favourite genres, secondary genres, eras, recent items weighed more, avoided genres, and
  *       "the last N items". Without "genre" in the instruction it only names the last two titles.
  *   <li><b>RERANK</b>, LLM-Dir, LLM-CoT, RPP: scores each candidate by how its genres and decade
- *       match what the profile (or the history) states, minus avoided genres, blended with the
- *       base order, and answers with the labels in a {@code <ranking>} block.
+ *       match what the profile (or the history) states (favourite genres weighted by the share the
+ *       profile gives them), minus avoided genres, blended with the base order, and answers with
+ *       the labels in a {@code <ranking>} block.
  *   <li><b>CRITIQUE</b>: compares the chosen item with the profile and the history, and proposes
  *       edits in the same vocabulary, each from its own evidence: favourite genres when the
  *       profile named none; recent items when the chosen item's genre was among the last two
@@ -70,7 +71,7 @@ public final class SimulatedLlm implements LlmClient {
 
   /** What every report made with this client must say. */
   public static final String NOTICE =
-      "LLM: simulated (a deterministic offline stand-in driven by catalogue metadata, not a language model)";
+      "simulated LLM (a deterministic offline stand-in driven by catalogue metadata, not a language model)";
 
   static final double[] FAVOURITE_WEIGHTS = {1.0, 0.8, 0.65, 0.5};
   static final double LATELY_WEIGHT = 0.6;
@@ -231,8 +232,12 @@ public final class SimulatedLlm implements LlmClient {
 
   private List<String> order(Taste taste, List<Candidate> candidates, double baseTrust) {
     Map<String, Double> weights = new HashMap<>();
+    double top = taste.shares().isEmpty() ? 1 : taste.shares().get(0);
     for (int i = 0; i < taste.favourites().size(); i++) {
-      weights.merge(key(taste.favourites().get(i)), FAVOURITE_WEIGHTS[Math.min(i, FAVOURITE_WEIGHTS.length - 1)], Double::sum);
+      double w = taste.shares().isEmpty() || top <= 0
+          ? FAVOURITE_WEIGHTS[Math.min(i, FAVOURITE_WEIGHTS.length - 1)]
+          : taste.shares().get(i) / top;
+      weights.merge(key(taste.favourites().get(i)), w, Double::sum);
     }
     taste.lately().forEach(g -> weights.merge(key(g), LATELY_WEIGHT, Double::sum));
     for (String title : taste.recentTitles()) {
@@ -328,7 +333,7 @@ public final class SimulatedLlm implements LlmClient {
         focus.add(g);
       }
     }
-    Taste focused = new Taste(taste.favourites(), focus, taste.decade(), taste.avoided(), taste.recentTitles());
+    Taste focused = new Taste(taste.favourites(), taste.shares(), focus, taste.decade(), taste.avoided(), taste.recentTitles());
     return String.join("\n", order(focused, candidates(text), baseTrust));
   }
 

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  */
 record Taste(
     List<String> favourites,
+    List<Double> shares,
     List<String> lately,
     OptionalInt decade,
     List<String> avoided,
@@ -34,10 +35,12 @@ record Taste(
   private static final Pattern LATELY_LINE = Pattern.compile("(?im)^\\s*lately:\\s*(.+?)\\.?\\s*$");
   private static final Pattern ERA_LINE = Pattern.compile("(?im)^\\s*preferred era:\\s*(\\d{4})s");
   private static final Pattern AVOIDS_LINE = Pattern.compile("(?im)^\\s*avoids:\\s*(.+?)\\.?\\s*$");
+  private static final Pattern SHARE = Pattern.compile("\\s*\\((\\d{1,3})%\\)\\s*$");
   private static final Pattern WATCHED_LINE = Pattern.compile("(?im)^\\s*recently watched:\\s*(.+?)\\s*$");
 
   Taste {
     favourites = List.copyOf(favourites);
+    shares = List.copyOf(shares);
     lately = List.copyOf(lately);
     avoided = List.copyOf(avoided);
     recentTitles = List.copyOf(recentTitles);
@@ -50,7 +53,7 @@ record Taste(
       for (int i = Math.max(0, history.size() - LATELY_ITEMS); i < history.size(); i++) {
         titles.add(history.get(i).title());
       }
-      return new Taste(List.of(), List.of(), OptionalInt.empty(), List.of(), titles);
+      return new Taste(List.of(), List.of(), List.of(), OptionalInt.empty(), List.of(), titles);
     }
     double[] weights = new double[history.size()];
     for (int i = 0; i < history.size(); i++) {
@@ -62,6 +65,8 @@ record Taste(
     ranked.sort((a, b) -> shares.get(b).equals(shares.get(a)) ? a.compareTo(b) : Double.compare(shares.get(b), shares.get(a)));
     int k = directives.contains(Directive.BREADTH) ? FAVOURITES_WITH_BREADTH : FAVOURITES;
     List<String> favourites = ranked.subList(0, Math.min(k, ranked.size()));
+    List<Double> favouriteShares = new ArrayList<>();
+    favourites.forEach(g -> favouriteShares.add(shares.get(g)));
 
     List<String> lately = new ArrayList<>();
     if (directives.contains(Directive.RECENCY)) {
@@ -92,7 +97,7 @@ record Taste(
         }
       }
     }
-    return new Taste(favourites, lately, decade, avoided, List.of());
+    return new Taste(favourites, favouriteShares, lately, decade, avoided, List.of());
   }
 
   /** The profile text. */
@@ -102,7 +107,14 @@ record Taste(
       sb.append("Recently watched: ").append(String.join("; ", recentTitles)).append('\n');
     }
     if (!favourites.isEmpty()) {
-      sb.append("Favourite genres: ").append(String.join(", ", favourites)).append(".\n");
+      sb.append("Favourite genres: ");
+      for (int i = 0; i < favourites.size(); i++) {
+        sb.append(i == 0 ? "" : ", ").append(favourites.get(i));
+        if (i < shares.size()) {
+          sb.append(String.format(java.util.Locale.ROOT, " (%d%%)", Math.round(shares.get(i) * 100)));
+        }
+      }
+      sb.append(".\n");
     }
     if (!lately.isEmpty()) {
       sb.append("Lately: ").append(String.join(", ", lately)).append(".\n");
@@ -119,13 +131,26 @@ record Taste(
 
   /** What a profile text states, as the simulated ranker reads it. */
   static Taste parse(String profile) {
-    List<String> favourites = list(FAVOURITES_LINE, profile, ",");
+    List<String> favourites = new ArrayList<>();
+    List<Double> shares = new ArrayList<>();
+    for (String entry : list(FAVOURITES_LINE, profile, ",")) {
+      Matcher share = SHARE.matcher(entry);
+      if (share.find()) {
+        favourites.add(entry.substring(0, share.start()).strip());
+        shares.add(Integer.parseInt(share.group(1)) / 100.0);
+      } else {
+        favourites.add(entry);
+      }
+    }
+    if (shares.size() != favourites.size()) {
+      shares.clear();
+    }
     List<String> lately = list(LATELY_LINE, profile, ",");
     List<String> avoided = list(AVOIDS_LINE, profile, ",");
     List<String> titles = list(WATCHED_LINE, profile, ";");
     Matcher era = ERA_LINE.matcher(profile);
     OptionalInt decade = era.find() ? OptionalInt.of(Integer.parseInt(era.group(1))) : OptionalInt.empty();
-    return new Taste(favourites, lately, decade, avoided, titles);
+    return new Taste(favourites, shares, lately, decade, avoided, titles);
   }
 
   private static List<String> list(Pattern p, String text, String separator) {

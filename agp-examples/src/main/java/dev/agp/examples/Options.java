@@ -1,0 +1,145 @@
+package dev.agp.examples;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** The option groups the commands share, as picocli mixins. */
+final class Options {
+
+  private Options() {}
+
+  /** Where the interactions and item metadata come from, and the base recommender. */
+  static final class Data {
+    @Option(names = "--dataset", paramLabel = "NAME",
+        description = "sample (the bundled MovieLens sample), movielens, amazon, yelp or goodreads. Default: ${DEFAULT-VALUE}.")
+    String dataset = "sample";
+
+    @Option(names = "--data", paramLabel = "PATH",
+        description = "movielens: the folder with ratings.csv and movies.csv (or ratings.dat and movies.dat); "
+            + "amazon/yelp: the reviews file; goodreads: the interactions file. Gzipped or not.")
+    Path data;
+
+    @Option(names = "--items", paramLabel = "FILE",
+        description = "amazon: the metadata file; yelp: the business file; goodreads: the books file.")
+    Path items;
+
+    @Option(names = "--candidates", paramLabel = "FILE",
+        description = "Candidate lists made elsewhere (TSV: user<TAB>item ids, or JSON lines); implies --base imported.")
+    Path candidates;
+
+    @Option(names = "--base", paramLabel = "MODEL",
+        description = "The base recommender: lightgcn, sequential, popularity or imported. Default: ${DEFAULT-VALUE}.")
+    String base = "lightgcn";
+
+    @Option(names = "--base-epochs", paramLabel = "N", description = "Maximum LightGCN training epochs (default: LightGCN's).")
+    Integer baseEpochs;
+
+    @Option(names = "--domain", paramLabel = "WORD",
+        description = "What the items are called in prompts (default: movie, item, business or book by dataset).")
+    String domain;
+
+    String domain() {
+      if (domain != null) {
+        return domain;
+      }
+      return switch (dataset.toLowerCase(Locale.ROOT)) {
+        case "sample", "movielens" -> "movie";
+        case "yelp" -> "business";
+        case "goodreads" -> "book";
+        default -> "item";
+      };
+    }
+  }
+
+  /** The paper's protocol: candidate construction and user sets. */
+  static final class Protocol {
+    @Option(names = "--train-users", paramLabel = "N", description = "Training users. Default: ${DEFAULT-VALUE}.")
+    int trainUsers = 100;
+
+    @Option(names = "--validation-users", paramLabel = "N", description = "Validation users. Default: ${DEFAULT-VALUE}.")
+    int validationUsers = 20;
+
+    @Option(names = "--test-users", paramLabel = "N", description = "Test users. Default: ${DEFAULT-VALUE}.")
+    int testUsers = 300;
+
+    @Option(names = "--candidate-mode", paramLabel = "MODE",
+        description = "paper: users whose held-out item is in the base top 10 (the paper's protocol); insert: every "
+            + "user, the held-out item inserted at a random position when missing. Default: ${DEFAULT-VALUE}.")
+    String candidateMode = "paper";
+
+    @Option(names = "--allow-fewer-test-users", description = "Run with fewer test users when not enough are eligible.")
+    boolean allowFewer;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of every split, shuffle and bootstrap. Default: ${DEFAULT-VALUE}.")
+    long seed = 42;
+
+    @Option(names = "--concurrency", paramLabel = "N", description = "Users processed at once. Default: ${DEFAULT-VALUE}.")
+    int concurrency = 8;
+  }
+
+  /** Which methods run, and their settings. */
+  static final class Methods {
+    @Option(names = "--methods", paramLabel = "LIST", split = ",",
+        description = "Methods besides Base: llm-dir, llm-cot, agp, rpp, rpp+. Default: llm-dir,llm-cot,agp,rpp.")
+    List<String> methods = new ArrayList<>(List.of("llm-dir", "llm-cot", "agp", "rpp"));
+
+    @Option(names = "--epochs", paramLabel = "N", description = "AGP epochs. Default: ${DEFAULT-VALUE}.")
+    int epochs = 10;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "AGP batch size. Default: ${DEFAULT-VALUE}.")
+    int batchSize = 10;
+
+    @Option(names = "--history-length", paramLabel = "N", description = "History items per profile or prompt. Default: ${DEFAULT-VALUE}.")
+    int historyLength = 5;
+
+    @Option(names = "--feedback-mode", paramLabel = "MODE",
+        description = "AGP feedback: paper (per-user critiques) or compact (folded into the summary). Default: ${DEFAULT-VALUE}.")
+    String feedbackMode = "paper";
+
+    @Option(names = "--initial-prompt", paramLabel = "TEXT", description = "AGP's starting profile prompt (default: the built-in one).")
+    String initialPrompt;
+
+    @Option(names = "--rpp-iterations", paramLabel = "N", description = "RPP iterations over the training users. Default: ${DEFAULT-VALUE}.")
+    int rppIterations = 15;
+
+    @Option(names = "--permutations", paramLabel = "N",
+        description = "Also report each LLM method with position-bias control: N shuffled orders, Borda count. Default: off.")
+    int permutations = 0;
+  }
+
+  /** The LLM backend and what protects the bill. */
+  static final class Backend {
+    @Option(names = "--backend", paramLabel = "NAME",
+        description = "openai, deepseek, compatible (Ollama, vLLM, llama.cpp server) or simulated (offline). "
+            + "Default: ${DEFAULT-VALUE}.")
+    String backend = "openai";
+
+    @Option(names = "--model", paramLabel = "NAME",
+        description = "The model (default: gpt-4o-mini for openai, deepseek-chat for deepseek).")
+    String model;
+
+    @Option(names = "--base-url", paramLabel = "URL",
+        description = "For --backend compatible: the server's OpenAI-compatible base URL, e.g. http://localhost:11434/v1.")
+    String baseUrl;
+
+    @Option(names = "--cache", paramLabel = "DIR",
+        description = "Keep every answer on disk here; a rerun makes no paid call for an answer already received.")
+    Path cache;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+        description = "Checkpoint AGP and RPP training here after every batch; a rerun resumes.")
+    Path checkpoint;
+
+    @Option(names = "--budget-tokens", paramLabel = "N", description = "Stop cleanly before spending more tokens than this.")
+    Long budgetTokens;
+
+    @Option(names = "--budget-usd", paramLabel = "AMOUNT", description = "Stop cleanly before spending more than this, in US dollars.")
+    java.math.BigDecimal budgetUsd;
+
+    @Option(names = "--timeout-seconds", paramLabel = "N", description = "Per-call timeout. Default: ${DEFAULT-VALUE}.")
+    int timeoutSeconds = 60;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.agp.examples;
+
+import dev.agp.eval.ExperimentResult;
+import dev.agp.eval.MethodResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The terminal table of an experiment: one row per method. */
+final class ResultsTable {
+
+  private ResultsTable() {}
+
+  static String format(ExperimentResult result) {
+    int k = result.settings().cutoff();
+    String level = Math.round(result.settings().confidence() * 100) + "%";
+    boolean cost = result.methods().stream().anyMatch(m -> m.cost().isPresent());
+    List<String[]> rows = new ArrayList<>();
+    List<String> header = new ArrayList<>(List.of("Method", "NDCG@" + k + " [" + level + " CI]", "vs Base", "HR@" + k, "MRR",
+        "Calls", "Tokens"));
+    if (cost) {
+      header.add("Cost (USD)");
+    }
+    rows.add(header.toArray(String[]::new));
+    for (MethodResult m : result.methods()) {
+      List<String> row = new ArrayList<>();
+      row.add(m.name());
+      row.add(String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", m.ndcg().mean(), m.ndcg().low(), m.ndcg().high()));
+      row.add(m.versusBase().map(c -> String.format(Locale.ROOT, "%+.4f", c.meanDifference())).orElse(""));
+      row.add(String.format(Locale.ROOT, "%.4f", m.means().hitRate()));
+      row.add(String.format(Locale.ROOT, "%.4f", m.means().mrr()));
+      row.add(String.format(Locale.ROOT, "%,d", m.calls()));
+      row.add(String.format(Locale.ROOT, "%,d", m.tokens()));
+      if (cost) {
+        row.add(m.cost().isPresent() ? String.format(Locale.ROOT, "%.4f", m.cost().getAsDouble()) : "");
+      }
+      rows.add(row.toArray(String[]::new));
+    }
+    int[] width = new int[header.size()];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        width[i] = Math.max(width[i], r[i].length());
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int j = 0; j < rows.size(); j++) {
+      String[] r = rows.get(j);
+      for (int i = 0; i < r.length; i++) {
+        String cell = i == 0 ? pad(r[i], width[i]) : leftPad(r[i], width[i]);
+        sb.append(i == 0 ? "" : "  ").append(cell);
+      }
+      sb.append('\n');
+      if (j == 0) {
+        int total = 0;
+        for (int w : width) {
+          total += w;
+        }
+        sb.append("-".repeat(total + 2 * (width.length - 1))).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String pad(String s, int w) {
+    return s + " ".repeat(Math.max(0, w - s.length()));
+  }
+
+  private static String leftPad(String s, int w) {
+    return " ".repeat(Math.max(0, w - s.length())) + s;
+  }
+}
