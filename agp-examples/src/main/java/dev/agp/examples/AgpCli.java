@@ -18,8 +18,8 @@ import picocli.CommandLine;
  * trace.
  */
 @Command(name = "agp", mixinStandardHelpOptions = true, versionProvider = AgpCli.Version.class,
-    description = {"Learned-prompt LLM reranking for recommender systems: AGP, RPP and the LLM baselines",
-        "on your base recommender's top-10, side by side on the paper's protocol."},
+    description = {"Learned-prompt LLM reranking for recommender systems: AGP, RPP and the LLM baselines on your "
+        + "base recommender's top-10, side by side on the paper's protocol.", ""},
     subcommands = {Commands.Demo.class, Commands.Run.class, Commands.Estimate.class, CommandLine.HelpCommand.class})
 public final class AgpCli implements Runnable {
 

@@ -43,14 +43,17 @@ final class Commands {
     OUTPUT_CAPS = Map.copyOf(caps);
   }
 
-  @Command(name = "demo", sortOptions = false, mixinStandardHelpOptions = true,
+  @Command(name = "demo", sortOptions = false, mixinStandardHelpOptions = true, abbreviateSynopsis = true,
       description = {
-          "The paper's whole protocol offline, in one command: the bundled MovieLens sample -> leave-one-out ->",
-          "LightGCN -> top-10 candidates -> Base, LLM-Dir, LLM-CoT, AGP and RPP on the same users -> a table",
-          "here and reports, charts included, in the output folder. AGP starts from a basic profile prompt,",
-          "as in the paper, so that there is something to learn.",
-          "The LLM is SIMULATED: a deterministic stand-in driven by the catalogue's genres and years. The",
-          "numbers show the pipeline working, not what a language model would score."})
+          "Runs the paper's whole protocol offline, with a simulated LLM.",
+          "",
+          "The bundled MovieLens sample -> leave-one-out -> LightGCN -> top-10 candidates -> Base, LLM-Dir, LLM-CoT, "
+              + "AGP and RPP on the same users -> a table here, and reports with charts in the output folder. "
+              + "AGP starts from a basic profile prompt, as in the paper, so that there is something to learn.",
+          "",
+          "The LLM is SIMULATED: a deterministic stand-in driven by the catalogue's genres and years. The numbers "
+              + "show the pipeline working, not what a language model would score.",
+          ""})
   static final class Demo implements Callable<Integer> {
     @ParentCommand AgpCli cli;
     @Mixin Options.Protocol protocol = demoProtocol();
@@ -88,11 +91,17 @@ final class Commands {
     }
   }
 
-  @Command(name = "run", sortOptions = false, mixinStandardHelpOptions = true,
+  @Command(name = "run", sortOptions = false, mixinStandardHelpOptions = true, abbreviateSynopsis = true,
       description = {
-          "Runs the protocol on your data with a real backend: load -> leave-one-out -> base model ->",
-          "candidates -> the chosen methods on the same users -> a table and reports.",
-          "Keys come from the environment: OPENAI_API_KEY, DEEPSEEK_API_KEY (or AGP_API_KEY for --backend compatible)."})
+          "Runs the protocol on your data with a real LLM backend.",
+          "",
+          "Load -> leave-one-out -> base model -> candidates -> the chosen methods on the same users -> a table "
+              + "here, and reports with charts in the output folder. Before the first call it prints how many calls "
+              + "each method will make at most.",
+          "",
+          "Keys come from the environment: OPENAI_API_KEY, DEEPSEEK_API_KEY, or AGP_API_KEY for --backend "
+              + "compatible. They are never printed, logged or written.",
+          ""})
   static final class Run implements Callable<Integer> {
     @ParentCommand AgpCli cli;
     @Mixin Options.Data data = new Options.Data();
@@ -109,11 +118,14 @@ final class Commands {
     }
   }
 
-  @Command(name = "estimate", sortOptions = false, mixinStandardHelpOptions = true,
+  @Command(name = "estimate", sortOptions = false, mixinStandardHelpOptions = true, abbreviateSynopsis = true,
       description = {
-          "What `agp run` with the same options would spend, before spending anything: the planned LLM calls per",
-          "method (an upper bound), input tokens measured by a dry run against the simulated LLM (no network),",
-          "output tokens bounded by each stage's cap, and the cost at the model's list prices."})
+          "Says what `agp run` with the same options would spend, without spending anything.",
+          "",
+          "The planned LLM calls per method (an upper bound), input tokens measured by a dry run against the "
+              + "simulated LLM (no network, no key needed), output tokens bounded by each stage's cap, and the cost "
+              + "at the model's list prices.",
+          ""})
   static final class Estimate implements Callable<Integer> {
     @ParentCommand AgpCli cli;
     @Mixin Options.Data data = new Options.Data();
