@@ -16,14 +16,14 @@ import java.util.Map;
  * README.txt travels with it), readable as a {@link Path} whether the classes run from a folder or
  * from {@code agp.jar}.
  */
-final class SampleData {
+public final class SampleData {
 
   static final String FOLDER = "/dev/agp/examples/data/ml-latest-small";
 
   private SampleData() {}
 
   /** The folder holding ratings.csv, movies.csv, README.txt and SOURCE.md. */
-  static Path movieLens() {
+  public static Path movieLens() {
     URL url = SampleData.class.getResource(FOLDER + "/ratings.csv");
     if (url == null) {
       throw new IllegalStateException("the MovieLens sample is missing from the agp-examples jar");

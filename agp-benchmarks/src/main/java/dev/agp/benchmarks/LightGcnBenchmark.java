@@ -1,6 +1,5 @@
-package dev.agp.eval.bench;
+package dev.agp.benchmarks;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agp.eval.CandidateProtocol;
 import dev.agp.eval.CandidateSets;
@@ -12,35 +11,24 @@ import dev.agp.eval.data.Dataset;
 import dev.agp.eval.data.Datasets;
 import dev.agp.eval.recommender.LightGcn;
 import dev.agp.eval.recommender.LightGcnModel;
-import java.nio.file.Files;
+import dev.agp.examples.SampleData;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * The closing-note measurement of LightGCN on the MovieLens sample: Recall@10 and NDCG@10 over
- * all items on the leave-one-out test, the share of users whose held-out item is in the top 10,
- * the Base NDCG@10 on the eligible users, and the training time. Opt-in, not part of the suite:
+ * LightGCN on the bundled MovieLens sample (or {@code -Dagp.data=DIR}): Recall@10 and NDCG@10
+ * over all items on the leave-one-out test, the share of users whose held-out item is in the top
+ * 10, the Base NDCG@10 on those eligible users, and the training time. Settings through {@code
+ * -Dagp.dim -Dagp.layers -Dagp.lr -Dagp.epochs -Dagp.batch -Dagp.l2 -Dagp.threads -Dagp.seed}:
  *
  * <pre>
- * mvn -B -ntp -pl agp-eval -am test -Djacoco.skip=true -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dtest=MovieLensLightGcnMeasurement -Dagp.bench=true \
- *     [-Dagp.data=/path/to/ml-latest-small] [-Dagp.dim=64 -Dagp.layers=3 -Dagp.lr=0.005 -Dagp.epochs=200
- *      -Dagp.batch=2048 -Dagp.l2=1e-4 -Dagp.threads=2 -Dagp.seed=42]
+ * java -cp agp-benchmarks/target/benchmarks.jar dev.agp.benchmarks.LightGcnBenchmark
  * </pre>
- *
- * or, from compiled classes, {@code java -cp ... dev.agp.eval.bench.MovieLensLightGcnMeasurement}.
  */
-public class MovieLensLightGcnMeasurement {
+public final class LightGcnBenchmark {
 
-  @Test
-  @EnabledIfSystemProperty(named = "agp.bench", matches = "true")
-  void lightGcn_movieLensSample_reportsQualityAndTime() {
-    assertThat(run()).isPositive();
-  }
 
   /** Runs the measurement with the {@code agp.*} system properties, printing the figures. */
   public static void main(String[] args) {
@@ -48,10 +36,8 @@ public class MovieLensLightGcnMeasurement {
   }
 
   static int run() {
-    Path dir = Path.of(System.getProperty("agp.data", "../../shared/data/ml-latest-small"));
-    if (!Files.isDirectory(dir)) {
-      dir = Path.of("/work/shared/data/ml-latest-small");
-    }
+    String given = System.getProperty("agp.data");
+    Path dir = given != null ? Path.of(given) : SampleData.movieLens();
     Dataset data = Datasets.movieLens(dir);
     LooSplit split = LeaveOneOut.split(data.interactions());
     LightGcn.Builder b = LightGcn.builder()

@@ -1,6 +1,5 @@
-package dev.agp.eval.bench;
+package dev.agp.benchmarks;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agp.eval.CandidateProtocol;
 import dev.agp.eval.CandidateSets;
@@ -9,6 +8,8 @@ import dev.agp.eval.LooSplit;
 import dev.agp.eval.data.Dataset;
 import dev.agp.eval.data.Datasets;
 import dev.agp.eval.recommender.BaseRecommender;
+import dev.agp.eval.recommender.LightGcn;
+import dev.agp.eval.recommender.LightGcnModel;
 import dev.agp.eval.recommender.Recommenders;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -23,39 +24,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Data-scale benchmark: loading a generated MovieLens-format dataset of 1,000,000 interactions by
- * 100,000 users, the leave-one-out split, and candidate building (popularity base, the paper's
- * 100/20/300 users), timed end to end with the peak heap. Opt-in, not part of the suite:
+ * 100,000 users, the leave-one-out split and candidate building (popularity base, the paper's
+ * 100/20/300 users), timed end to end with the peak heap; then one LightGCN epoch on the same
+ * split. Targets: at most 3 s and 1.5 GB for loading + split + candidates.
  *
  * <pre>
- * mvn -B -ntp -pl agp-eval -am test -Djacoco.skip=true -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dtest=ScaleBenchmark -Dagp.bench=true -DargLine=-Xmx1536m [-Dagp.iterations=3 -Dagp.base=transitions]
+ * java -Xmx1536m -cp agp-benchmarks/target/benchmarks.jar dev.agp.benchmarks.DataScaleBenchmark \
+ *     [data dir (target/scale-bench)] [iterations (3)] [popularity|transitions]
  * </pre>
  *
- * The data (about 25 MB) is generated once into {@code target/scale-bench} with a fixed seed:
- * users have 3 to 17 interactions (mean 10), items (20,000) are drawn from a Zipf-like law,
- * timestamps grow per user. Each iteration runs the whole pipeline from the files; the first one
- * includes JIT warm-up. The peak is the sum of the heap pools' peak usage since the iteration
- * started (after a GC), so it includes garbage not yet collected; running under {@code -Xmx1536m}
- * shows the pipeline fits in 1.5 GB.
+ * The data (about 25 MB) is generated once into the data folder with a fixed seed: users have 3
+ * to 17 interactions (mean 10), items (20,000) are drawn from a Zipf-like law, timestamps grow per
+ * user. Each iteration runs the whole pipeline from the files; the first one includes JIT warm-up.
+ * The peak is the sum of the heap pools' peak usage since the iteration started (after a GC), so it
+ * includes garbage not yet collected; running under {@code -Xmx1536m} shows the pipeline fits in
+ * 1.5 GB.
  */
-public class ScaleBenchmark {
+public final class DataScaleBenchmark {
 
   static final int USERS = 100_000;
   static final int INTERACTIONS = 1_000_000;
   static final int ITEMS = 20_000;
 
-  @Test
-  @EnabledIfSystemProperty(named = "agp.bench", matches = "true")
-  void loadSplitCandidates_oneMillionInteractions_reportsTimeAndHeap() {
-    List<Result> results = run(Path.of("target/scale-bench"), Integer.getInteger("agp.iterations", 3),
-        System.getProperty("agp.base", "popularity"));
-    assertThat(results).isNotEmpty();
-  }
 
   /** Runs the benchmark; args: [data dir] [iterations] [popularity|transitions]. */
   public static void main(String[] args) {
@@ -100,7 +93,39 @@ public class ScaleBenchmark {
           split.report().splitUsers(), r.eligible, sets.report().base(), sets.train().size(), sets.validation().size(),
           sets.test().size());
     }
+    lightGcnEpoch(dir);
     return out;
+  }
+
+  /**
+   * One LightGCN training epoch on the same data, then the validation pass (NDCG@10 of every
+   * user's validation item over all items), timed apart: two epochs with validation only after the
+   * second, the first epoch's time read from the listener.
+   */
+  static void lightGcnEpoch(Path dir) {
+    Dataset d = Datasets.movieLens(dir);
+    LooSplit split = LeaveOneOut.split(d.interactions());
+    System.gc();
+    resetPeaks();
+    long[] firstEpochNanos = {0};
+    long t0 = System.nanoTime();
+    LightGcnModel model = Recommenders.lightGcn().epochs(2).evalEvery(2)
+        .threads(Runtime.getRuntime().availableProcessors())
+        .listener(e -> {
+          if (e.epoch() == 1) {
+            firstEpochNanos[0] = e.elapsed().toNanos();
+          }
+        })
+        .build().fit(split);
+    long total = System.nanoTime() - t0;
+    long epoch = firstEpochNanos[0];
+    LightGcn.TrainingLog log = model.trainingLog();
+    System.out.printf(Locale.ROOT,
+        "LightGCN on %d users, %d items, %d edges (d=%d, %d layers, batch %d) on %d threads: one training epoch %d ms;"
+            + " validation pass over all items %d ms; peak heap %d MB%n",
+        log.users(), log.items(), log.edges(), LightGcn.DEFAULT_DIMENSION, LightGcn.DEFAULT_LAYERS,
+        LightGcn.DEFAULT_BATCH_SIZE, log.threads(), epoch / 1_000_000, Math.max(0, total - 2 * epoch) / 1_000_000,
+        peakHeap() >> 20);
   }
 
   private static void resetPeaks() {
