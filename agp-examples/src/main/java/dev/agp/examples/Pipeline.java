@@ -366,36 +366,50 @@ final class Pipeline {
   }
 
   private static AgpListener agpProgress(String name, Progress progress) {
+    // the listener stays on the trained model's client: count calls only while the fit runs
+    java.util.concurrent.atomic.AtomicBoolean training = new java.util.concurrent.atomic.AtomicBoolean();
     return new AgpListener() {
       @Override public void onFitStart(dev.agp.CallEstimate plan, boolean resumed) {
+        training.set(true);
         progress.start("Training " + name + (resumed ? " (resumed)" : ""), plan.totalCalls());
       }
 
       @Override public void onLlmCall(LlmCallEvent event) {
-        progress.step();
+        if (training.get()) {
+          progress.step();
+        }
       }
 
       @Override public void onFitEnd(dev.agp.FitHistory history) {
+        training.set(false);
         progress.finish();
       }
     };
   }
 
+
   private static RppListener rppProgress(String name, Progress progress) {
+    // the listener stays on the trained model's client: count calls only while the fit runs
+    java.util.concurrent.atomic.AtomicBoolean training = new java.util.concurrent.atomic.AtomicBoolean();
     return new RppListener() {
       @Override public void onFitStart(dev.agp.CallEstimate plan, boolean resumed) {
+        training.set(true);
         progress.start("Training " + name + (resumed ? " (resumed)" : ""), plan.totalCalls());
       }
 
       @Override public void onLlmCall(LlmCallEvent event) {
-        progress.step();
+        if (training.get()) {
+          progress.step();
+        }
       }
 
       @Override public void onFitEnd(dev.agp.rpp.RppHistory history) {
+        training.set(false);
         progress.finish();
       }
     };
   }
+
 
   // ---------------------------------------------------------------- the experiment
 
