@@ -9,7 +9,7 @@ import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmMessage;
 import dev.agp.llm.LlmRequest;
 import dev.agp.llm.LlmResponse;
-import dev.agp.llm.Stage;
+import dev.agp.testing.BuiltInPrompts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An OpenAI-compatible server on loopback ({@code POST /v1/chat/completions}) that answers with
  * any {@link LlmClient} (the simulated LLM in the benchmarks) after an injected latency, and
  * fails a share of requests with HTTP 503. The stage of each request is recognised from the
- * blocks of the SDK's built-in prompts. Latencies and faults are drawn from one seeded stream.
+ * blocks of the SDK's built-in prompts ({@link BuiltInPrompts}). Latencies and faults are drawn from one seeded stream.
  */
 final class LatencyServer implements AutoCloseable {
 
@@ -162,33 +162,8 @@ final class LatencyServer implements AutoCloseable {
     }
     String user = messages.isEmpty() ? "" : messages.get(messages.size() - 1).text();
     OptionalInt max = body.has("max_tokens") ? OptionalInt.of(body.get("max_tokens").asInt()) : OptionalInt.empty();
-    return new LlmRequest(messages.isEmpty() ? List.of(LlmMessage.user("")) : messages, stageOf(system, user),
+    return new LlmRequest(messages.isEmpty() ? List.of(LlmMessage.user("")) : messages, BuiltInPrompts.stageOf(system, user),
         body.path("temperature").asDouble(0), max, false);
   }
 
-  /** The stage a built-in prompt serves, from its blocks. */
-  static Stage stageOf(String system, String user) {
-    if (system.contains("You improve the wording of a prompt")) {
-      return Stage.RPP_REFINE;
-    }
-    if (user.contains("<guidelines>")) {
-      return Stage.OPTIMIZE;
-    }
-    if (user.contains("<critiques>")) {
-      return Stage.SUMMARIZE;
-    }
-    if (user.contains("<instruction>")) {
-      return user.contains("<history>") ? Stage.CRITIQUE : Stage.SUMMARIZE;
-    }
-    if (user.contains("<candidates>")) {
-      if (user.contains("<profile>")) {
-        return Stage.RERANK;
-      }
-      if (user.contains("Now there are")) {
-        return Stage.RPP_RANK;
-      }
-      return user.contains("Think step by step") ? Stage.COT_RERANK : Stage.DIRECT_RERANK;
-    }
-    return Stage.PROFILE;
-  }
 }

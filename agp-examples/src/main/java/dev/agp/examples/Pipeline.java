@@ -366,49 +366,70 @@ final class Pipeline {
   }
 
   private static AgpListener agpProgress(String name, Progress progress) {
-    // the listener stays on the trained model's client: count calls only while the fit runs
-    java.util.concurrent.atomic.AtomicBoolean training = new java.util.concurrent.atomic.AtomicBoolean();
+    FitProgress fit = new FitProgress(name, progress);
     return new AgpListener() {
       @Override public void onFitStart(dev.agp.CallEstimate plan, boolean resumed) {
-        training.set(true);
-        progress.start("Training " + name + (resumed ? " (resumed)" : ""), plan.totalCalls());
+        fit.start(plan, resumed);
       }
 
       @Override public void onLlmCall(LlmCallEvent event) {
-        if (training.get()) {
-          progress.step();
-        }
+        fit.call();
       }
 
       @Override public void onFitEnd(dev.agp.FitHistory history) {
-        training.set(false);
-        progress.finish();
+        fit.end();
       }
     };
   }
 
-
   private static RppListener rppProgress(String name, Progress progress) {
-    // the listener stays on the trained model's client: count calls only while the fit runs
-    java.util.concurrent.atomic.AtomicBoolean training = new java.util.concurrent.atomic.AtomicBoolean();
+    FitProgress fit = new FitProgress(name, progress);
     return new RppListener() {
       @Override public void onFitStart(dev.agp.CallEstimate plan, boolean resumed) {
-        training.set(true);
-        progress.start("Training " + name + (resumed ? " (resumed)" : ""), plan.totalCalls());
+        fit.start(plan, resumed);
       }
 
       @Override public void onLlmCall(LlmCallEvent event) {
-        if (training.get()) {
-          progress.step();
-        }
+        fit.call();
       }
 
       @Override public void onFitEnd(dev.agp.rpp.RppHistory history) {
-        training.set(false);
-        progress.finish();
+        fit.end();
       }
     };
   }
+
+  /**
+   * A training bar counting LLM calls. The listener stays on the trained model's client, so calls
+   * count only while the fit runs.
+   */
+  private static final class FitProgress {
+    private final String name;
+    private final Progress progress;
+    private final java.util.concurrent.atomic.AtomicBoolean training = new java.util.concurrent.atomic.AtomicBoolean();
+
+    FitProgress(String name, Progress progress) {
+      this.name = name;
+      this.progress = progress;
+    }
+
+    void start(dev.agp.CallEstimate plan, boolean resumed) {
+      training.set(true);
+      progress.start("Training " + name + (resumed ? " (resumed)" : ""), plan.totalCalls());
+    }
+
+    void call() {
+      if (training.get()) {
+        progress.step();
+      }
+    }
+
+    void end() {
+      training.set(false);
+      progress.finish();
+    }
+  }
+
 
 
   // ---------------------------------------------------------------- the experiment

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.agp.llm.LlmMessage;
 import dev.agp.llm.LlmRequest;
 import dev.agp.llm.Stage;
+import dev.agp.testing.BuiltInPrompts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -219,26 +220,10 @@ final class LoopbackServer implements AutoCloseable {
         messages.isEmpty() ? List.of(LlmMessage.user("")) : messages, Stage.PROFILE,
         json.path("temperature").asDouble(0), max, jsonMode);
     LlmRequest request = new LlmRequest(
-        provisional.messages(), stageOf(provisional.lastUserText()), provisional.temperature(),
+        provisional.messages(), BuiltInPrompts.stageOf(provisional), provisional.temperature(),
         provisional.maxOutputTokens(), provisional.json());
     String hash = Hashing.sha256().hashString(body, StandardCharsets.UTF_8).toString();
     return new Received(body, Map.copyOf(headers), request, json.path("model").asText(""), hash);
   }
 
-  /** The AGP stage a prompt serves, from the tagged blocks its templates use. */
-  static Stage stageOf(String user) {
-    if (user.contains("<guidelines>")) {
-      return Stage.OPTIMIZE;
-    }
-    if (user.contains("<critiques>")) {
-      return Stage.SUMMARIZE;
-    }
-    if (user.contains("<instruction>")) {
-      return user.contains("<history>") ? Stage.CRITIQUE : Stage.SUMMARIZE;
-    }
-    if (user.contains("<candidates>")) {
-      return user.contains("<profile>") ? Stage.RERANK : Stage.DIRECT_RERANK;
-    }
-    return Stage.PROFILE;
-  }
 }
