@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * LightGCN (He et al., 2020) in plain Java: the collaborative base of the AGP paper.
@@ -29,7 +30,15 @@ import java.util.function.Consumer;
  * <p><b>Determinism.</b> Initialisation, edge order and negative samples come from {@code seed}.
  * Graph propagation, the Adam update and scoring run on {@code threads} threads by rows; every
  * value is computed by one thread in a fixed order, so the trained model is bit-for-bit the same
- * at any thread count. Sampling and the BPR gradient are sequential (they are cheap).
+ * at any thread count. Sampling and the BPR gradient are sequential (they are cheap); the next
+ * batch's negatives are drawn on a background thread while the current batch trains, in the
+ * same order as drawn inline.
+ *
+ * <p><b>Speed.</b> The inner loops (propagation, Adam, validation scoring) run on the Java Vector
+ * API when the JVM was started with {@code --add-modules jdk.incubator.vector} (the {@code agp}
+ * command line does this by itself), else on plain Java loops; both compute the same bits, so the
+ * choice changes only the speed. {@link TrainingLog#kernel()} says which ran; the system property
+ * {@code agp.lightgcn.kernel} ({@code auto}, {@code vector}, {@code scalar}) forces one.
  *
  * <pre>{@code
  * LightGcnModel base = LightGcn.builder().dimension(64).layers(3).epochs(100).seed(42).build().fit(split);
@@ -72,6 +81,7 @@ public final class LightGcn {
   final long seed;
   final int threads;
   final Consumer<EpochStats> listener;
+  final @Nullable Kernel kernel;
 
   private LightGcn(Builder b) {
     this.dimension = b.dimension;
@@ -85,6 +95,7 @@ public final class LightGcn {
     this.seed = b.seed;
     this.threads = b.threads;
     this.listener = b.listener;
+    this.kernel = b.kernel;
   }
 
   /** A builder with every option at its default. */
@@ -110,15 +121,25 @@ public final class LightGcn {
    * @param validationNdcg NDCG@10 of the validation items when scored this epoch
    * @param validationRecall Recall@10 (= hit rate) of the validation items when scored
    * @param elapsed time since training started
+   * @param trainingTime this epoch's training steps (sampling, propagation, gradients, Adam)
+   * @param validationTime this epoch's validation scoring, zero when not scored
    */
   public record EpochStats(
-      int epoch, double loss, OptionalDouble validationNdcg, OptionalDouble validationRecall, Duration elapsed) {
+      int epoch,
+      double loss,
+      OptionalDouble validationNdcg,
+      OptionalDouble validationRecall,
+      Duration elapsed,
+      Duration trainingTime,
+      Duration validationTime) {
 
     /** @throws NullPointerException if an argument is null */
     public EpochStats {
       requireNonNull(validationNdcg, "validationNdcg");
       requireNonNull(validationRecall, "validationRecall");
       requireNonNull(elapsed, "elapsed");
+      requireNonNull(trainingTime, "trainingTime");
+      requireNonNull(validationTime, "validationTime");
     }
   }
 
@@ -134,6 +155,8 @@ public final class LightGcn {
    * @param edges distinct user-item edges
    * @param threads threads used
    * @param trainingTime wall time of the whole fit
+   * @param kernel the inner loops that ran: the Vector API kernel, or the scalar one and how to get
+   *     the vector one (both give the same bits)
    */
   public record TrainingLog(
       List<EpochStats> epochs,
@@ -144,12 +167,14 @@ public final class LightGcn {
       int items,
       long edges,
       int threads,
-      Duration trainingTime) {
+      Duration trainingTime,
+      String kernel) {
 
     /** @throws NullPointerException if an argument is null */
     public TrainingLog {
       epochs = List.copyOf(epochs);
       requireNonNull(trainingTime, "trainingTime");
+      requireNonNull(kernel, "kernel");
     }
   }
 
@@ -169,6 +194,7 @@ public final class LightGcn {
     private long seed = DEFAULT_SEED;
     private int threads = Runtime.getRuntime().availableProcessors();
     private Consumer<EpochStats> listener = e -> { };
+    private @Nullable Kernel kernel;
 
     private Builder() {}
 
@@ -241,6 +267,12 @@ public final class LightGcn {
     /** Called after every epoch, on the training thread. */
     public Builder listener(Consumer<EpochStats> listener) {
       this.listener = requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Forces a kernel (tests comparing them); by default {@link Kernel#select()} chooses. */
+    Builder kernel(Kernel kernel) {
+      this.kernel = requireNonNull(kernel, "kernel");
       return this;
     }
 

@@ -8,6 +8,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.stream.IntStream;
 
 /** One LightGCN fit: the graph, the parameters, Adam's moments and the loop. */
 final class LightGcnTrainer {
@@ -19,6 +26,12 @@ final class LightGcnTrainer {
   private static final int EVAL_K = 10;
   private static final long INIT_STREAM = 11;
   private static final long EPOCH_STREAM = 1_000;
+  /** Most ranges a propagation layer is cut into (the threads take them in turn). */
+  private static final int LAYER_PARTS = 256;
+  /** Least work (edges plus rows) of a range, so that small graphs are not cut into slivers. */
+  private static final long MIN_PART_COST = 4_096;
+  /** Validation users scored in one pass over the item embeddings. */
+  private static final int USERS_PER_PASS = 4;
 
   private final LightGcn cfg;
   private final TrainingSet t;
@@ -41,9 +54,12 @@ final class LightGcnTrainer {
   private final float[] vu;
   private final float[] mi;
   private final float[] vi;
+  private final Kernel kernel;
+  private final int[] layerParts;
 
   LightGcnTrainer(LightGcn cfg, TrainingSet t) {
     this.cfg = cfg;
+    this.kernel = cfg.kernel != null ? cfg.kernel : Kernel.select();
     this.t = t;
     this.nu = t.users.length;
     this.ni = t.items.length;
@@ -100,6 +116,7 @@ final class LightGcnTrainer {
     vu = new float[eu.length];
     mi = new float[ei.length];
     vi = new float[ei.length];
+    layerParts = layerParts(uPtr, iPtr, nu, ni, d);
   }
 
   LightGcnModel train() {
@@ -119,29 +136,28 @@ final class LightGcnTrainer {
     float[] fi = new float[ni * d];
     Buffers buf = new Buffers();
     long step = 0;
-    try (Parallel par = new Parallel(cfg.threads, "agp-lightgcn")) {
+    try (Parallel par = new Parallel(cfg.threads, "agp-lightgcn");
+        Sampler sampler = new Sampler(cfg.threads > 1)) {
       for (int epoch = 1; epoch <= cfg.epochs; epoch++) {
+        long epochStart = System.nanoTime();
         SplittableRandom r = new SplittableRandom(Seeds.mix(cfg.seed, EPOCH_STREAM + epoch));
         int[] order = shuffledEdges(r);
         double lossSum = 0;
+        // batch k + 1's negatives are drawn while batch k trains; one draw after another, as before
+        Future<Batch> nextBatch = sampler.submit(() -> batch(order, 0, r));
         for (int from = 0; from < order.length; from += cfg.batchSize) {
-          int to = Math.min(order.length, from + cfg.batchSize);
-          int b = to - from;
-          int[] us = new int[b];
-          int[] pos = new int[b];
-          int[] neg = new int[b];
-          for (int k = 0; k < b; k++) {
-            int e = order[from + k];
-            us[k] = edgeUser[e];
-            pos[k] = edgeItem[e];
-            neg[k] = negative(us[k], r);
+          Batch bt = sampler.get(nextBatch);
+          int to = from + bt.size();
+          if (to < order.length) {
+            nextBatch = sampler.submit(() -> batch(order, to, r));
           }
           propagate(par, eu, ei, fu, fi, buf);
-          lossSum += gradient(us, pos, neg, fu, fi, buf);
+          lossSum += gradient(par, bt, fu, fi, buf);
           backPropagate(par, buf);
           step++;
-          adam(par, step, b, us, pos, neg, buf);
+          adam(par, step, bt, buf);
         }
+        long trained = System.nanoTime();
         boolean evaluate = epoch % cfg.evalEvery == 0 || epoch == cfg.epochs;
         OptionalDouble ndcg = OptionalDouble.empty();
         OptionalDouble recall = OptionalDouble.empty();
@@ -161,8 +177,9 @@ final class LightGcnTrainer {
             stop = true;
           }
         }
-        LightGcn.EpochStats stats =
-            new LightGcn.EpochStats(epoch, lossSum / order.length, ndcg, recall, Duration.ofNanos(System.nanoTime() - start));
+        long now = System.nanoTime();
+        LightGcn.EpochStats stats = new LightGcn.EpochStats(epoch, lossSum / order.length, ndcg, recall,
+            Duration.ofNanos(now - start), Duration.ofNanos(trained - epochStart), Duration.ofNanos(now - trained));
         log.add(stats);
         cfg.listener.accept(stats);
         if (stop) {
@@ -180,7 +197,7 @@ final class LightGcnTrainer {
     LightGcn.TrainingLog tl =
         new LightGcn.TrainingLog(
             log, bestEpoch, Math.max(0, bestNdcg), validationUsers, nu, ni, uCol.length, cfg.threads,
-            Duration.ofNanos(System.nanoTime() - start));
+            Duration.ofNanos(System.nanoTime() - start), kernel.name());
     return new Model(t, d, bestU, bestI, tl, cfg);
   }
 
@@ -198,6 +215,27 @@ final class LightGcnTrainer {
     return order;
   }
 
+  /** One batch's triples: the edges {@code order[from, from + batchSize)} and a negative for each. */
+  private record Batch(int[] us, int[] pos, int[] neg) {
+    int size() {
+      return us.length;
+    }
+  }
+
+  private Batch batch(int[] order, int from, SplittableRandom r) {
+    int b = Math.min(order.length, from + cfg.batchSize) - from;
+    int[] us = new int[b];
+    int[] pos = new int[b];
+    int[] neg = new int[b];
+    for (int k = 0; k < b; k++) {
+      int e = order[from + k];
+      us[k] = edgeUser[e];
+      pos[k] = edgeItem[e];
+      neg[k] = negative(us[k], r);
+    }
+    return new Batch(us, pos, neg);
+  }
+
   /** A uniformly drawn item the user has not consumed (any item if the user consumed nearly all). */
   private int negative(int u, SplittableRandom r) {
     int[] p = t.positives[u];
@@ -208,190 +246,332 @@ final class LightGcnTrainer {
     return j;
   }
 
+  /**
+   * Draws batches on one background thread, one after another, so the random numbers come in the
+   * same order as when drawn inline; inline when the fit runs on one thread.
+   */
+  private static final class Sampler implements AutoCloseable {
+    private final ExecutorService thread;
+
+    Sampler(boolean background) {
+      this.thread = background
+          ? Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "agp-lightgcn-sampler");
+            t.setDaemon(true);
+            return t;
+          })
+          : null;
+    }
+
+    Future<Batch> submit(Callable<Batch> task) {
+      if (thread != null) {
+        return thread.submit(task);
+      }
+      FutureTask<Batch> f = new FutureTask<>(task);
+      f.run();
+      return f;
+    }
+
+    Batch get(Future<Batch> f) {
+      try {
+        return f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof RuntimeException re) {
+          throw re;
+        }
+        if (c instanceof Error er) {
+          throw er;
+        }
+        throw new IllegalStateException(c);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (thread != null) {
+        thread.shutdownNow();
+      }
+    }
+  }
+
+  /**
+   * Scratch buffers of the propagation: {@code t1}/{@code t2} hold intermediate layers, {@code g}
+   * the gradient (swapped with {@code t2} after back-propagation, which writes its result there).
+   */
   private final class Buffers {
-    final float[] curU = new float[nu * d];
-    final float[] curI = new float[ni * d];
-    final float[] nextU = new float[nu * d];
-    final float[] nextI = new float[ni * d];
-    final float[] gU = new float[nu * d];
-    final float[] gI = new float[ni * d];
+    final float[] t1U = new float[nu * d];
+    final float[] t1I = new float[ni * d];
+    float[] t2U = new float[nu * d];
+    float[] t2I = new float[ni * d];
+    float[] gU = new float[nu * d];
+    float[] gI = new float[ni * d];
   }
 
   /** Final embeddings: the mean of layers 0..K. */
   private void propagate(Parallel par, float[] u0, float[] i0, float[] fu, float[] fi, Buffers b) {
-    average(par, u0, i0, fu, fi, b);
+    average(par, u0, i0, fu, fi, b.t1U, b.t1I, b.t2U, b.t2I);
   }
 
   /** Gradients wrt layer 0 from gradients wrt the final embeddings (held in b.gU/b.gI), in place. */
   private void backPropagate(Parallel par, Buffers b) {
-    // the propagation is linear and symmetric: dL/dE0 = 1/(K+1) sum_k A^k G
-    float[] gu = b.gU.clone();
-    float[] gi = b.gI.clone();
-    average(par, gu, gi, b.gU, b.gI, b);
+    // the propagation is linear and symmetric: dL/dE0 = 1/(K+1) sum_k A^k G; the result goes to t2,
+    // and the gradient's arrays, free after the first layer, serve as t2 meanwhile
+    float[] outU = b.t2U;
+    float[] outI = b.t2I;
+    average(par, b.gU, b.gI, outU, outI, b.t1U, b.t1I, b.gU, b.gI);
+    b.t2U = b.gU;
+    b.t2I = b.gI;
+    b.gU = outU;
+    b.gI = outI;
   }
 
-  /** out = 1/(K+1) * sum_{k=0..K} A^k in, using b's cur/next buffers. */
-  private void average(Parallel par, float[] inU, float[] inI, float[] outU, float[] outI, Buffers b) {
-    System.arraycopy(inU, 0, outU, 0, inU.length);
-    System.arraycopy(inI, 0, outI, 0, inI.length);
-    System.arraycopy(inU, 0, b.curU, 0, inU.length);
-    System.arraycopy(inI, 0, b.curI, 0, inI.length);
-    for (int k = 0; k < cfg.layers; k++) {
-      spmm(par, uPtr, uCol, uW, b.curI, b.nextU, nu);
-      spmm(par, iPtr, iCol, iW, b.curU, b.nextI, ni);
-      par.forRows(nu, (from, to) -> add(outU, b.nextU, from * d, to * d));
-      par.forRows(ni, (from, to) -> add(outI, b.nextI, from * d, to * d));
-      System.arraycopy(b.nextU, 0, b.curU, 0, b.curU.length);
-      System.arraycopy(b.nextI, 0, b.curI, 0, b.curI.length);
-    }
+  /**
+   * out = 1/(K+1) * sum_{k=0..K} A^k in. Layer k reads layer k - 1 (layer 0: in) and writes layer
+   * k to t1 (k even) or t2 (k odd), fused with the running sum in out; {@code in} is read only by
+   * the first layer, so t2 may be {@code in} itself.
+   */
+  private void average(Parallel par, float[] inU, float[] inI, float[] outU, float[] outI,
+      float[] t1U, float[] t1I, float[] t2U, float[] t2I) {
     float scale = 1f / (cfg.layers + 1);
-    par.forRows(nu, (from, to) -> scale(outU, scale, from * d, to * d));
-    par.forRows(ni, (from, to) -> scale(outI, scale, from * d, to * d));
-  }
-
-  private static void add(float[] acc, float[] x, int from, int to) {
-    for (int k = from; k < to; k++) {
-      acc[k] += x[k];
+    if (cfg.layers == 0) {
+      par.forRows(nu, (from, to) -> scaled(inU, outU, scale, from * d, to * d));
+      par.forRows(ni, (from, to) -> scaled(inI, outI, scale, from * d, to * d));
+      return;
+    }
+    float[] srcU = inU;
+    float[] srcI = inI;
+    for (int k = 0; k < cfg.layers; k++) {
+      boolean last = k == cfg.layers - 1;
+      float[] dstU = last ? null : k % 2 == 0 ? t1U : t2U;
+      float[] dstI = last ? null : k % 2 == 0 ? t1I : t2I;
+      float[] baseU = k == 0 ? inU : outU;
+      float[] baseI = k == 0 ? inI : outI;
+      float[] fromU = srcU;
+      float[] fromI = srcI;
+      par.forParts(layerParts, (from, to) -> {
+        if (from < nu) {
+          kernel.layer(uPtr, uCol, uW, fromI, d, from, Math.min(to, nu), dstU, baseU, outU, last, scale);
+        }
+        if (to > nu) {
+          kernel.layer(iPtr, iCol, iW, fromU, d, Math.max(from, nu) - nu, to - nu, dstI, baseI, outI, last, scale);
+        }
+      });
+      srcU = dstU;
+      srcI = dstI;
     }
   }
 
-  private static void scale(float[] x, float s, int from, int to) {
+  private static void scaled(float[] in, float[] out, float s, int from, int to) {
     for (int k = from; k < to; k++) {
-      x[k] *= s;
+      out[k] = in[k] * s;
     }
   }
 
-  /** out[r] = sum over row r's edges of w * in[col]. */
-  private void spmm(Parallel par, int[] ptr, int[] col, float[] w, float[] in, float[] out, int rows) {
-    par.forRows(rows, (from, to) -> {
-      for (int r = from; r < to; r++) {
-        int o = r * d;
-        Arrays.fill(out, o, o + d, 0f);
-        for (int e = ptr[r]; e < ptr[r + 1]; e++) {
-          float we = w[e];
-          int c = col[e] * d;
-          for (int k = 0; k < d; k++) {
-            out[o + k] += we * in[c + k];
+  /**
+   * Ranges of the rows of both directions (users 0..nu-1, then items as nu..nu+ni-1) with about
+   * equal work each, so that no thread waits on one with the popular items.
+   */
+  private static int[] layerParts(int[] uPtr, int[] iPtr, int nu, int ni, int d) {
+    int rows = nu + ni;
+    long rowCost = Math.max(1, d / 16);
+    long total = (long) uPtr[nu] + iPtr[ni] + rows * rowCost;
+    int parts = (int) Math.max(1, Math.min(rows, Math.min(LAYER_PARTS, total / MIN_PART_COST)));
+    List<Integer> bounds = new ArrayList<>(parts + 1);
+    bounds.add(0);
+    long acc = 0;
+    long target = (total + parts - 1) / parts;
+    for (int r = 0; r < rows; r++) {
+      acc += (r < nu ? uPtr[r + 1] - uPtr[r] : iPtr[r - nu + 1] - iPtr[r - nu]) + rowCost;
+      if (acc >= target && r + 1 < rows) {
+        bounds.add(r + 1);
+        acc = 0;
+      }
+    }
+    bounds.add(rows);
+    return bounds.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
+   * BPR gradient wrt the final embeddings into b.gU/b.gI; returns the summed loss. The triples'
+   * scores are computed in parallel; the gradient rows are then added up by row ranges, each
+   * range taking the triples in batch order, so every row receives its terms in the same order as
+   * one loop over the batch would give them.
+   */
+  private double gradient(Parallel par, Batch bt, float[] fu, float[] fi, Buffers b) {
+    float[] gU = b.gU;
+    float[] gI = b.gI;
+    int[] us = bt.us;
+    int[] pos = bt.pos;
+    int[] neg = bt.neg;
+    int n = bt.size();
+    double[] losses = new double[n];
+    float[] coefs = new float[n];
+    float inv = 1f / n;
+    par.forRows(n, (from, to) -> {
+      for (int k = from; k < to; k++) {
+        int u = us[k] * d;
+        int i = pos[k] * d;
+        int j = neg[k] * d;
+        double x = 0;
+        for (int c = 0; c < d; c++) {
+          x += fu[u + c] * (fi[i + c] - fi[j + c]);
+        }
+        // -log sigmoid(x) = softplus(-x), computed stably
+        losses[k] = x > 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x));
+        coefs[k] = (float) (-1.0 / (1.0 + Math.exp(x))) * inv; // d loss / d x, over the batch
+      }
+    });
+    double loss = 0;
+    for (int k = 0; k < n; k++) {
+      loss += losses[k];
+    }
+    par.forRows(nu + ni, (from, to) -> {
+      Arrays.fill(gU, Math.min(from, nu) * d, Math.min(to, nu) * d, 0f);
+      Arrays.fill(gI, (Math.max(from, nu) - nu) * d, (Math.max(to, nu) - nu) * d, 0f);
+      for (int k = 0; k < n; k++) {
+        int u = us[k] * d;
+        int i = pos[k] * d;
+        int j = neg[k] * d;
+        float coef = coefs[k];
+        if (owns(from, to, us[k])) {
+          for (int c = 0; c < d; c++) {
+            gU[u + c] += coef * (fi[i + c] - fi[j + c]);
+          }
+        }
+        if (owns(from, to, nu + pos[k])) {
+          for (int c = 0; c < d; c++) {
+            gI[i + c] += coef * fu[u + c];
+          }
+        }
+        if (owns(from, to, nu + neg[k])) {
+          for (int c = 0; c < d; c++) {
+            gI[j + c] -= coef * fu[u + c];
           }
         }
       }
     });
-  }
-
-  /** BPR gradient wrt the final embeddings into b.gU/b.gI; returns the summed loss. */
-  private double gradient(int[] us, int[] pos, int[] neg, float[] fu, float[] fi, Buffers b) {
-    Arrays.fill(b.gU, 0f);
-    Arrays.fill(b.gI, 0f);
-    double loss = 0;
-    float inv = 1f / us.length;
-    for (int k = 0; k < us.length; k++) {
-      int u = us[k] * d;
-      int i = pos[k] * d;
-      int j = neg[k] * d;
-      double x = 0;
-      for (int c = 0; c < d; c++) {
-        x += fu[u + c] * (fi[i + c] - fi[j + c]);
-      }
-      // -log sigmoid(x) = softplus(-x), computed stably
-      loss += x > 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x));
-      float coef = (float) (-1.0 / (1.0 + Math.exp(x))) * inv; // d loss / d x, over the batch
-      for (int c = 0; c < d; c++) {
-        float fuc = fu[u + c];
-        b.gU[u + c] += coef * (fi[i + c] - fi[j + c]);
-        b.gI[i + c] += coef * fuc;
-        b.gI[j + c] -= coef * fuc;
-      }
-    }
     return loss;
   }
 
-  private void adam(Parallel par, long step, int batch, int[] us, int[] pos, int[] neg, Buffers b) {
+  private static boolean owns(int from, int to, int row) {
+    return row >= from && row < to;
+  }
+
+  /**
+   * The L2 term, then Adam, by row ranges of users and items; each range adds the batch's L2
+   * terms to its rows in batch order before updating them.
+   */
+  private void adam(Parallel par, long step, Batch bt, Buffers b) {
     // L2 on the batch's layer-0 embeddings: l2/2 * ||e||^2 / batch per occurrence
-    float reg = (float) (cfg.l2 / batch);
-    if (reg > 0) {
-      for (int k = 0; k < us.length; k++) {
-        int u = us[k] * d;
-        int i = pos[k] * d;
-        int j = neg[k] * d;
-        for (int c = 0; c < d; c++) {
-          b.gU[u + c] += reg * eu[u + c];
-          b.gI[i + c] += reg * ei[i + c];
-          b.gI[j + c] += reg * ei[j + c];
-        }
-      }
-    }
+    int[] us = bt.us;
+    int[] pos = bt.pos;
+    int[] neg = bt.neg;
+    float reg = (float) (cfg.l2 / bt.size());
+    float[] gU = b.gU;
+    float[] gI = b.gI;
     double c1 = 1 - Math.pow(BETA1, step);
     double c2 = 1 - Math.pow(BETA2, step);
     float lr = (float) (cfg.learningRate * Math.sqrt(c2) / c1);
     float eps = (float) (ADAM_EPS * Math.sqrt(c2));
-    par.forRows(nu, (from, to) -> adamRows(eu, mu, vu, b.gU, from * d, to * d, lr, eps));
-    par.forRows(ni, (from, to) -> adamRows(ei, mi, vi, b.gI, from * d, to * d, lr, eps));
-  }
-
-  private static void adamRows(float[] p, float[] m, float[] v, float[] g, int from, int to, float lr, float eps) {
     float b1 = (float) BETA1;
     float b2 = (float) BETA2;
-    for (int k = from; k < to; k++) {
-      float gk = g[k];
-      m[k] = b1 * m[k] + (1 - b1) * gk;
-      v[k] = b2 * v[k] + (1 - b2) * gk * gk;
-      p[k] -= lr * m[k] / ((float) Math.sqrt(v[k]) + eps);
-    }
-  }
-
-  /** {NDCG@10, Recall@10} of the validation items over all unconsumed items; misses count 0. */
-  private double[] validate(Parallel par, float[] fu, float[] fi) {
-    double[] ndcg = new double[nu];
-    double[] hit = new double[nu];
-    par.forRows(nu, (from, to) -> {
-      float[] score = new float[ni];
-      for (int u = from; u < to; u++) {
-        int v = t.validation[u];
-        if (v < 0) {
-          continue;
-        }
-        scores(fu, fi, u, score);
-        int[] p = t.positives[u];
-        float sv = score[v];
-        int better = 0;
-        for (int i = 0; i < ni && better < EVAL_K; i++) {
-          if (i != v && Arrays.binarySearch(p, i) < 0 && (score[i] > sv || (score[i] == sv && i < v))) {
-            better++;
+    par.forRows(nu + ni, (from, to) -> {
+      if (reg > 0) {
+        for (int k = 0; k < us.length; k++) {
+          if (owns(from, to, us[k])) {
+            int u = us[k] * d;
+            for (int c = 0; c < d; c++) {
+              gU[u + c] += reg * eu[u + c];
+            }
+          }
+          if (owns(from, to, nu + pos[k])) {
+            int i = pos[k] * d;
+            for (int c = 0; c < d; c++) {
+              gI[i + c] += reg * ei[i + c];
+            }
+          }
+          if (owns(from, to, nu + neg[k])) {
+            int j = neg[k] * d;
+            for (int c = 0; c < d; c++) {
+              gI[j + c] += reg * ei[j + c];
+            }
           }
         }
-        if (better < EVAL_K) {
-          hit[u] = 1;
-          ndcg[u] = 1 / (Math.log(better + 2) / Math.log(2));
+      }
+      if (from < nu) {
+        kernel.adam(eu, mu, vu, gU, from * d, Math.min(to, nu) * d, b1, b2, lr, eps);
+      }
+      if (to > nu) {
+        kernel.adam(ei, mi, vi, gI, (Math.max(from, nu) - nu) * d, (to - nu) * d, b1, b2, lr, eps);
+      }
+    });
+  }
+
+  /**
+   * {NDCG@10, Recall@10} of the validation items over all unconsumed items; misses count 0. Users
+   * are scored four at a time against every item (one kernel pass over the item embeddings);
+   * each score is the same dot product, summed in the same order, as one user at a time.
+   */
+  private double[] validate(Parallel par, float[] fu, float[] fi) {
+    int block = kernel.itemBlock();
+    int stride = (ni + block - 1) / block * block;
+    float[] fiT = block > 1 ? new float[d * stride] : fi;
+    if (block > 1) {
+      par.forRows(ni, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          for (int c = 0; c < d; c++) {
+            fiT[c * stride + i] = fi[i * d + c];
+          }
+        }
+      });
+    }
+    int[] users = IntStream.range(0, nu).filter(u -> t.validation[u] >= 0).toArray();
+    double[] ndcg = new double[nu];
+    double[] hit = new double[nu];
+    int groups = (users.length + USERS_PER_PASS - 1) / USERS_PER_PASS;
+    par.forRows(groups, (from, to) -> {
+      float[] score = new float[USERS_PER_PASS * stride];
+      int[] group = new int[USERS_PER_PASS];
+      for (int g = from; g < to; g++) {
+        int first = g * USERS_PER_PASS;
+        int count = Math.min(USERS_PER_PASS, users.length - first);
+        System.arraycopy(users, first, group, 0, count);
+        kernel.scores(fu, group, count, fi, fiT, ni, stride, d, score);
+        for (int k = 0; k < count; k++) {
+          int u = group[k];
+          int v = t.validation[u];
+          int off = k * stride;
+          float sv = score[off + v];
+          // items ranked above v: scores above it, and equal ones with a lower index, consumed ones excluded
+          int better = kernel.countAbove(score, off, ni, sv, v);
+          for (int p : t.positives[u]) {
+            float x = score[off + p];
+            if (p != v && (x > sv || (x == sv && p < v))) {
+              better--;
+            }
+          }
+          if (better < EVAL_K) {
+            hit[u] = 1;
+            ndcg[u] = 1 / (Math.log(better + 2) / Math.log(2));
+          }
         }
       }
     });
     double n = 0;
     double h = 0;
-    int users = 0;
-    for (int u = 0; u < nu; u++) {
-      if (t.validation[u] >= 0) {
-        n += ndcg[u];
-        h += hit[u];
-        users++;
-      }
+    for (int u : users) {
+      n += ndcg[u];
+      h += hit[u];
     }
-    return new double[] {n / users, h / users};
-  }
-
-  private void scores(float[] fu, float[] fi, int u, float[] out) {
-    int uo = u * d;
-    for (int i = 0; i < ni; i++) {
-      int io = i * d;
-      float s = 0;
-      for (int c = 0; c < d; c++) {
-        s += fu[uo + c] * fi[io + c];
-      }
-      out[i] = s;
-    }
+    return new double[] {n / users.length, h / users.length};
   }
 
   /** The trained model: final embeddings of the best epoch. */
-  private static final class Model implements LightGcnModel {
+  static final class Model implements LightGcnModel {
     private final TrainingSet t;
     private final int d;
     private final float[] fu;
@@ -413,6 +593,16 @@ final class LightGcnTrainer {
     @Override
     public String name() {
       return name;
+    }
+
+    /** The final user embeddings, row-major (tests compare them bit for bit). */
+    float[] users() {
+      return fu.clone();
+    }
+
+    /** The final item embeddings, row-major. */
+    float[] items() {
+      return fi.clone();
     }
 
     @Override

@@ -9,7 +9,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs row ranges on a fixed number of threads. Work is split into ranges that do not depend on
+ * Runs row ranges on a fixed number of threads: the calling thread and {@code threads - 1}
+ * helpers take the next range from a shared counter until none is left. Ranges do not depend on
  * the thread count and every output element is written by one range, so results are identical
  * at any thread count.
  */
@@ -29,7 +30,7 @@ final class Parallel implements AutoCloseable {
     this.threads = threads;
     if (threads > 1) {
       AtomicInteger n = new AtomicInteger();
-      this.pool = Executors.newFixedThreadPool(threads, r -> {
+      this.pool = Executors.newFixedThreadPool(threads - 1, r -> {
         Thread t = new Thread(r, name + "-" + n.incrementAndGet());
         t.setDaemon(true);
         return t;
@@ -43,6 +44,7 @@ final class Parallel implements AutoCloseable {
     return threads;
   }
 
+  /** Rows {@code [0, n)} in ranges of at least {@value #CHUNK} rows. */
   void forRows(int n, Range body) {
     if (pool == null || n <= CHUNK) {
       body.run(0, n);
@@ -50,30 +52,78 @@ final class Parallel implements AutoCloseable {
     }
     int chunks = Math.min((n + CHUNK - 1) / CHUNK, threads * 8);
     int per = (n + chunks - 1) / chunks;
-    List<Future<?>> futures = new ArrayList<>(chunks);
-    for (int from = 0; from < n; from += per) {
-      int f = from;
-      int to = Math.min(n, from + per);
-      futures.add(pool.submit(() -> body.run(f, to)));
+    int parts = (n + per - 1) / per;
+    int[] bounds = new int[parts + 1];
+    for (int p = 0; p < parts; p++) {
+      bounds[p] = p * per;
     }
+    bounds[parts] = n;
+    forParts(bounds, body);
+  }
+
+  /** The ranges {@code [bounds[p], bounds[p + 1])}, each run once. */
+  void forParts(int[] bounds, Range body) {
+    int parts = bounds.length - 1;
+    if (pool == null || parts <= 1) {
+      for (int p = 0; p < parts; p++) {
+        body.run(bounds[p], bounds[p + 1]);
+      }
+      return;
+    }
+    AtomicInteger next = new AtomicInteger();
+    Runnable worker = () -> {
+      try {
+        int p;
+        while ((p = next.getAndIncrement()) < parts) {
+          body.run(bounds[p], bounds[p + 1]);
+        }
+      } catch (RuntimeException | Error e) {
+        next.set(parts); // the others stop after their current range
+        throw e;
+      }
+    };
+    int helpers = Math.min(threads - 1, parts - 1);
+    List<Future<?>> futures = new ArrayList<>(helpers);
+    for (int h = 0; h < helpers; h++) {
+      futures.add(pool.submit(worker));
+    }
+    Throwable failure = null;
     try {
-      for (Future<?> fu : futures) {
-        fu.get();
+      worker.run();
+    } catch (RuntimeException | Error e) {
+      failure = e;
+    }
+    boolean interrupted = false;
+    for (Future<?> f : futures) {
+      while (true) {
+        try {
+          f.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+          next.set(parts);
+        } catch (ExecutionException e) {
+          if (failure == null) {
+            failure = e.getCause();
+          }
+          break;
+        }
       }
-    } catch (InterruptedException e) {
-      futures.forEach(fu -> fu.cancel(true));
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      futures.forEach(fu -> fu.cancel(true));
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException re) {
-        throw re;
+      if (failure == null) {
+        throw new IllegalStateException("interrupted");
       }
-      if (c instanceof Error er) {
-        throw er;
-      }
-      throw new IllegalStateException(c);
+    }
+    if (failure instanceof RuntimeException re) {
+      throw re;
+    }
+    if (failure instanceof Error er) {
+      throw er;
+    }
+    if (failure != null) {
+      throw new IllegalStateException(failure);
     }
   }
 

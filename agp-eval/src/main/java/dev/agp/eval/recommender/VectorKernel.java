@@ -1,0 +1,215 @@
+package dev.agp.eval.recommender;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Kernel} on the Java Vector API. Propagation puts one lane on each embedding dimension;
+ * scoring puts one lane on each item, several users at a time against the same item vectors.
+ * Each lane performs exactly the scalar kernel's operations in the scalar kernel's order:
+ * {@code mul} then {@code add}, never {@code fma}, and no reduction across lanes.
+ *
+ * <p>Loaded by reflection only after {@link Kernel#select()} found {@code jdk.incubator.vector}
+ * in the boot layer; nothing else refers to this class.
+ */
+final class VectorKernel implements Kernel {
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+
+  VectorKernel() {
+    if (L < 4) {
+      throw new UnsupportedOperationException("the preferred float vector has only " + L + " lanes");
+    }
+  }
+
+  @Override
+  public String name() {
+    return "Vector API (jdk.incubator.vector, " + S.vectorBitSize() + "-bit, " + L + " float lanes)";
+  }
+
+  @Override
+  public int itemBlock() {
+    return 2 * L;
+  }
+
+  // ---------------------------------------------------------------- propagation
+
+  @Override
+  public void layer(int[] ptr, int[] col, float[] w, float[] in, int d, int from, int to,
+      float[] next, float[] base, float[] out, boolean last, float scale) {
+    int wide = d - d % L;
+    for (int r = from; r < to; r++) {
+      int e0 = ptr[r];
+      int e1 = ptr[r + 1];
+      int o = r * d;
+      int k = 0;
+      for (; k + 4 * L <= wide; k += 4 * L) {
+        four(col, w, in, d, e0, e1, k, o, next, base, out, last, scale);
+      }
+      for (; k + L <= wide; k += L) {
+        one(col, w, in, d, e0, e1, k, o, next, base, out, last, scale);
+      }
+      for (; k < d; k++) {
+        float acc = 0f;
+        for (int e = e0; e < e1; e++) {
+          acc += w[e] * in[col[e] * d + k];
+        }
+        if (next != null) {
+          next[o + k] = acc;
+        }
+        float sum = base[o + k] + acc;
+        out[o + k] = last ? sum * scale : sum;
+      }
+    }
+  }
+
+  /** Four vectors of dimensions {@code [k, k + 4L)} of one row, the edges walked once. */
+  private static void four(int[] col, float[] w, float[] in, int d, int e0, int e1, int k, int o,
+      float[] next, float[] base, float[] out, boolean last, float scale) {
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = FloatVector.zero(S);
+    FloatVector a2 = FloatVector.zero(S);
+    FloatVector a3 = FloatVector.zero(S);
+    for (int e = e0; e < e1; e++) {
+      float we = w[e];
+      int c = col[e] * d + k;
+      a0 = a0.add(FloatVector.fromArray(S, in, c).mul(we));
+      a1 = a1.add(FloatVector.fromArray(S, in, c + L).mul(we));
+      a2 = a2.add(FloatVector.fromArray(S, in, c + 2 * L).mul(we));
+      a3 = a3.add(FloatVector.fromArray(S, in, c + 3 * L).mul(we));
+    }
+    finish(a0, o + k, next, base, out, last, scale);
+    finish(a1, o + k + L, next, base, out, last, scale);
+    finish(a2, o + k + 2 * L, next, base, out, last, scale);
+    finish(a3, o + k + 3 * L, next, base, out, last, scale);
+  }
+
+  private static void one(int[] col, float[] w, float[] in, int d, int e0, int e1, int k, int o,
+      float[] next, float[] base, float[] out, boolean last, float scale) {
+    FloatVector a = FloatVector.zero(S);
+    for (int e = e0; e < e1; e++) {
+      a = a.add(FloatVector.fromArray(S, in, col[e] * d + k).mul(w[e]));
+    }
+    finish(a, o + k, next, base, out, last, scale);
+  }
+
+  private static void finish(FloatVector acc, int at, float[] next, float[] base, float[] out, boolean last, float scale) {
+    if (next != null) {
+      acc.intoArray(next, at);
+    }
+    FloatVector sum = FloatVector.fromArray(S, base, at).add(acc);
+    (last ? sum.mul(scale) : sum).intoArray(out, at);
+  }
+
+  // ---------------------------------------------------------------- scoring
+
+  @Override
+  public void scores(float[] fu, int[] users, int count, float[] fi, float[] fiT, int items, int stride, int d,
+      float[] out) {
+    if (count == 4) {
+      int u0 = users[0] * d;
+      int u1 = users[1] * d;
+      int u2 = users[2] * d;
+      int u3 = users[3] * d;
+      for (int i = 0; i < items; i += 2 * L) {
+        FloatVector s00 = FloatVector.zero(S);
+        FloatVector s01 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S);
+        FloatVector s11 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S);
+        FloatVector s21 = FloatVector.zero(S);
+        FloatVector s30 = FloatVector.zero(S);
+        FloatVector s31 = FloatVector.zero(S);
+        for (int c = 0, t = i; c < d; c++, t += stride) {
+          FloatVector x0 = FloatVector.fromArray(S, fiT, t);
+          FloatVector x1 = FloatVector.fromArray(S, fiT, t + L);
+          float f0 = fu[u0 + c];
+          float f1 = fu[u1 + c];
+          float f2 = fu[u2 + c];
+          float f3 = fu[u3 + c];
+          s00 = s00.add(x0.mul(f0));
+          s01 = s01.add(x1.mul(f0));
+          s10 = s10.add(x0.mul(f1));
+          s11 = s11.add(x1.mul(f1));
+          s20 = s20.add(x0.mul(f2));
+          s21 = s21.add(x1.mul(f2));
+          s30 = s30.add(x0.mul(f3));
+          s31 = s31.add(x1.mul(f3));
+        }
+        s00.intoArray(out, i);
+        s01.intoArray(out, i + L);
+        s10.intoArray(out, stride + i);
+        s11.intoArray(out, stride + i + L);
+        s20.intoArray(out, 2 * stride + i);
+        s21.intoArray(out, 2 * stride + i + L);
+        s30.intoArray(out, 3 * stride + i);
+        s31.intoArray(out, 3 * stride + i + L);
+      }
+      return;
+    }
+    for (int k = 0; k < count; k++) {
+      int u = users[k] * d;
+      int o = k * stride;
+      for (int i = 0; i < items; i += 2 * L) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        for (int c = 0, t = i; c < d; c++, t += stride) {
+          float f = fu[u + c];
+          s0 = s0.add(FloatVector.fromArray(S, fiT, t).mul(f));
+          s1 = s1.add(FloatVector.fromArray(S, fiT, t + L).mul(f));
+        }
+        s0.intoArray(out, o + i);
+        s1.intoArray(out, o + i + L);
+      }
+    }
+  }
+
+  @Override
+  public int countAbove(float[] s, int off, int n, float t, int tieBefore) {
+    int split = Math.max(0, Math.min(n, tieBefore));
+    return count(s, off, split, t, VectorOperators.GE) + count(s, off + split, n - split, t, VectorOperators.GT);
+  }
+
+  private static int count(float[] s, int off, int n, float t, VectorOperators.Comparison op) {
+    int c = 0;
+    int i = 0;
+    for (; i + L <= n; i += L) {
+      VectorMask<Float> m = FloatVector.fromArray(S, s, off + i).compare(op, t);
+      c += m.trueCount();
+    }
+    for (; i < n; i++) {
+      float x = s[off + i];
+      if (op == VectorOperators.GE ? x >= t : x > t) {
+        c++;
+      }
+    }
+    return c;
+  }
+
+  // ---------------------------------------------------------------- Adam
+
+  @Override
+  public void adam(float[] p, float[] m, float[] v, float[] g, int from, int to, float b1, float b2, float lr, float eps) {
+    float c1 = 1 - b1;
+    float c2 = 1 - b2;
+    int k = from;
+    for (; k + L <= to; k += L) {
+      FloatVector gk = FloatVector.fromArray(S, g, k);
+      FloatVector mk = FloatVector.fromArray(S, m, k).mul(b1).add(gk.mul(c1));
+      FloatVector vk = FloatVector.fromArray(S, v, k).mul(b2).add(gk.mul(c2).mul(gk));
+      mk.intoArray(m, k);
+      vk.intoArray(v, k);
+      FloatVector step = mk.mul(lr).div(vk.lanewise(VectorOperators.SQRT).add(eps));
+      FloatVector.fromArray(S, p, k).sub(step).intoArray(p, k);
+    }
+    for (; k < to; k++) {
+      float gk = g[k];
+      m[k] = b1 * m[k] + c1 * gk;
+      v[k] = b2 * v[k] + c2 * gk * gk;
+      p[k] -= lr * m[k] / ((float) Math.sqrt(v[k]) + eps);
+    }
+  }
+}
