@@ -1,5 +1,6 @@
 package dev.agp.examples;
 
+import dev.agp.eval.recommender.LightGcn;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +50,15 @@ public final class AgpCli implements Runnable {
     this.console = console;
   }
 
-  /** Runs {@code agp} and exits with its status. */
+  /**
+   * Runs {@code agp} and exits with its status; in a child JVM with the Vector API when this one
+   * was started without it (see {@link VectorRelaunch}).
+   */
   public static void main(String[] args) {
+    java.util.OptionalInt relaunched = VectorRelaunch.runWithVectorModule(args, System.getenv());
+    if (relaunched.isPresent()) {
+      System.exit(relaunched.getAsInt());
+    }
     System.exit(execute(args, System.out, System.err, System.getenv(), System.console() != null));
   }
 
@@ -114,7 +122,8 @@ public final class AgpCli implements Runnable {
     @Override
     public String[] getVersion() {
       String v = AgpCli.class.getPackage().getImplementationVersion();
-      return new String[] {"agp " + (v == null ? "(development build)" : v)};
+      return new String[] {"agp " + (v == null ? "(development build)" : v),
+          "Java " + Runtime.version() + "; LightGCN kernel: " + LightGcn.kernel()};
     }
   }
 }

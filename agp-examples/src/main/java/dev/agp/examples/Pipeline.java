@@ -19,6 +19,7 @@ import dev.agp.eval.data.Dataset;
 import dev.agp.eval.data.Datasets;
 import dev.agp.eval.recommender.BaseRecommender;
 import dev.agp.eval.recommender.LightGcn;
+import dev.agp.eval.recommender.LightGcnModel;
 import dev.agp.eval.recommender.Recommenders;
 import dev.agp.langchain4j.LlmBackends;
 import dev.agp.llm.LlmBudget;
@@ -90,6 +91,11 @@ final class Pipeline {
     }
     LooSplit split = LeaveOneOut.split(ds.interactions());
     BaseRecommender base = base(d, split, progress);
+    if (base instanceof LightGcnModel lightGcn) {
+      LightGcn.TrainingLog log = lightGcn.trainingLog();
+      out.printf(Locale.ROOT, "LightGCN: best epoch %d of %d, %.1f s on %d threads; kernel: %s%n", log.bestEpoch(),
+          log.epochs().size(), log.trainingTime().toMillis() / 1000.0, log.threads(), log.kernel());
+    }
     CandidateProtocol protocol = CandidateProtocol.builder()
         .trainUsers(p.trainUsers).validationUsers(p.validationUsers).testUsers(p.testUsers)
         .mode(mode(p.candidateMode)).allowFewerTestUsers(p.allowFewer).seed(p.seed).concurrency(p.concurrency)

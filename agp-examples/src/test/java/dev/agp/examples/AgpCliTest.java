@@ -57,7 +57,8 @@ class AgpCliTest {
         .containsPattern("(?m)^LLM-CoT +0\\.\\d{4}")
         .containsPattern("(?m)^AGP +0\\.\\d{4}")
         .containsPattern("(?m)^RPP +0\\.\\d{4}")
-        .contains("mode insert", "AGP's learned prompt: " + Commands.Demo.BASIC_PROMPT);
+        .contains("mode insert", "AGP's learned prompt: " + Commands.Demo.BASIC_PROMPT)
+        .containsPattern("LightGCN: best epoch \\d+ of 3, [\\d.]+ s on \\d+ threads; kernel: (Vector API|scalar)");
     assertThat(output.resolve("results.md")).content().contains("LLM: simulated LLM", "| AGP |", "| RPP |");
     JsonNode json = new ObjectMapper().readTree(output.resolve("results.json").toFile());
     assertThat(json.at("/settings/llm").asText()).startsWith("simulated LLM");

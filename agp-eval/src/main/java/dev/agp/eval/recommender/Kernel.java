@@ -28,11 +28,11 @@ interface Kernel {
    * One propagation layer for rows {@code [from, to)} of a CSR matrix, fused with the running
    * layer mean. For each row r, {@code acc = sum over r's edges e, in order, of w[e] * in[col[e]]}
    * (per dimension, starting from +0); then {@code next[r] = acc} when {@code next} is not null;
-   * then {@code out[r] = base[r] + acc}, and when {@code last}, {@code out[r] = out[r] * scale}.
-   * Row r of an array spans {@code [r * d, (r + 1) * d)}.
+   * then {@code out[r] = (base[r] + acc) * scale} ({@code scale} 1 leaves the sum as it is: {@code
+   * x * 1f == x} for every float). Row r of an array spans {@code [r * d, (r + 1) * d)}.
    */
   void layer(int[] ptr, int[] col, float[] w, float[] in, int d, int from, int to,
-      float[] next, float[] base, float[] out, boolean last, float scale);
+      float[] next, float[] base, float[] out, float scale);
 
   /**
    * Scores of {@code count <= 4} users against every item: {@code out[k * stride + i] = sum over
@@ -51,6 +51,15 @@ interface Kernel {
    * and {@code i < tieBefore}.
    */
   int countAbove(float[] s, int off, int n, float t, int tieBefore);
+
+  /** {@code acc[ao + c] = acc[ao + c] + a * x[xo + c]} for {@code c < d}. */
+  void addScaled(float[] acc, int ao, float a, float[] x, int xo, int d);
+
+  /** {@code acc[ao + c] = acc[ao + c] - a * x[xo + c]} for {@code c < d}. */
+  void subtractScaled(float[] acc, int ao, float a, float[] x, int xo, int d);
+
+  /** {@code acc[ao + c] = acc[ao + c] + a * (x[xo + c] - x[yo + c])} for {@code c < d}. */
+  void addScaledDifference(float[] acc, int ao, float a, float[] x, int xo, int yo, int d);
 
   /**
    * Adam on {@code [from, to)}: {@code m = b1 * m + (1 - b1) * g}, {@code v = b2 * v + (1 - b2)

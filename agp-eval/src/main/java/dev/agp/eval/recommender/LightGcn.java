@@ -104,6 +104,18 @@ public final class LightGcn {
   }
 
   /**
+   * The inner loops a fit in this JVM runs on: the Vector API kernel when the JVM has {@code
+   * jdk.incubator.vector}, else the scalar one (with how to get the other). Both compute the same
+   * bits.
+   *
+   * @return a description such as "Vector API (jdk.incubator.vector, 512-bit, 16 float lanes)"
+   * @throws IllegalStateException if {@code -Dagp.lightgcn.kernel=vector} and the module is missing
+   */
+  public static String kernel() {
+    return Kernel.select().name();
+  }
+
+  /**
    * Trains on the split's training interactions, selecting the epoch by its validation items.
    *
    * @throws NullPointerException if split is null

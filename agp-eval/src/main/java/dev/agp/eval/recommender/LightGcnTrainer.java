@@ -119,6 +119,7 @@ final class LightGcnTrainer {
     layerParts = layerParts(uPtr, iPtr, nu, ni, d);
   }
 
+  static final long[] T = new long[5];
   LightGcnModel train() {
     long start = System.nanoTime();
     List<LightGcn.EpochStats> log = new ArrayList<>();
@@ -146,18 +147,26 @@ final class LightGcnTrainer {
         // batch k + 1's negatives are drawn while batch k trains; one draw after another, as before
         Future<Batch> nextBatch = sampler.submit(() -> batch(order, 0, r));
         for (int from = 0; from < order.length; from += cfg.batchSize) {
+          long q0 = System.nanoTime();
           Batch bt = sampler.get(nextBatch);
+          long q1 = System.nanoTime();
           int to = from + bt.size();
           if (to < order.length) {
             nextBatch = sampler.submit(() -> batch(order, to, r));
           }
           propagate(par, eu, ei, fu, fi, buf);
+          long q2 = System.nanoTime();
           lossSum += gradient(par, bt, fu, fi, buf);
+          long q3 = System.nanoTime();
           backPropagate(par, buf);
+          long q4 = System.nanoTime();
           step++;
           adam(par, step, bt, buf);
+          long q5 = System.nanoTime();
+          T[0] += q1 - q0; T[1] += q2 - q1; T[2] += q3 - q2; T[3] += q4 - q3; T[4] += q5 - q4;
         }
         long trained = System.nanoTime();
+        if (epoch % 10 == 0) System.err.printf("wait %.0f fwd %.0f grad %.0f bwd %.0f adam %.0f ms%n", T[0]/1e6, T[1]/1e6, T[2]/1e6, T[3]/1e6, T[4]/1e6);
         boolean evaluate = epoch % cfg.evalEvery == 0 || epoch == cfg.epochs;
         OptionalDouble ndcg = OptionalDouble.empty();
         OptionalDouble recall = OptionalDouble.empty();
@@ -352,12 +361,13 @@ final class LightGcnTrainer {
       float[] baseI = k == 0 ? inI : outI;
       float[] fromU = srcU;
       float[] fromI = srcI;
+      float s = last ? scale : 1f; // x * 1f == x: the running sum stays as it is until the last layer
       par.forParts(layerParts, (from, to) -> {
         if (from < nu) {
-          kernel.layer(uPtr, uCol, uW, fromI, d, from, Math.min(to, nu), dstU, baseU, outU, last, scale);
+          kernel.layer(uPtr, uCol, uW, fromI, d, from, Math.min(to, nu), dstU, baseU, outU, s);
         }
         if (to > nu) {
-          kernel.layer(iPtr, iCol, iW, fromU, d, Math.max(from, nu) - nu, to - nu, dstI, baseI, outI, last, scale);
+          kernel.layer(iPtr, iCol, iW, fromU, d, Math.max(from, nu) - nu, to - nu, dstI, baseI, outI, s);
         }
       });
       srcU = dstU;
@@ -438,19 +448,13 @@ final class LightGcnTrainer {
         int j = neg[k] * d;
         float coef = coefs[k];
         if (owns(from, to, us[k])) {
-          for (int c = 0; c < d; c++) {
-            gU[u + c] += coef * (fi[i + c] - fi[j + c]);
-          }
+          kernel.addScaledDifference(gU, u, coef, fi, i, j, d);
         }
         if (owns(from, to, nu + pos[k])) {
-          for (int c = 0; c < d; c++) {
-            gI[i + c] += coef * fu[u + c];
-          }
+          kernel.addScaled(gI, i, coef, fu, u, d);
         }
         if (owns(from, to, nu + neg[k])) {
-          for (int c = 0; c < d; c++) {
-            gI[j + c] -= coef * fu[u + c];
-          }
+          kernel.subtractScaled(gI, j, coef, fu, u, d);
         }
       }
     });
@@ -483,22 +487,13 @@ final class LightGcnTrainer {
       if (reg > 0) {
         for (int k = 0; k < us.length; k++) {
           if (owns(from, to, us[k])) {
-            int u = us[k] * d;
-            for (int c = 0; c < d; c++) {
-              gU[u + c] += reg * eu[u + c];
-            }
+            kernel.addScaled(gU, us[k] * d, reg, eu, us[k] * d, d);
           }
           if (owns(from, to, nu + pos[k])) {
-            int i = pos[k] * d;
-            for (int c = 0; c < d; c++) {
-              gI[i + c] += reg * ei[i + c];
-            }
+            kernel.addScaled(gI, pos[k] * d, reg, ei, pos[k] * d, d);
           }
           if (owns(from, to, nu + neg[k])) {
-            int j = neg[k] * d;
-            for (int c = 0; c < d; c++) {
-              gI[j + c] += reg * ei[j + c];
-            }
+            kernel.addScaled(gI, neg[k] * d, reg, ei, neg[k] * d, d);
           }
         }
       }

@@ -14,7 +14,7 @@ final class ScalarKernel implements Kernel {
 
   @Override
   public void layer(int[] ptr, int[] col, float[] w, float[] in, int d, int from, int to,
-      float[] next, float[] base, float[] out, boolean last, float scale) {
+      float[] next, float[] base, float[] out, float scale) {
     float[] acc = new float[d];
     for (int r = from; r < to; r++) {
       java.util.Arrays.fill(acc, 0f);
@@ -29,15 +29,9 @@ final class ScalarKernel implements Kernel {
       if (next != null) {
         System.arraycopy(acc, 0, next, o, d);
       }
-      if (last) {
-        for (int k = 0; k < d; k++) {
-          float sum = base[o + k] + acc[k];
-          out[o + k] = sum * scale;
-        }
-      } else {
-        for (int k = 0; k < d; k++) {
-          out[o + k] = base[o + k] + acc[k];
-        }
+      for (int k = 0; k < d; k++) {
+        float sum = base[o + k] + acc[k];
+        out[o + k] = sum * scale;
       }
     }
   }
@@ -74,6 +68,27 @@ final class ScalarKernel implements Kernel {
       }
     }
     return count;
+  }
+
+  @Override
+  public void addScaled(float[] acc, int ao, float a, float[] x, int xo, int d) {
+    for (int c = 0; c < d; c++) {
+      acc[ao + c] += a * x[xo + c];
+    }
+  }
+
+  @Override
+  public void subtractScaled(float[] acc, int ao, float a, float[] x, int xo, int d) {
+    for (int c = 0; c < d; c++) {
+      acc[ao + c] -= a * x[xo + c];
+    }
+  }
+
+  @Override
+  public void addScaledDifference(float[] acc, int ao, float a, float[] x, int xo, int yo, int d) {
+    for (int c = 0; c < d; c++) {
+      acc[ao + c] += a * (x[xo + c] - x[yo + c]);
+    }
   }
 
   @Override

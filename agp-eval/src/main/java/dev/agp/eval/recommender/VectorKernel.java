@@ -39,36 +39,46 @@ final class VectorKernel implements Kernel {
 
   @Override
   public void layer(int[] ptr, int[] col, float[] w, float[] in, int d, int from, int to,
-      float[] next, float[] base, float[] out, boolean last, float scale) {
+      float[] next, float[] base, float[] out, float scale) {
+    // the sums go to next, or to a scratch row; then out = (base + sum) * scale. No branch on the
+    // arguments inside the loops: a branch the JIT has seen go one way only is compiled as a trap,
+    // and the first layer that goes the other way would send the loop back to the interpreter
+    float[] scratch = next != null ? next : new float[d];
+    int step = next != null ? d : 0;
     int wide = d - d % L;
     for (int r = from; r < to; r++) {
       int e0 = ptr[r];
       int e1 = ptr[r + 1];
       int o = r * d;
+      int so = r * step;
       int k = 0;
       for (; k + 4 * L <= wide; k += 4 * L) {
-        four(col, w, in, d, e0, e1, k, o, next, base, out, last, scale);
+        four(col, w, in, d, e0, e1, k, scratch, so + k);
       }
       for (; k + L <= wide; k += L) {
-        one(col, w, in, d, e0, e1, k, o, next, base, out, last, scale);
+        one(col, w, in, d, e0, e1, k, scratch, so + k);
       }
       for (; k < d; k++) {
         float acc = 0f;
         for (int e = e0; e < e1; e++) {
           acc += w[e] * in[col[e] * d + k];
         }
-        if (next != null) {
-          next[o + k] = acc;
-        }
-        float sum = base[o + k] + acc;
-        out[o + k] = last ? sum * scale : sum;
+        scratch[so + k] = acc;
+      }
+      k = 0;
+      for (; k < wide; k += L) {
+        FloatVector sum = FloatVector.fromArray(S, base, o + k).add(FloatVector.fromArray(S, scratch, so + k));
+        sum.mul(scale).intoArray(out, o + k);
+      }
+      for (; k < d; k++) {
+        float sum = base[o + k] + scratch[so + k];
+        out[o + k] = sum * scale;
       }
     }
   }
 
-  /** Four vectors of dimensions {@code [k, k + 4L)} of one row, the edges walked once. */
-  private static void four(int[] col, float[] w, float[] in, int d, int e0, int e1, int k, int o,
-      float[] next, float[] base, float[] out, boolean last, float scale) {
+  /** Sums of dimensions {@code [k, k + 4L)} of one row into {@code dst[at, at + 4L)}, the edges walked once. */
+  private static void four(int[] col, float[] w, float[] in, int d, int e0, int e1, int k, float[] dst, int at) {
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = FloatVector.zero(S);
     FloatVector a2 = FloatVector.zero(S);
@@ -81,27 +91,18 @@ final class VectorKernel implements Kernel {
       a2 = a2.add(FloatVector.fromArray(S, in, c + 2 * L).mul(we));
       a3 = a3.add(FloatVector.fromArray(S, in, c + 3 * L).mul(we));
     }
-    finish(a0, o + k, next, base, out, last, scale);
-    finish(a1, o + k + L, next, base, out, last, scale);
-    finish(a2, o + k + 2 * L, next, base, out, last, scale);
-    finish(a3, o + k + 3 * L, next, base, out, last, scale);
+    a0.intoArray(dst, at);
+    a1.intoArray(dst, at + L);
+    a2.intoArray(dst, at + 2 * L);
+    a3.intoArray(dst, at + 3 * L);
   }
 
-  private static void one(int[] col, float[] w, float[] in, int d, int e0, int e1, int k, int o,
-      float[] next, float[] base, float[] out, boolean last, float scale) {
+  private static void one(int[] col, float[] w, float[] in, int d, int e0, int e1, int k, float[] dst, int at) {
     FloatVector a = FloatVector.zero(S);
     for (int e = e0; e < e1; e++) {
       a = a.add(FloatVector.fromArray(S, in, col[e] * d + k).mul(w[e]));
     }
-    finish(a, o + k, next, base, out, last, scale);
-  }
-
-  private static void finish(FloatVector acc, int at, float[] next, float[] base, float[] out, boolean last, float scale) {
-    if (next != null) {
-      acc.intoArray(next, at);
-    }
-    FloatVector sum = FloatVector.fromArray(S, base, at).add(acc);
-    (last ? sum.mul(scale) : sum).intoArray(out, at);
+    a.intoArray(dst, at);
   }
 
   // ---------------------------------------------------------------- scoring
@@ -170,23 +171,69 @@ final class VectorKernel implements Kernel {
   @Override
   public int countAbove(float[] s, int off, int n, float t, int tieBefore) {
     int split = Math.max(0, Math.min(n, tieBefore));
-    return count(s, off, split, t, VectorOperators.GE) + count(s, off + split, n - split, t, VectorOperators.GT);
+    return atLeast(s, off, split, t) + above(s, off + split, n - split, t);
   }
 
-  private static int count(float[] s, int off, int n, float t, VectorOperators.Comparison op) {
+  private static int atLeast(float[] s, int off, int n, float t) {
     int c = 0;
     int i = 0;
     for (; i + L <= n; i += L) {
-      VectorMask<Float> m = FloatVector.fromArray(S, s, off + i).compare(op, t);
+      VectorMask<Float> m = FloatVector.fromArray(S, s, off + i).compare(VectorOperators.GE, t);
       c += m.trueCount();
     }
     for (; i < n; i++) {
-      float x = s[off + i];
-      if (op == VectorOperators.GE ? x >= t : x > t) {
-        c++;
-      }
+      c += s[off + i] >= t ? 1 : 0;
     }
     return c;
+  }
+
+  private static int above(float[] s, int off, int n, float t) {
+    int c = 0;
+    int i = 0;
+    for (; i + L <= n; i += L) {
+      VectorMask<Float> m = FloatVector.fromArray(S, s, off + i).compare(VectorOperators.GT, t);
+      c += m.trueCount();
+    }
+    for (; i < n; i++) {
+      c += s[off + i] > t ? 1 : 0;
+    }
+    return c;
+  }
+
+  // ---------------------------------------------------------------- gradient rows
+
+  @Override
+  public void addScaled(float[] acc, int ao, float a, float[] x, int xo, int d) {
+    int c = 0;
+    for (; c + L <= d; c += L) {
+      FloatVector.fromArray(S, acc, ao + c).add(FloatVector.fromArray(S, x, xo + c).mul(a)).intoArray(acc, ao + c);
+    }
+    for (; c < d; c++) {
+      acc[ao + c] += a * x[xo + c];
+    }
+  }
+
+  @Override
+  public void subtractScaled(float[] acc, int ao, float a, float[] x, int xo, int d) {
+    int c = 0;
+    for (; c + L <= d; c += L) {
+      FloatVector.fromArray(S, acc, ao + c).sub(FloatVector.fromArray(S, x, xo + c).mul(a)).intoArray(acc, ao + c);
+    }
+    for (; c < d; c++) {
+      acc[ao + c] -= a * x[xo + c];
+    }
+  }
+
+  @Override
+  public void addScaledDifference(float[] acc, int ao, float a, float[] x, int xo, int yo, int d) {
+    int c = 0;
+    for (; c + L <= d; c += L) {
+      FloatVector diff = FloatVector.fromArray(S, x, xo + c).sub(FloatVector.fromArray(S, x, yo + c));
+      FloatVector.fromArray(S, acc, ao + c).add(diff.mul(a)).intoArray(acc, ao + c);
+    }
+    for (; c < d; c++) {
+      acc[ao + c] += a * (x[xo + c] - x[yo + c]);
+    }
   }
 
   // ---------------------------------------------------------------- Adam

@@ -113,9 +113,10 @@ class LightGcnKernelTest {
           float[] nextV = withNext ? new float[rows * d] : null;
           float[] outS = new float[rows * d];
           float[] outV = new float[rows * d];
-          ScalarKernel.INSTANCE.layer(ptr, col, w, in, d, 0, rows, nextS, base, outS, last, 0.25f);
-          vector.layer(ptr, col, w, in, d, 3, rows, nextV, base, outV, last, 0.25f); // two ranges,
-          vector.layer(ptr, col, w, in, d, 0, 3, nextV, base, outV, last, 0.25f); // either order
+          float scale = last ? 0.25f : 1f;
+          ScalarKernel.INSTANCE.layer(ptr, col, w, in, d, 0, rows, nextS, base, outS, scale);
+          vector.layer(ptr, col, w, in, d, 3, rows, nextV, base, outV, scale); // two ranges,
+          vector.layer(ptr, col, w, in, d, 0, 3, nextV, base, outV, scale); // either order
           assertThat(bits(outV)).as("d=%d last=%s", d, last).containsExactly(bits(outS));
           if (withNext) {
             assertThat(bits(nextV)).as("next, d=%d", d).containsExactly(bits(nextS));
@@ -125,8 +126,8 @@ class LightGcnKernelTest {
       // in place: out is base, as from the second layer on
       float[] s = base.clone();
       float[] v = base.clone();
-      ScalarKernel.INSTANCE.layer(ptr, col, w, in, d, 0, rows, null, s, s, false, 1f);
-      vector.layer(ptr, col, w, in, d, 0, rows, null, v, v, false, 1f);
+      ScalarKernel.INSTANCE.layer(ptr, col, w, in, d, 0, rows, null, s, s, 1f);
+      vector.layer(ptr, col, w, in, d, 0, rows, null, v, v, 1f);
       assertThat(bits(v)).containsExactly(bits(s));
     }
   }
@@ -208,6 +209,26 @@ class LightGcnKernelTest {
     assertThat(bits(p)).containsExactly(bits(ps));
     assertThat(bits(m)).containsExactly(bits(ms));
     assertThat(bits(v)).containsExactly(bits(vs));
+  }
+
+  @Test
+  void rowUpdates_vectorAndScalar_sameBits() {
+    Kernel vector = vector();
+    SplittableRandom r = new SplittableRandom(19);
+    for (int d : DIMENSIONS) {
+      float[] x = values(r, 5 * d);
+      float[] acc = values(r, 3 * d);
+      float a = value(r);
+      float[] s = acc.clone();
+      float[] v = acc.clone();
+      ScalarKernel.INSTANCE.addScaled(s, d, a, x, 2 * d, d);
+      vector.addScaled(v, d, a, x, 2 * d, d);
+      ScalarKernel.INSTANCE.subtractScaled(s, 2 * d, a, x, 4 * d, d);
+      vector.subtractScaled(v, 2 * d, a, x, 4 * d, d);
+      ScalarKernel.INSTANCE.addScaledDifference(s, 0, a, x, 3 * d, d, d);
+      vector.addScaledDifference(v, 0, a, x, 3 * d, d, d);
+      assertThat(bits(v)).as("d=%d", d).containsExactly(bits(s));
+    }
   }
 
   /** 300 users over 120 items in a few taste groups, 5 to 40 interactions each (seeded). */
