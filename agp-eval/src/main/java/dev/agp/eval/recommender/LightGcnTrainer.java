@@ -119,7 +119,6 @@ final class LightGcnTrainer {
     layerParts = layerParts(uPtr, iPtr, nu, ni, d);
   }
 
-  static final long[] T = new long[5];
   LightGcnModel train() {
     long start = System.nanoTime();
     List<LightGcn.EpochStats> log = new ArrayList<>();
@@ -147,26 +146,18 @@ final class LightGcnTrainer {
         // batch k + 1's negatives are drawn while batch k trains; one draw after another, as before
         Future<Batch> nextBatch = sampler.submit(() -> batch(order, 0, r));
         for (int from = 0; from < order.length; from += cfg.batchSize) {
-          long q0 = System.nanoTime();
           Batch bt = sampler.get(nextBatch);
-          long q1 = System.nanoTime();
           int to = from + bt.size();
           if (to < order.length) {
             nextBatch = sampler.submit(() -> batch(order, to, r));
           }
           propagate(par, eu, ei, fu, fi, buf);
-          long q2 = System.nanoTime();
           lossSum += gradient(par, bt, fu, fi, buf);
-          long q3 = System.nanoTime();
           backPropagate(par, buf);
-          long q4 = System.nanoTime();
           step++;
           adam(par, step, bt, buf);
-          long q5 = System.nanoTime();
-          T[0] += q1 - q0; T[1] += q2 - q1; T[2] += q3 - q2; T[3] += q4 - q3; T[4] += q5 - q4;
         }
         long trained = System.nanoTime();
-        if (epoch % 10 == 0) System.err.printf("wait %.0f fwd %.0f grad %.0f bwd %.0f adam %.0f ms%n", T[0]/1e6, T[1]/1e6, T[2]/1e6, T[3]/1e6, T[4]/1e6);
         boolean evaluate = epoch % cfg.evalEvery == 0 || epoch == cfg.epochs;
         OptionalDouble ndcg = OptionalDouble.empty();
         OptionalDouble recall = OptionalDouble.empty();
