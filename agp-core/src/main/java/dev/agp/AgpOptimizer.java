@@ -44,9 +44,13 @@ import org.jspecify.annotations.Nullable;
  * NDCG at the cutoff; the best prompt is kept and training stops after {@code patience} epochs
  * without improvement.
  *
- * <p>A batch's users run concurrently on {@code concurrency} threads; results are gathered in
- * schedule order, so the learned prompt is the same at any concurrency for the same LLM
- * answers. Instances are immutable and thread-safe; each {@link #fit} has its own state.
+ * <p>Calls run on {@code concurrency} threads, each step of a user's chain scheduled on its own
+ * (a pool smaller than the batch still keeps every thread busy). A validation pass and the next
+ * batch, which uses the same prompt, run together when that batch follows whatever the pass finds
+ * (not when the pass may end the fit, so no call is made that the fit might not have made).
+ * Results are gathered in schedule order, so the learned prompt is the same at any concurrency
+ * for the same LLM answers. Instances are immutable and thread-safe; each {@link #fit} has its
+ * own state.
  */
 public final class AgpOptimizer {
 
@@ -58,8 +62,11 @@ public final class AgpOptimizer {
   public static final int DEFAULT_HISTORY_LENGTH = 5;
   /** Epochs without a better validation score before training stops. */
   public static final int DEFAULT_PATIENCE = 3;
-  /** Users processed at once. */
-  public static final int DEFAULT_CONCURRENCY = 8;
+  /**
+   * Calls in flight at once (each a step of some user's chain): at least the default batch size
+   * and the paper's validation pass (20 users), so that neither waits on a second wave.
+   */
+  public static final int DEFAULT_CONCURRENCY = 20;
   /** The seed of every shuffle. */
   public static final long DEFAULT_SEED = 42;
   /** Share of the training users split off for validation when none are given. */
@@ -443,7 +450,11 @@ public final class AgpOptimizer {
       return this;
     }
 
-    /** Users processed at once, {@code >= 1} (default {@value AgpOptimizer#DEFAULT_CONCURRENCY}); never changes results. */
+    /**
+     * Calls in flight at once (steps of users' chains), {@code >= 1} (default {@value
+     * AgpOptimizer#DEFAULT_CONCURRENCY}); never changes results. Keep the LLM client's own bound
+     * (such as {@code LlmClients.Builder.maxConcurrentCalls}) at least as high.
+     */
     public Builder concurrency(int concurrency) {
       this.concurrency = Checks.atLeast("concurrency", concurrency, 1);
       return this;

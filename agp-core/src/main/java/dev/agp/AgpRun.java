@@ -1,12 +1,14 @@
 package dev.agp;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.agp.internal.Chains;
+import dev.agp.internal.Chains.Next;
+import dev.agp.internal.Chains.Step;
 import dev.agp.internal.Checkpoints;
 import dev.agp.internal.Fingerprints;
 import dev.agp.internal.FitSupport;
 import dev.agp.internal.Ndcg;
 import dev.agp.internal.OrderedTasks.Gathered;
-import dev.agp.internal.OrderedTasks;
 import dev.agp.internal.Seeds;
 import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmUsageMeter;
@@ -15,6 +17,7 @@ import dev.agp.llm.UsageReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +25,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
@@ -63,11 +68,18 @@ final class AgpRun {
   private final Map<String, Double> scored = new LinkedHashMap<>();
   private final List<EpochRecord> epochRecords = new ArrayList<>();
   private final List<BatchRecord> batchRecords = new ArrayList<>();
-  private final Map<String, StoredOutcome> pending = new LinkedHashMap<>();
+  /** Users of the batch under way: finished chains, and the calls made so far of chains a stop cut short. */
+  private final Map<String, StoredOutcome> pending = new ConcurrentHashMap<>();
   private String pendingScoresPrompt = "";
   private final Map<String, Double> pendingScores = new LinkedHashMap<>();
+  /** Profiles written in a validation pass whose rerank a stop cut short. */
+  private final Map<String, String> pendingProfiles = new ConcurrentHashMap<>();
 
   private @Nullable ExecutorService pool;
+  /** The next batch's chains, started while the validation pass that precedes it runs. */
+  private @Nullable Prefetch prefetched;
+  /** Where a chain step's calls are counted too: its batch's meter (calls of overlapping work interleave). */
+  private final ThreadLocal<@Nullable LlmUsageMeter> chainUsage = new ThreadLocal<>();
 
   AgpRun(AgpOptimizer optimizer, List<UserCase> train, List<UserCase> validation) {
     this.s = optimizer.settings();
@@ -75,7 +87,12 @@ final class AgpRun {
     this.validation = validation;
     train.forEach(u -> trainById.put(u.userId(), u));
     this.listeners = new SafeListeners(optimizer.listeners());
-    this.meter = new LlmUsageMeter(optimizer.ticker()).addListener(listeners::onLlmCall);
+    this.meter = new LlmUsageMeter(optimizer.ticker()).addListener(listeners::onLlmCall).addListener(e -> {
+      LlmUsageMeter chains = chainUsage.get();
+      if (chains != null) {
+        chains.record(e);
+      }
+    });
     this.pipeline = optimizer.pipeline(meter);
     this.checkpointPath = optimizer.checkpointPath().orElse(null);
     this.current = s.initialPrompt();
@@ -98,6 +115,9 @@ final class AgpRun {
       try {
         loop();
       } finally {
+        if (prefetched != null) {
+          prefetched.chains().stop();
+        }
         pool.shutdownNow();
       }
     }
@@ -140,6 +160,7 @@ final class AgpRun {
       }
       checkpoint();
     }
+    stopPrefetch(); // never started when the fit can end here; a safeguard
     finished = true;
     checkpoint();
   }
@@ -149,15 +170,32 @@ final class AgpRun {
   private void runBatch(int b, int batches, List<String> ids) {
     List<UserCase> users = ids.stream().map(trainById::get).toList();
     listeners.onBatchStart(epoch, b + 1, batches, users.size());
-    UsageReport before = meter.snapshot();
     ProfilePrompt prompt = current;
-    if (!pending.isEmpty() && !pending.values().iterator().next().matches(epoch, b, prompt.text())) {
-      pending.clear();
+    int ep = epoch;
+    pending.values().removeIf(p -> !p.matches(ep, b, prompt.text()));
+    Gathered<UserResult> g;
+    LlmUsageMeter chainCalls;
+    Prefetch ahead = prefetched;
+    prefetched = null;
+    if (ahead != null && ahead.matches(ep, b, prompt.text(), ids)) {
+      g = ahead.chains().await(); // started during the validation pass, with the same prompt
+      chainCalls = ahead.usage();
+      for (UserResult r : g.results()) {
+        if (r != null) {
+          listeners.onUserDone(r.userId(), r.outcome() != null);
+        }
+      }
+    } else {
+      if (ahead != null) {
+        ahead.chains().stop();
+        ahead.chains().await();
+      }
+      LlmUsageMeter calls = new LlmUsageMeter();
+      chainCalls = calls;
+      g = Chains.run(pool, users, u -> counted(trainingChain(u, prompt, ep, b, true), calls));
     }
-    Gathered<UserResult> g = OrderedTasks.run(pool, users, u -> {
-      StoredOutcome stored = pending.get(u.userId());
-      return stored != null ? UserResult.done(restore(stored, u, prompt)) : chain(u, prompt);
-    });
+    // the batch's usage: its chains' calls, counted as they ran, and what follows from here
+    UsageReport before = meter.snapshot().minus(chainCalls.snapshot());
     List<UserOutcome> outcomes = new ArrayList<>();
     List<UserFailure> failures = new ArrayList<>();
     for (UserResult r : g.results()) {
@@ -170,7 +208,6 @@ final class AgpRun {
         failures.add(r.failure());
       }
     }
-    keepPending(outcomes, b);
     String where = String.format(Locale.ROOT, "epoch %d, batch %d", epoch, b + 1);
     if (g.stop() != null) {
       throw abort(where, g.stop(), b + 1, failures);
@@ -213,7 +250,7 @@ final class AgpRun {
     if (s.greedyAcceptance() && outcome == UpdateOutcome.ACCEPTED) {
       ProfilePrompt candidate = proposed;
       List<UserCase> scoredUsers = outcomes.stream().map(UserOutcome::user).toList();
-      Gathered<ScoreResult> rescored = OrderedTasks.run(pool, scoredUsers, u -> scoreUser(u, candidate));
+      Gathered<ScoreResult> rescored = Chains.run(pool, scoredUsers, u -> scoreChain(u, candidate, null));
       if (rescored.stop() != null) {
         throw abort(where + ": greedy re-scoring stopped", rescored.stop(), b + 1, failures);
       }
@@ -254,46 +291,145 @@ final class AgpRun {
     listeners.onBatchEnd(record);
   }
 
-  /** One training user's chain: profile, rerank, feedback, and the critique in paper mode. */
-  private UserResult chain(UserCase u, ProfilePrompt prompt) {
-    Stage stage = Stage.PROFILE;
-    try {
-      UserProfile profile = pipeline.profiles().generate(u, prompt);
-      stage = Stage.RERANK;
-      Ranking ranking = checked(u, pipeline.reranker().rerank(u, profile));
+  /**
+   * One training user's chain under {@code prompt} as steps: profile, then rerank and feedback,
+   * then the critique in paper mode. Each step is scheduled on its own, and what it produced is
+   * kept in {@link #pending} (for a checkpoint) before the next one is queued; a chain cut short
+   * by a stop resumes from its last finished call. A user that fails is redone whole.
+   */
+  private Step<UserResult> trainingChain(UserCase u, ProfilePrompt prompt, int e, int b, boolean notify) {
+    StoredOutcome stored = pending.get(u.userId());
+    if (stored == null || !stored.matches(e, b, prompt.text())) {
+      return () -> profileStep(u, prompt, e, b, notify);
+    }
+    UserProfile profile = new UserProfile(u.userId(), stored.profile());
+    Ranking ranking = stored.ranking();
+    if (ranking == null) {
+      return () -> rerankStep(u, prompt, profile, e, b, notify);
+    }
+    return () -> {
       PositionFeedback feedback = pipeline.feedback().feedback(u, ranking);
-      Optional<String> critique = Optional.empty();
-      if (pipeline.critic() != null && !feedback.atTarget()) {
-        stage = Stage.CRITIQUE;
-        critique = Optional.of(pipeline.critic().critique(u, prompt, profile, ranking, feedback));
+      if (stored.critiqued() || !needsCritique(feedback)) {
+        return Next.done(finished(u, prompt, profile, ranking, feedback,
+            stored.critiqued() ? Optional.of(stored.critique()) : Optional.empty(), e, b, notify));
       }
+      return Next.then(() -> critiqueStep(u, prompt, profile, ranking, feedback, e, b, notify));
+    };
+  }
+
+  private Next<UserResult> profileStep(UserCase u, ProfilePrompt prompt, int e, int b, boolean notify) {
+    UserProfile profile;
+    try {
+      profile = pipeline.profiles().generate(u, prompt);
+    } catch (LlmBudgetExceededException ex) {
+      throw ex;
+    } catch (RuntimeException ex) {
+      return Next.done(failed(u, Stage.PROFILE, ex, notify));
+    }
+    pending.put(u.userId(), new StoredOutcome(e, b, prompt.text(), u.userId(), profile.text(), null, false, ""));
+    return Next.then(() -> rerankStep(u, prompt, profile, e, b, notify));
+  }
+
+  private Next<UserResult> rerankStep(UserCase u, ProfilePrompt prompt, UserProfile profile, int e, int b,
+      boolean notify) {
+    Ranking ranking;
+    PositionFeedback feedback;
+    try {
+      ranking = checked(u, pipeline.reranker().rerank(u, profile));
+      feedback = pipeline.feedback().feedback(u, ranking);
+    } catch (LlmBudgetExceededException ex) {
+      throw ex;
+    } catch (RuntimeException ex) {
+      return Next.done(failed(u, Stage.RERANK, ex, notify));
+    }
+    pending.put(u.userId(), new StoredOutcome(e, b, prompt.text(), u.userId(), profile.text(), ranking, false, ""));
+    if (!needsCritique(feedback)) {
+      return Next.done(finished(u, prompt, profile, ranking, feedback, Optional.empty(), e, b, notify));
+    }
+    return Next.then(() -> critiqueStep(u, prompt, profile, ranking, feedback, e, b, notify));
+  }
+
+  private Next<UserResult> critiqueStep(UserCase u, ProfilePrompt prompt, UserProfile profile, Ranking ranking,
+      PositionFeedback feedback, int e, int b, boolean notify) {
+    String critique;
+    try {
+      critique = java.util.Objects.requireNonNull(pipeline.critic()).critique(u, prompt, profile, ranking, feedback);
+    } catch (LlmBudgetExceededException ex) {
+      throw ex;
+    } catch (RuntimeException ex) {
+      return Next.done(failed(u, Stage.CRITIQUE, ex, notify));
+    }
+    return Next.done(finished(u, prompt, profile, ranking, feedback, Optional.of(critique), e, b, notify));
+  }
+
+  private boolean needsCritique(PositionFeedback feedback) {
+    return pipeline.critic() != null && !feedback.atTarget();
+  }
+
+  private UserResult finished(UserCase u, ProfilePrompt prompt, UserProfile profile, Ranking ranking,
+      PositionFeedback feedback, Optional<String> critique, int e, int b, boolean notify) {
+    pending.put(u.userId(), new StoredOutcome(e, b, prompt.text(), u.userId(), profile.text(), ranking,
+        critique.isPresent(), critique.orElse("")));
+    if (notify) {
       listeners.onUserDone(u.userId(), true);
-      return UserResult.done(new UserOutcome(u, prompt, profile, ranking, feedback, critique));
+    }
+    return UserResult.done(new UserOutcome(u, prompt, profile, ranking, feedback, critique));
+  }
+
+  private UserResult failed(UserCase u, Stage stage, RuntimeException ex, boolean notify) {
+    log.debug("User {} failed at {}", u.userId(), stage, ex);
+    pending.remove(u.userId());
+    if (notify) {
+      listeners.onUserDone(u.userId(), false);
+    }
+    return UserResult.failed(UserFailure.of(u.userId(), stage, ex));
+  }
+
+  /**
+   * Profile and rerank under {@code prompt}, scored by NDCG at the cutoff: two steps. With {@code
+   * kept}, a profile already there is reused and a new one is kept until the user is scored.
+   */
+  private Step<ScoreResult> scoreChain(UserCase u, ProfilePrompt prompt, @Nullable Map<String, String> kept) {
+    String known = kept == null ? null : kept.get(u.userId());
+    if (known != null) {
+      UserProfile profile = new UserProfile(u.userId(), known);
+      return () -> scoreRerank(u, profile, kept);
+    }
+    return () -> {
+      UserProfile profile;
+      try {
+        profile = pipeline.profiles().generate(u, prompt);
+      } catch (LlmBudgetExceededException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        return Next.done(scoreFailed(u, Stage.PROFILE, e));
+      }
+      if (kept != null) {
+        kept.put(u.userId(), profile.text());
+      }
+      return Next.then(() -> scoreRerank(u, profile, kept));
+    };
+  }
+
+  private Next<ScoreResult> scoreRerank(UserCase u, UserProfile profile, @Nullable Map<String, String> kept) {
+    try {
+      Ranking ranking = checked(u, pipeline.reranker().rerank(u, profile));
+      listeners.onUserDone(u.userId(), true);
+      return Next.done(new ScoreResult(Ndcg.at(ranking.itemIds(), u.relevantItemIds(), s.cutoff()), null));
     } catch (LlmBudgetExceededException e) {
       throw e;
     } catch (RuntimeException e) {
-      log.debug("User {} failed at {}", u.userId(), stage, e);
-      listeners.onUserDone(u.userId(), false);
-      return UserResult.failed(UserFailure.of(u.userId(), stage, e));
+      if (kept != null) {
+        kept.remove(u.userId()); // a failed user is redone whole
+      }
+      return Next.done(scoreFailed(u, Stage.RERANK, e));
     }
   }
 
-  /** Profile and rerank under {@code prompt}, scored by NDCG at the cutoff. */
-  private ScoreResult scoreUser(UserCase u, ProfilePrompt prompt) {
-    Stage stage = Stage.PROFILE;
-    try {
-      UserProfile profile = pipeline.profiles().generate(u, prompt);
-      stage = Stage.RERANK;
-      Ranking ranking = checked(u, pipeline.reranker().rerank(u, profile));
-      listeners.onUserDone(u.userId(), true);
-      return new ScoreResult(Ndcg.at(ranking.itemIds(), u.relevantItemIds(), s.cutoff()), null);
-    } catch (LlmBudgetExceededException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      log.debug("User {} failed at {} while scoring", u.userId(), stage, e);
-      listeners.onUserDone(u.userId(), false);
-      return new ScoreResult(0, UserFailure.of(u.userId(), stage, e));
-    }
+  private ScoreResult scoreFailed(UserCase u, Stage stage, RuntimeException e) {
+    log.debug("User {} failed at {} while scoring", u.userId(), stage, e);
+    listeners.onUserDone(u.userId(), false);
+    return new ScoreResult(0, UserFailure.of(u.userId(), stage, e));
   }
 
   private static Ranking checked(UserCase u, Ranking r) {
@@ -317,13 +453,20 @@ final class AgpRun {
     } else {
       if (!pendingScoresPrompt.equals(text)) {
         pendingScores.clear();
+        pendingProfiles.clear();
         pendingScoresPrompt = text;
       }
       ProfilePrompt prompt = current;
-      Gathered<ScoreResult> g = OrderedTasks.run(pool, validation, u -> {
+      CountDownLatch gate = Chains.gate();
+      if (nextBatchFollows(epochNumber)) {
+        prefetched = startNextBatch(epochNumber + 1, gate); // first in the queue: its chains are the longer ones
+      }
+      Chains<ScoreResult> chains = Chains.start(pool, validation, u -> {
         Double done = pendingScores.get(u.userId());
-        return done != null ? new ScoreResult(done, null) : scoreUser(u, prompt);
-      });
+        return done != null ? () -> Next.done(new ScoreResult(done, null)) : scoreChain(u, prompt, pendingProfiles);
+      }, gate);
+      gate.countDown();
+      Gathered<ScoreResult> g = chains.await();
       double sum = 0;
       int ok = 0;
       for (int i = 0; i < validation.size(); i++) {
@@ -341,9 +484,11 @@ final class AgpRun {
       }
       String where = epochNumber == 0 ? "scoring the initial prompt" : "validation after epoch " + epochNumber;
       if (g.stop() != null) {
+        stopPrefetch();
         throw abort(where, g.stop(), 0, failures);
       }
       if (failures.size() > s.maxFailureRate() * validation.size()) {
+        stopPrefetch();
         checkpoint();
         throw new AgpFitException(
             where + ": " + failures.size() + " of " + validation.size() + " validation users failed, more than"
@@ -354,6 +499,7 @@ final class AgpRun {
       mean = ok == 0 ? 0 : sum / ok;
       scored.put(text, mean);
       pendingScores.clear();
+      pendingProfiles.clear();
       pendingScoresPrompt = "";
     }
     boolean improved = mean > bestScore + IMPROVEMENT;
@@ -374,6 +520,55 @@ final class AgpRun {
     listeners.onValidation(record);
   }
 
+  /**
+   * Whether the first batch of epoch {@code epochNumber + 1} runs whatever this validation pass
+   * finds, with the prompt it scores: then that batch's calls can start now, alongside the pass.
+   * Not when the pass could end the fit (the last epoch, or patience running out): a call the fit
+   * might not have made is never made ahead.
+   */
+  private boolean nextBatchFollows(int epochNumber) {
+    if (epochNumber >= s.epochs() || train.isEmpty()) {
+      return false;
+    }
+    return epochNumber == 0 || sinceImprovement + 1 < s.patience();
+  }
+
+  private Prefetch startNextBatch(int nextEpoch, CountDownLatch gate) {
+    List<String> order = Seeds.shuffle(train.stream().map(UserCase::userId).toList(), s.seed(), nextEpoch);
+    List<String> ids = FitSupport.partition(order, s.batchSize()).get(0);
+    List<UserCase> users = ids.stream().map(trainById::get).toList();
+    ProfilePrompt prompt = current;
+    pending.values().removeIf(p -> !p.matches(nextEpoch, 0, prompt.text()));
+    LlmUsageMeter calls = new LlmUsageMeter();
+    // no onUserDone while validating: runBatch reports these users after its onBatchStart
+    Chains<UserResult> chains =
+        Chains.start(pool, users, u -> counted(trainingChain(u, prompt, nextEpoch, 0, false), calls), gate);
+    return new Prefetch(nextEpoch, 0, prompt.text(), ids, chains, calls);
+  }
+
+  /** The chain with its calls counted on {@code calls} as well. */
+  private <T> Step<T> counted(Step<T> chain, LlmUsageMeter calls) {
+    return Chains.around(chain, () -> chainUsage.set(calls), chainUsage::remove);
+  }
+
+  /** Lets the next batch's started calls finish (what they produced stays in {@link #pending}), starts no more. */
+  private void stopPrefetch() {
+    Prefetch ahead = prefetched;
+    prefetched = null;
+    if (ahead != null) {
+      ahead.chains().stop();
+      ahead.chains().await();
+    }
+  }
+
+  /** The next batch, started early. */
+  private record Prefetch(
+      int epoch, int batch, String prompt, List<String> userIds, Chains<UserResult> chains, LlmUsageMeter usage) {
+    boolean matches(int e, int b, String p, List<String> ids) {
+      return epoch == e && batch == b && prompt.equals(p) && userIds.equals(ids);
+    }
+  }
+
   // ---------------------------------------------------------------- concurrency
 
   private AgpFitException abort(String where, RuntimeException cause, int batch, List<UserFailure> failures) {
@@ -390,6 +585,10 @@ final class AgpRun {
     static UserResult failed(UserFailure f) {
       return new UserResult(null, f);
     }
+
+    String userId() {
+      return outcome != null ? outcome.user().userId() : java.util.Objects.requireNonNull(failure).userId();
+    }
   }
 
   private record ScoreResult(double ndcg, @Nullable UserFailure failure) {}
@@ -400,20 +599,10 @@ final class AgpRun {
     return new FitHistory(epochRecords, batchRecords, bestEpoch, Math.max(0, bestScore), stoppedEarly);
   }
 
-  private void keepPending(List<UserOutcome> outcomes, int b) {
-    pending.clear();
-    for (UserOutcome o : outcomes) {
-      pending.put(o.user().userId(), new StoredOutcome(
-          epoch, b, o.prompt().text(), o.user().userId(), o.profile().text(), o.ranking(),
-          o.critique().isPresent(), o.critique().orElse("")));
-    }
-  }
-
-  private UserOutcome restore(StoredOutcome stored, UserCase u, ProfilePrompt prompt) {
-    PositionFeedback feedback = pipeline.feedback().feedback(u, stored.ranking());
-    listeners.onUserDone(u.userId(), true);
-    return new UserOutcome(u, prompt, new UserProfile(u.userId(), stored.profile()), stored.ranking(), feedback,
-        stored.critiqued() ? Optional.of(stored.critique()) : Optional.empty());
+  private List<StoredOutcome> pendingList() {
+    List<StoredOutcome> list = new ArrayList<>(pending.values());
+    list.sort(Comparator.comparing(StoredOutcome::userId));
+    return list;
   }
 
   private void checkpoint() {
@@ -424,7 +613,7 @@ final class AgpRun {
         CHECKPOINT_FORMAT, CHECKPOINT_VERSION, fingerprint,
         new State(epoch, nextBatch, epochOrder, epochTrained, initialDone, finished, stoppedEarly,
             current.text(), best.text(), bestScore, bestEpoch, sinceImprovement, scored),
-        List.copyOf(pending.values()), new PendingScores(pendingScoresPrompt, pendingScores),
+        pendingList(), new PendingScores(pendingScoresPrompt, pendingScores, new java.util.TreeMap<>(pendingProfiles)),
         history(), meter.snapshot());
     Checkpoints.write(checkpointPath, doc);
   }
@@ -468,6 +657,9 @@ final class AgpRun {
     if (doc.pendingScores() != null) {
       pendingScoresPrompt = doc.pendingScores().prompt();
       pendingScores.putAll(doc.pendingScores().scores());
+      if (doc.pendingScores().profiles() != null) {
+        pendingProfiles.putAll(doc.pendingScores().profiles());
+      }
     }
     if (doc.usage() != null) {
       meter.add(doc.usage());
@@ -505,14 +697,18 @@ final class AgpRun {
       int sinceImprovement,
       Map<String, Double> scoredPrompts) {}
 
-  /** A finished user of a batch that did not finish, reused on resume instead of calling again. */
+  /**
+   * A user of a batch that did not finish, reused on resume instead of calling again: a finished
+   * chain, or the calls made so far of one a stop cut short ({@code ranking} null: the rerank is
+   * still to do; a ranking that needs a critique and {@code critiqued} false: the critique is).
+   */
   record StoredOutcome(
       int epoch,
       int batch,
       String prompt,
       String userId,
       String profile,
-      Ranking ranking,
+      @Nullable Ranking ranking,
       boolean critiqued,
       String critique) {
     boolean matches(int e, int b, String p) {
@@ -521,5 +717,9 @@ final class AgpRun {
   }
 
   /** Validation scores of users finished before a validation pass stopped. */
-  record PendingScores(String prompt, Map<String, Double> scores) {}
+  /**
+   * Validation scores of users finished before a validation pass stopped, and the profiles of
+   * users whose rerank it cut short ({@code null} in checkpoints written before they were kept).
+   */
+  record PendingScores(String prompt, Map<String, Double> scores, @Nullable Map<String, String> profiles) {}
 }

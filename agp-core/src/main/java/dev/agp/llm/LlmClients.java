@@ -44,8 +44,11 @@ public final class LlmClients {
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
   /** Time from a call's first attempt after which no retry starts. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(5);
-  /** Calls in flight at once. */
-  public static final int DEFAULT_MAX_CONCURRENT_CALLS = 16;
+  /**
+   * Calls in flight at once: above the optimizers' default concurrency ({@code
+   * AgpOptimizer.DEFAULT_CONCURRENCY}, 20), so the bound never makes a fit wait a round.
+   */
+  public static final int DEFAULT_MAX_CONCURRENT_CALLS = 32;
   /** Output tokens assumed for rate limits and budgets when a request sets no output cap. */
   public static final int DEFAULT_ASSUMED_OUTPUT_TOKENS = 1000;
 

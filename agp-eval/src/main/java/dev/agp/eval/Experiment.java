@@ -62,8 +62,8 @@ public final class Experiment {
 
   /** The k of NDCG@k and HR@k. */
   public static final int DEFAULT_CUTOFF = 10;
-  /** Test users ranked at once. */
-  public static final int DEFAULT_CONCURRENCY = 8;
+  /** Test users ranked at once, and the trained methods' concurrency: AGP's default. */
+  public static final int DEFAULT_CONCURRENCY = dev.agp.AgpOptimizer.DEFAULT_CONCURRENCY;
   /** Bootstrap resamples. */
   public static final int DEFAULT_BOOTSTRAP_SAMPLES = 10_000;
   /** Level of the intervals. */

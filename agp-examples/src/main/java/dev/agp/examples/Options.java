@@ -76,8 +76,8 @@ final class Options {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of every split, shuffle and bootstrap. Default: ${DEFAULT-VALUE}.")
     long seed = 42;
 
-    @Option(names = "--concurrency", paramLabel = "N", description = "Users processed at once. Default: ${DEFAULT-VALUE}.")
-    int concurrency = 8;
+    @Option(names = "--concurrency", paramLabel = "N", description = "LLM calls in flight at once. Default: ${DEFAULT-VALUE}.")
+    int concurrency = dev.agp.AgpOptimizer.DEFAULT_CONCURRENCY;
   }
 
   /** Which methods run, and their settings. */

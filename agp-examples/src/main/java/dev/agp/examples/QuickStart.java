@@ -37,7 +37,7 @@ public final class QuickStart {
         .llm(llm)
         .domain("movie")
         .batchSize(10).epochs(10).historyLength(5)
-        .concurrency(8).seed(42)
+        .concurrency(20).seed(42)
         .checkpoint(checkpoint)                           // resumes after a crash, no call repeated
         .build();
     CallEstimate plan = optimizer.estimate(trainUsers);   // before any call
