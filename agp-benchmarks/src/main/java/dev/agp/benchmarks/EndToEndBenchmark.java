@@ -26,6 +26,10 @@ import dev.agp.rpp.RppBatchRecord;
 import dev.agp.rpp.RppModel;
 import dev.agp.rpp.RppOptimizer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -37,22 +41,27 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@code LlmBackends.openAiCompatible}: LangChain4j over HTTP, retries, limits) calls it.
  *
  * <ul>
- *   <li>AGP fit: N = 100 training users, B = 10, one epoch, 20 validation users.
+ *   <li>AGP fit: N = 100 training users, B = 10, one epoch, 20 validation users, at the default
+ *       concurrency and client settings, and at concurrency 8 (below the batch size). Each
+ *       measured <em>cold</em> (the first fit in a fresh JVM: class loading, JIT, the first
+ *       connections; the server runs in this JVM, already warm) and <em>warm</em> (a later fit
+ *       in this JVM), runs interleaved, medians reported with the machine's load.
  *   <li>The experiment on 300 test users: LLM-Dir, LLM-CoT, AGP (one epoch) and RPP (3 iterations).
  * </ul>
  *
- * Each at concurrency 1, 8 and 32. The floor is a lower bound on any schedule: the latency times,
- * for each part that runs users in parallel, the larger of its longest chain of dependent calls and
- * its calls divided by C (rounded up), plus the batch-level calls. Per AGP batch: users' chains of
- * profile, rerank and (when a user needed one) critique, then summarise and optimise; per
- * validation pass: profile and rerank per user; per test pass: the method's calls per user; per RPP
- * batch: one ranking call per user. It counts what each run actually did (which users needed
- * critiques, which prompts were scored), read from its history. The sequential time is every call
- * one after another. Target: wall at most 1.3 x floor when C >= B.
+ * The floor is a lower bound on any schedule: the latency times, for each part that runs users in
+ * parallel, the larger of its longest chain of dependent calls and its calls divided by C
+ * (rounded up), plus the batch-level calls. Per AGP batch: users' chains of profile, rerank and
+ * (when a user needed one) critique, then summarise and optimise; per validation pass: profile
+ * and rerank per user, as one part with the next batch when the fit ran them together (the pass
+ * could not end the fit); per test pass: the method's calls per user; per RPP batch: one ranking
+ * call per user. It counts what each run actually did (which users needed critiques, which
+ * prompts were scored), read from its history. The sequential time is every call one after
+ * another.
  *
  * <pre>
  * java -cp agp-benchmarks/target/benchmarks.jar dev.agp.benchmarks.EndToEndBenchmark [agp-latency-ms (100)]
- *     [experiment-latency-ms (50)]
+ *     [experiment-latency-ms (50; 0 skips the experiment)] [runs (3)]
  * </pre>
  */
 public final class EndToEndBenchmark {
@@ -62,40 +71,72 @@ public final class EndToEndBenchmark {
   static final int V = 20;
   static final int TEST = 300;
   static final int RPP_ITERATIONS = 3;
+  static final int EPOCHS = 1;
   static final List<Integer> CONCURRENCY = List.of(1, 8, 32);
   static final String PROMPT = "Based on the movies this user watched, write a short profile of the user's preferences.";
+  private static final String CHILD = "--cold-fit";
 
   private EndToEndBenchmark() {}
 
-  public static void main(String[] args) throws IOException {
+  /** The users of every run: the sample, the transition model's candidates, 100/20/300 users. */
+  static CandidateSets users(Dataset data) {
+    LooSplit split = LeaveOneOut.split(data.interactions());
+    return CandidateProtocol.builder().trainUsers(N).validationUsers(V).testUsers(TEST)
+        .mode(CandidateMode.INSERT_HELD_OUT).seed(42).build().apply(data.items(), split, Recommenders.transitions(split));
+  }
+
+  /** One AGP fit: wall seconds, floor seconds, calls. */
+  record Fit(double wall, double floor, long calls) {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals(CHILD)) {
+      Fit f = fitOnce(args[1], Integer.parseInt(args[2]), Long.parseLong(args[3]));
+      System.out.printf(Locale.ROOT, "RESULT %.4f %.4f %d%n", f.wall(), f.floor(), f.calls());
+      return;
+    }
     long agpLatency = args.length > 0 ? Long.parseLong(args[0]) : 100;
     long experimentLatency = args.length > 1 ? Long.parseLong(args[1]) : 50;
+    int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     Dataset data = Datasets.movieLens(SampleData.movieLens());
-    LooSplit split = LeaveOneOut.split(data.interactions());
-    CandidateSets sets = CandidateProtocol.builder().trainUsers(N).validationUsers(V).testUsers(TEST)
-        .mode(CandidateMode.INSERT_HELD_OUT).seed(42).build().apply(data.items(), split, Recommenders.transitions(split));
+    CandidateSets sets = users(data);
     SimulatedLlm sim = SimulatedLlm.of(Catalogue.of(data.items().values()), "movie");
     System.out.printf(Locale.ROOT, "%d processors; %s; base: %s%n%n", Runtime.getRuntime().availableProcessors(),
         SimulatedLlm.NOTICE, sets.report().base());
 
-    System.out.printf(Locale.ROOT, "## AGP fit: N=%d, B=%d, one epoch, %d validation users; latency %d ms fixed, no faults%n%n",
-        N, B, V, agpLatency);
-    System.out.println("| concurrency | wall (s) | floor (s) | wall / floor | calls | sequential (s) | wall / sequential |");
-    System.out.println("|---|---|---|---|---|---|---|");
-    for (int c : CONCURRENCY) {
-      try (LatencyServer server = LatencyServer.start(sim, LatencyServer.Latency.fixed(Duration.ofMillis(agpLatency)), 0, 1)) {
-        LlmClient client = client(server);
-        long t0 = System.nanoTime();
-        AgpModel model = agp(client, c).fit(sets.train(), sets.validation());
-        double wall = (System.nanoTime() - t0) / 1e9;
-        double floor = agpFloor(model, c, V) * agpLatency / 1000.0;
-        long calls = model.usage().total().calls();
-        double sequential = calls * agpLatency / 1000.0;
-        System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %d | %.1f | %.2f |%n", c, wall, floor, wall / floor, calls,
-            sequential, wall / sequential);
+    System.out.printf(Locale.ROOT, "## AGP fit: N=%d, B=%d, %d epoch, %d validation users; latency %d ms fixed, no faults;"
+        + " default client; medians of %d interleaved runs (cold: first fit in a fresh JVM)%n%n", N, B, EPOCHS, V,
+        agpLatency, runs);
+    System.out.println("| concurrency | cold wall (s) | warm wall (s) | floor (s) | cold / floor | warm / floor | calls"
+        + " | sequential (s) | load (1 min) |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
+    try (LatencyServer server = LatencyServer.start(sim, LatencyServer.Latency.fixed(Duration.ofMillis(agpLatency)), 0, 1)) {
+      for (int c : new int[] {AgpOptimizer.DEFAULT_CONCURRENCY, 8}) {
+        fitOnce(server.baseUrl(), c, agpLatency, sets); // warms this JVM for the warm runs
+        List<Double> cold = new ArrayList<>();
+        List<Double> warm = new ArrayList<>();
+        List<Double> floors = new ArrayList<>();
+        List<Double> loads = new ArrayList<>();
+        long calls = 0;
+        for (int r = 0; r < runs; r++) {
+          loads.add(load());
+          Fit f = coldFit(server.baseUrl(), c, agpLatency);
+          cold.add(f.wall());
+          floors.add(f.floor());
+          Fit w = fitOnce(server.baseUrl(), c, agpLatency, sets);
+          warm.add(w.wall());
+          floors.add(w.floor());
+          calls = w.calls();
+          loads.add(load());
+        }
+        double floor = median(floors);
+        System.out.printf(Locale.ROOT, "| %d%s | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %.1f | %.1f |%n", c,
+            c == AgpOptimizer.DEFAULT_CONCURRENCY ? " (default)" : "", median(cold), median(warm), floor,
+            median(cold) / floor, median(warm) / floor, calls, calls * agpLatency / 1000.0, median(loads));
       }
     }
-
+    if (experimentLatency <= 0) {
+      return;
+    }
     System.out.printf(Locale.ROOT, "%n## Experiment: %d test users; LLM-Dir, LLM-CoT, AGP (one epoch), RPP (%d iterations);"
         + " latency %d ms fixed, no faults%n%n", TEST, RPP_ITERATIONS, experimentLatency);
     System.out.println("| concurrency | wall (s) | floor (s) | wall / floor | calls | sequential (s) | wall / sequential |");
@@ -125,7 +166,7 @@ public final class EndToEndBenchmark {
         double wall = (System.nanoTime() - t0) / 1e9;
         double rounds = parallel(TEST, 1, c) // LLM-Dir
             + parallel(TEST, 1, c) // LLM-CoT
-            + agpFloor(agp.get(), c, V) + parallel(2L * TEST, 2, c) // AGP: training, then profile and rerank per test user
+            + agpFloor(agp.get(), c, V, EPOCHS, AgpOptimizer.DEFAULT_PATIENCE) + parallel(2L * TEST, 2, c) // AGP: training, then profile and rerank per test user
             + rppFloor(rpp.get(), c) + parallel(TEST, 1, c); // RPP: training, then one ranking call per test user
         double floor = rounds * experimentLatency / 1000.0;
         long calls = r.methods().stream().mapToLong(m -> m.calls()).sum();
@@ -136,31 +177,117 @@ public final class EndToEndBenchmark {
     }
   }
 
+  /** The client at its defaults, as a user builds it (the experiment's allows 64 calls in flight for C = 32). */
+  private static LlmClient client(String baseUrl, int maxConcurrentCalls) {
+    return LlmBackends.openAiCompatibleBuilder(baseUrl, "benchmark-key", SimulatedLlm.MODEL)
+        .maxConcurrentCalls(maxConcurrentCalls).build();
+  }
+
   private static LlmClient client(LatencyServer server) {
-    return LlmBackends.openAiCompatibleBuilder(server.baseUrl(), "benchmark-key", SimulatedLlm.MODEL)
-        .maxConcurrentCalls(64).initialBackoff(Duration.ofMillis(20)).build();
+    return client(server.baseUrl(), 64);
   }
 
   private static AgpOptimizer agp(LlmClient llm, int concurrency) {
-    return AgpOptimizer.builder().llm(llm).domain("movie").initialPrompt(PROMPT).batchSize(B).epochs(1)
+    return AgpOptimizer.builder().llm(llm).domain("movie").initialPrompt(PROMPT).batchSize(B).epochs(EPOCHS)
         .concurrency(concurrency).seed(42).build();
   }
 
-  /** Rounds of latency of an AGP fit at concurrency {@code c}, from what the fit did. */
-  static long agpFloor(AgpModel model, int c, int validationUsers) {
-    long rounds = 0;
-    for (EpochRecord e : model.history().epochs()) {
-      if (!e.reused()) {
-        rounds += parallel(2L * validationUsers, 2, c);
+  /** One timed fit on a client built beforehand (at the default bound on calls in flight). */
+  static Fit fitOnce(String baseUrl, int c, long latencyMs, CandidateSets sets) {
+    LlmClient client = client(baseUrl, dev.agp.llm.LlmClients.DEFAULT_MAX_CONCURRENT_CALLS);
+    AgpOptimizer optimizer = agp(client, c);
+    long t0 = System.nanoTime();
+    AgpModel model = optimizer.fit(sets.train(), sets.validation());
+    double wall = (System.nanoTime() - t0) / 1e9;
+    return new Fit(wall, agpFloor(model, c, V, EPOCHS, AgpOptimizer.DEFAULT_PATIENCE) * latencyMs / 1000.0,
+        model.usage().total().calls());
+  }
+
+  private static Fit fitOnce(String baseUrl, int c, long latencyMs) {
+    return fitOnce(baseUrl, c, latencyMs, users(Datasets.movieLens(SampleData.movieLens())));
+  }
+
+  /** The first fit of a fresh JVM (this class with {@value #CHILD}), against this JVM's server. */
+  private static Fit coldFit(String baseUrl, int c, long latencyMs) throws IOException, InterruptedException {
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), EndToEndBenchmark.class.getName(), CHILD, baseUrl, String.valueOf(c),
+        String.valueOf(latencyMs));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("the cold run failed:\n" + out);
+    }
+    for (String line : out.split("\n")) {
+      if (line.startsWith("RESULT ")) {
+        String[] f = line.trim().split(" ");
+        return new Fit(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Long.parseLong(f[3]));
       }
     }
-    for (BatchRecord b : model.history().batches()) {
-      long critiques = b.usage().stage(Stage.CRITIQUE).calls();
-      long work = b.usage().stage(Stage.PROFILE).calls() + b.usage().stage(Stage.RERANK).calls() + critiques;
-      rounds += parallel(work, critiques > 0 ? 3 : 2, c);
-      rounds += b.usage().stage(Stage.SUMMARIZE).calls() + b.usage().stage(Stage.OPTIMIZE).calls();
+    throw new IllegalStateException("no result from the cold run:\n" + out);
+  }
+
+  static double load() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  static double median(List<Double> xs) {
+    List<Double> s = new ArrayList<>(xs);
+    s.sort(null);
+    int n = s.size();
+    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+  }
+
+  /**
+   * Rounds of latency of an AGP fit at concurrency {@code c}, from what the fit did. A validation
+   * pass that the fit ran together with the next batch (it could not end the fit: not the last
+   * epoch, and patience left even without an improvement) is one part with that batch.
+   */
+  static long agpFloor(AgpModel model, int c, int validationUsers, int epochs, int patience) {
+    List<BatchRecord> batches = model.history().batches();
+    java.util.Set<BatchRecord> merged = new java.util.HashSet<>();
+    long rounds = 0;
+    int since = 0;
+    for (EpochRecord e : model.history().epochs()) {
+      boolean overlapped = !e.reused() && e.epoch() < epochs && (e.epoch() == 0 || since + 1 < patience);
+      if (e.best()) {
+        since = 0;
+      } else if (e.epoch() > 0) {
+        since++;
+      }
+      long work = e.reused() ? 0 : 2L * validationUsers;
+      BatchRecord next = overlapped
+          ? batches.stream().filter(b -> b.epoch() == e.epoch() + 1 && b.batch() == 1).findFirst().orElse(null)
+          : null;
+      if (next != null) {
+        merged.add(next);
+        rounds += parallel(work + chainWork(next), Math.max(2, chain(next)), c) + batchLevel(next);
+      } else if (work > 0) {
+        rounds += parallel(work, 2, c);
+      }
+    }
+    for (BatchRecord b : batches) {
+      if (!merged.contains(b)) {
+        rounds += parallel(chainWork(b), chain(b), c) + batchLevel(b);
+      }
     }
     return rounds;
+  }
+
+  private static long chainWork(BatchRecord b) {
+    return b.usage().stage(Stage.PROFILE).calls() + b.usage().stage(Stage.RERANK).calls()
+        + b.usage().stage(Stage.CRITIQUE).calls();
+  }
+
+  private static int chain(BatchRecord b) {
+    return b.usage().stage(Stage.CRITIQUE).calls() > 0 ? 3 : 2;
+  }
+
+  private static long batchLevel(BatchRecord b) {
+    return b.usage().stage(Stage.SUMMARIZE).calls() + b.usage().stage(Stage.OPTIMIZE).calls();
   }
 
   /** Rounds of latency of an RPP fit at concurrency {@code c}: one ranking call per user, in batches. */
