@@ -55,6 +55,9 @@ final class Pipeline {
   // ---------------------------------------------------------------- data
 
   static Prepared prepare(Options.Data d, Options.Protocol p, Progress progress, PrintStream out) {
+    if (d.candidates == null && d.base.equalsIgnoreCase("lightgcn")) {
+      LightGcn.kernel(); // its JIT warm-up runs while the data loads
+    }
     String dataset = d.dataset.toLowerCase(Locale.ROOT);
     progress.start("Loading " + dataset, 0);
     Dataset ds;

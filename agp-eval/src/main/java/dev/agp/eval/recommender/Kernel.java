@@ -1,6 +1,7 @@
 package dev.agp.eval.recommender;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,15 +90,20 @@ interface Kernel {
     }
   }
 
-  /** The probe, done once. */
+  /** The probe, done once, and the vector kernel's warm-up. */
   final class Kernels {
     private static final Logger log = LoggerFactory.getLogger(Kernel.class);
     private static final String MODULE = "jdk.incubator.vector";
     private static volatile String why = "";
-    private static volatile java.util.Optional<Kernel> vector;
+    private static volatile java.util.@Nullable Optional<Kernel> vector;
+    private static volatile boolean warm;
 
     private Kernels() {}
 
+    /**
+     * The vector kernel when this JVM has the module; the first call starts its JIT warm-up on a
+     * background thread (see {@link #warm()}).
+     */
     static java.util.Optional<Kernel> vector() {
       java.util.Optional<Kernel> v = vector;
       if (v == null) {
@@ -106,15 +112,36 @@ interface Kernel {
           if (v == null) {
             v = probe();
             vector = v;
+            v.ifPresent(Kernels::startWarmUp);
           }
         }
       }
       return v;
     }
 
+    /** Whether the vector kernel's warm-up has finished (fits use the scalar kernel until then). */
+    static boolean warm() {
+      return warm;
+    }
+
     static String whyNoVector() {
       vector();
       return why;
+    }
+
+    private static void startWarmUp(Kernel k) {
+      Thread t = new Thread(() -> {
+        try {
+          ((VectorKernel) k).warmUp();
+        } catch (RuntimeException | LinkageError e) {
+          log.warn("The vector kernel's warm-up failed; fits go on with it regardless", e);
+        } finally {
+          warm = true;
+        }
+      }, "agp-lightgcn-warmup");
+      t.setDaemon(true);
+      t.setPriority(Thread.NORM_PRIORITY);
+      t.start();
     }
 
     private static java.util.Optional<Kernel> probe() {

@@ -106,7 +106,9 @@ public final class LightGcn {
   /**
    * The inner loops a fit in this JVM runs on: the Vector API kernel when the JVM has {@code
    * jdk.incubator.vector}, else the scalar one (with how to get the other). Both compute the same
-   * bits.
+   * bits. The first call starts the vector kernel's JIT warm-up on a background thread (a second
+   * or so of one core); fits run on the scalar kernel until it is done, so calling this before
+   * loading data lets the warm-up happen meanwhile.
    *
    * @return a description such as "Vector API (jdk.incubator.vector, 512-bit, 16 float lanes)"
    * @throws IllegalStateException if {@code -Dagp.lightgcn.kernel=vector} and the module is missing

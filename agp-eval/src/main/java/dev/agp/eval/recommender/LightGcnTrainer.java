@@ -54,12 +54,20 @@ final class LightGcnTrainer {
   private final float[] vu;
   private final float[] mi;
   private final float[] vi;
-  private final Kernel kernel;
+  /** The kernel chosen for this fit. */
+  private final Kernel preferred;
+  /** Whether the preferred kernel waits on its warm-up (chosen by the probe, not forced by a test). */
+  private final boolean warming;
+  /** The kernel of the current step: the scalar one while the vector kernel warms up (same bits). */
+  private Kernel kernel;
+  private int scalarSteps;
   private final int[] layerParts;
 
   LightGcnTrainer(LightGcn cfg, TrainingSet t) {
     this.cfg = cfg;
-    this.kernel = cfg.kernel != null ? cfg.kernel : Kernel.select();
+    this.preferred = cfg.kernel != null ? cfg.kernel : Kernel.select();
+    this.warming = cfg.kernel == null && preferred != ScalarKernel.INSTANCE;
+    this.kernel = preferred;
     this.t = t;
     this.nu = t.users.length;
     this.ni = t.items.length;
@@ -147,6 +155,7 @@ final class LightGcnTrainer {
         Future<Batch> nextBatch = sampler.submit(() -> batch(order, 0, r));
         for (int from = 0; from < order.length; from += cfg.batchSize) {
           Batch bt = sampler.get(nextBatch);
+          step();
           int to = from + bt.size();
           if (to < order.length) {
             nextBatch = sampler.submit(() -> batch(order, to, r));
@@ -163,6 +172,7 @@ final class LightGcnTrainer {
         OptionalDouble recall = OptionalDouble.empty();
         boolean stop = false;
         if (evaluate && withValidationItem > 0) {
+          step();
           propagate(par, eu, ei, fu, fi, buf);
           double[] m = validate(par, fu, fi);
           ndcg = OptionalDouble.of(m[0]);
@@ -197,8 +207,26 @@ final class LightGcnTrainer {
     LightGcn.TrainingLog tl =
         new LightGcn.TrainingLog(
             log, bestEpoch, Math.max(0, bestNdcg), validationUsers, nu, ni, uCol.length, cfg.threads,
-            Duration.ofNanos(System.nanoTime() - start), kernel.name());
+            Duration.ofNanos(System.nanoTime() - start), kernelReport());
     return new Model(t, d, bestU, bestI, tl, cfg);
+  }
+
+  /** Picks the kernel of the next step. */
+  private void step() {
+    if (warming && !Kernel.Kernels.warm()) {
+      kernel = ScalarKernel.INSTANCE;
+      scalarSteps++;
+    } else {
+      kernel = preferred;
+    }
+  }
+
+  private String kernelReport() {
+    if (scalarSteps == 0) {
+      return preferred.name();
+    }
+    return preferred.name() + "; the scalar kernel (same results) for the first " + scalarSteps
+        + " steps, while the vector kernel was being compiled";
   }
 
   private int[] shuffledEdges(SplittableRandom r) {

@@ -35,6 +35,67 @@ final class VectorKernel implements Kernel {
     return 2 * L;
   }
 
+  /**
+   * Calls every method on tiny inputs until the JIT has compiled them. Vector code runs several
+   * hundred times slower before C2 compiles it (each operation allocates in the interpreter), so
+   * a fit's first batches on a cold kernel would take seconds; tiny calls get there in a fraction
+   * of that. {@link Kernel.Kernels} runs this on a background thread; fits use the scalar kernel,
+   * which computes the same bits, until it is done.
+   */
+  void warmUp() {
+    int d = 4 * L + 3; // the four-vector path, the one-vector path and the scalar tail
+    int[] ptr = {0, 2, 3};
+    int[] col = {0, 1, 1};
+    float[] w = {0.5f, 0.25f, 0.125f};
+    float[] in = new float[2 * d];
+    float[] base = new float[2 * d];
+    float[] out = new float[2 * d];
+    float[] next = new float[2 * d];
+    float[] p = new float[d];
+    float[] m = new float[d];
+    float[] v = new float[d];
+    int stride = 2 * L;
+    float[] fiT = new float[d * stride];
+    float[] fi = new float[stride * d];
+    float[] scores = new float[4 * stride];
+    int[] users = {0, 1, 0, 1};
+    float sink = 0;
+    long first = -1;
+    int i = 0;
+    while (i < WARM_UP_CALLS) {
+      long t = System.nanoTime();
+      for (int j = 0; j < WARM_UP_ROUND; j++, i++) {
+        layer(ptr, col, w, in, d, 0, 2, (i & 1) == 0 ? next : null, base, out, (i & 2) == 0 ? 1f : 0.25f);
+        addScaled(base, 0, 0.5f, in, d, d);
+        subtractScaled(base, d, 0.5f, in, 0, d);
+        addScaledDifference(base, 0, 0.5f, in, 0, d, d);
+        adam(p, m, v, out, 0, d, 0.9f, 0.999f, 0.01f, 1e-8f);
+        sink += countAbove(out, 0, d, 0f, i % d);
+        if (i % 4 == 0) {
+          scores(in, users, 1 + (i / 4) % 4, fi, fiT, stride, stride, d, scores);
+        }
+      }
+      long took = System.nanoTime() - t;
+      if (first < 0) {
+        first = took;
+      } else if (i >= WARM_UP_MIN_CALLS && took * WARM_UP_SPEED_UP < first) {
+        break; // compiled: a round now runs many times faster than the first, interpreted one
+      }
+    }
+    if (Float.isNaN(sink)) {
+      throw new AssertionError(); // keeps the calls from being optimised away
+    }
+  }
+
+  /** Most calls of each method in {@link #warmUp()}: past C2's thresholds with room to spare. */
+  static final int WARM_UP_CALLS = 24_000;
+  /** Fewest calls of each method in {@link #warmUp()}. */
+  static final int WARM_UP_MIN_CALLS = 4_000;
+  /** Calls between two looks at the clock. */
+  static final int WARM_UP_ROUND = 250;
+  /** How much faster than the first round a round must be to count as compiled. */
+  static final int WARM_UP_SPEED_UP = 40;
+
   // ---------------------------------------------------------------- propagation
 
   @Override
