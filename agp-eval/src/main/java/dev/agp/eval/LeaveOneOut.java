@@ -83,12 +83,19 @@ public final class LeaveOneOut {
   public LooSplit apply(List<Interaction> interactions) {
     requireNonNull(interactions, "interactions");
     Map<String, List<Interaction>> byUser = new LinkedHashMap<>();
+    String lastUser = null;
+    List<Interaction> last = null;
     for (int i = 0; i < interactions.size(); i++) {
       Interaction x = interactions.get(i);
       if (x == null) {
         throw new NullPointerException("interactions[" + i + "] is null");
       }
-      byUser.computeIfAbsent(x.userId(), u -> new ArrayList<>()).add(x);
+      // files list a user's interactions together: the previous one's list, without a lookup
+      if (last == null || !x.userId().equals(lastUser)) {
+        lastUser = x.userId();
+        last = byUser.computeIfAbsent(lastUser, u -> new ArrayList<>());
+      }
+      last.add(x);
     }
     Comparator<Interaction> byTime = Comparator.comparing(Interaction::timestamp);
     long duplicatesRemoved = 0;
@@ -159,12 +166,17 @@ public final class LeaveOneOut {
 
   private static final int SMALL = 32;
 
-  /** Whether no item repeats, by pairwise comparison: cheaper than hashing for short lists. */
+  /**
+   * Whether no item repeats, by pairwise comparison: cheaper than hashing for short lists. Ids are
+   * compared by their (cached) hash codes first, the characters only when those agree.
+   */
   private static boolean distinct(List<Interaction> xs) {
     for (int i = 1; i < xs.size(); i++) {
       String id = xs.get(i).itemId();
+      int h = id.hashCode();
       for (int j = 0; j < i; j++) {
-        if (id.equals(xs.get(j).itemId())) {
+        String other = xs.get(j).itemId();
+        if (other.hashCode() == h && id.equals(other)) {
           return false;
         }
       }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Collects a dataset in the loaders' order: interactions first (their item ids decide which
@@ -27,10 +28,54 @@ final class Assembler {
   private final Map<String, Long> dropped = new LinkedHashMap<>();
   private final List<LoadReport.FileReport> files = new ArrayList<>();
 
+  private final RangeInterner itemRanges = new RangeInterner();
+  private @Nullable String lastUser;
+
   void interaction(String user, String item, double rating, Instant time) {
     String u = userIds.computeIfAbsent(user, k -> k);
     String i = itemIds.computeIfAbsent(item, k -> k);
     interactions.add(new Interaction(u, i, rating, time));
+  }
+
+  /**
+   * An interaction whose ids came from {@link #userId} and {@link #itemId} (already canonical):
+   * the loaders' hot path, with no lookup left to do.
+   */
+  void canonicalInteraction(String user, String item, double rating, Instant time) {
+    interactions.add(new Interaction(user, item, rating, time));
+  }
+
+  /**
+   * The canonical user id spelled by {@code line[from, to)}. Files list a user's interactions
+   * together, so the previous line's user is checked first, without hashing or a substring.
+   */
+  String userId(String line, int from, int to) {
+    String last = lastUser;
+    if (last != null && spells(line, from, to, last)) {
+      return last;
+    }
+    String id = userIds.computeIfAbsent(line.substring(from, to), k -> k);
+    lastUser = id;
+    return id;
+  }
+
+  /** Whether {@code line[from, to)} has the characters of {@code s}. */
+  private static boolean spells(String line, int from, int to, String s) {
+    int n = to - from;
+    if (s.length() != n) {
+      return false;
+    }
+    for (int k = 0; k < n; k++) {
+      if (line.charAt(from + k) != s.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The canonical item id spelled by {@code line[from, to)}; a substring only for an id not seen before. */
+  String itemId(String line, int from, int to) {
+    return itemRanges.get(line, from, to, itemIds);
   }
 
   void drop(String reason) {
@@ -66,6 +111,10 @@ final class Assembler {
   }
 
   Dataset build() {
+    if (untitled.isEmpty() && items.size() == itemIds.size()) {
+      // every item some interaction refers to has metadata with a title: nothing to drop
+      return new Dataset(interactions, items, new LoadReport(files, interactions.size(), items.size(), dropped));
+    }
     List<Interaction> kept = new ArrayList<>(interactions.size());
     for (Interaction x : interactions) {
       if (items.containsKey(x.itemId())) {
@@ -78,5 +127,116 @@ final class Assembler {
     }
     // every filed item is referenced by some interaction (unreferenced metadata is never filed)
     return new Dataset(kept, items, new LoadReport(files, kept.size(), items.size(), dropped));
+  }
+
+  /**
+   * Canonical strings found by a range of a line: an open-addressing table keyed by the range's
+   * characters, so ids already seen cost a hash over the characters and one comparison, no
+   * substring. Ids written as plain decimal numbers (most datasets' ids) are keyed by their value
+   * in a table of their own, compared as numbers. New ids also go to {@code canonical}, the map
+   * the other paths use.
+   */
+  private static final class RangeInterner {
+    private String[] table = new String[1 << 10];
+    private int[] hashes = new int[1 << 10];
+    private int size;
+    private long[] numbers = new long[1 << 10];
+    private String[] numbered = new String[1 << 10];
+    private int numberedSize;
+
+    String get(String line, int from, int to, Map<String, String> canonical) {
+      long value = decimal(line, from, to);
+      if (value >= 0) {
+        return number(value, line, from, to, canonical);
+      }
+      int h = 0;
+      for (int k = from; k < to; k++) {
+        h = 31 * h + line.charAt(k); // String.hashCode's formula
+      }
+      int mask = table.length - 1;
+      int slot = spread(h) & mask;
+      for (String s; (s = table[slot]) != null; slot = (slot + 1) & mask) {
+        if (hashes[slot] == h && spells(line, from, to, s)) {
+          return s;
+        }
+      }
+      String id = canonical.computeIfAbsent(line.substring(from, to), k -> k);
+      table[slot] = id;
+      hashes[slot] = h;
+      if (++size * 2 > table.length) {
+        grow();
+      }
+      return id;
+    }
+
+    /** The value of {@code line[from, to)} when it is a decimal number as written by {@code Long.toString}, else -1. */
+    private static long decimal(String line, int from, int to) {
+      int n = to - from;
+      if (n == 0 || n > 18 || (n > 1 && line.charAt(from) == '0')) {
+        return -1;
+      }
+      long v = 0;
+      for (int k = from; k < to; k++) {
+        char c = line.charAt(k);
+        if (c < '0' || c > '9') {
+          return -1;
+        }
+        v = v * 10 + (c - '0');
+      }
+      return v;
+    }
+
+    private String number(long value, String line, int from, int to, Map<String, String> canonical) {
+      int mask = numbered.length - 1;
+      int slot = spread(Long.hashCode(value)) & mask;
+      for (; numbered[slot] != null; slot = (slot + 1) & mask) {
+        if (numbers[slot] == value) {
+          return numbered[slot]; // the same digits: a value has one decimal spelling
+        }
+      }
+      String id = canonical.computeIfAbsent(line.substring(from, to), k -> k);
+      numbers[slot] = value;
+      numbered[slot] = id;
+      if (++numberedSize * 2 > numbered.length) {
+        long[] oldNumbers = numbers;
+        String[] old = numbered;
+        numbers = new long[old.length * 2];
+        numbered = new String[old.length * 2];
+        int m = numbered.length - 1;
+        for (int k = 0; k < old.length; k++) {
+          if (old[k] != null) {
+            int s = spread(Long.hashCode(oldNumbers[k])) & m;
+            while (numbered[s] != null) {
+              s = (s + 1) & m;
+            }
+            numbers[s] = oldNumbers[k];
+            numbered[s] = old[k];
+          }
+        }
+      }
+      return id;
+    }
+
+    private static int spread(int h) {
+      return h ^ (h >>> 16) * 0x45d9f3b;
+    }
+
+    private void grow() {
+      String[] old = table;
+      table = new String[old.length * 2];
+      hashes = new int[old.length * 2];
+      int mask = table.length - 1;
+      for (String s : old) {
+        if (s != null) {
+          int h = s.hashCode();
+          int slot = spread(h) & mask;
+          while (table[slot] != null) {
+            slot = (slot + 1) & mask;
+          }
+          table[slot] = s;
+          hashes[slot] = h;
+        }
+      }
+    }
   }
 }

@@ -65,13 +65,20 @@ final class MovieLensLoader {
   private static Dataset csv(Path ratings, Path movies, LoadOptions options) {
     Assembler a = new Assembler();
     int[] cols = {0, 1, 2, 3};
+    int[] from = new int[8];
+    int[] to = new int[8];
+    String layout = "userId,movieId,rating,timestamp";
     a.file(RecordFiles.read(ratings, StandardCharsets.UTF_8, options, (line, n) -> {
       if (n == 1 && line.startsWith("userId")) {
         header(line, List.of("userId", "movieId", "rating", "timestamp"), cols, ratings);
         return false;
       }
-      List<String> f = Csv.split(line, ',');
-      rating(a, f, cols, "userId,movieId,rating,timestamp");
+      int fields = Csv.bounds(line, ',', from, to);
+      if (fields < 0) { // quotes, or many fields: the general path
+        rating(a, Csv.split(line, ','), cols, layout);
+      } else {
+        rating(a, line, fields, from, to, cols, layout);
+      }
       return true;
     }));
     int[] mcols = {0, 1, 2};
@@ -117,6 +124,70 @@ final class MovieLensLoader {
     a.interaction(user, item, number(f.get(cols[2]), "rating"), Instant.ofEpochSecond(seconds(f.get(cols[3]))));
   }
 
+  /**
+   * {@link #rating(Assembler, List, int[], String)} on the fields' ranges: the same checks in the
+   * same order and the same messages, without a list or a substring per field.
+   */
+  private static void rating(Assembler a, String line, int fields, int[] from, int[] to, int[] cols, String layout)
+      throws MalformedRecord {
+    if (fields != 4) {
+      throw new MalformedRecord("expected 4 fields (" + layout + ") but found " + fields);
+    }
+    int uf = stripStart(line, from[cols[0]], to[cols[0]]);
+    int ut = stripEnd(line, uf, to[cols[0]]);
+    int itf = stripStart(line, from[cols[1]], to[cols[1]]);
+    int itt = stripEnd(line, itf, to[cols[1]]);
+    if (uf == ut) {
+      throw new MalformedRecord("empty user id");
+    }
+    if (itf == itt) {
+      throw new MalformedRecord("empty movie id");
+    }
+    double rating = number(line, from[cols[2]], to[cols[2]], "rating");
+    long seconds = seconds(line, from[cols[3]], to[cols[3]]);
+    a.canonicalInteraction(a.userId(line, uf, ut), a.itemId(line, itf, itt), rating, Instant.ofEpochSecond(seconds));
+  }
+
+  private static int stripStart(String s, int from, int to) {
+    while (from < to && Character.isWhitespace(s.charAt(from))) {
+      from++;
+    }
+    return from;
+  }
+
+  private static int stripEnd(String s, int from, int to) {
+    while (to > from && Character.isWhitespace(s.charAt(to - 1))) {
+      to--;
+    }
+    return to;
+  }
+
+  /** {@link #number(String, String)} of {@code line[from, to)}. */
+  static double number(String line, int from, int to, String field) throws MalformedRecord {
+    double fast = simpleDecimal(line, from, to);
+    return Double.isNaN(fast) ? number(line.substring(from, to), field) : fast;
+  }
+
+  /** {@link #seconds(String)} of {@code line[from, to)}: plain digits read in place, anything else the slow way. */
+  static long seconds(String line, int from, int to) throws MalformedRecord {
+    int n = to - from;
+    if (n > 0 && n <= 18) {
+      long v = 0;
+      int k = from;
+      for (; k < to; k++) {
+        char c = line.charAt(k);
+        if (c < '0' || c > '9') {
+          break;
+        }
+        v = v * 10 + (c - '0');
+      }
+      if (k == to) {
+        return v;
+      }
+    }
+    return seconds(line.substring(from, to));
+  }
+
   static double number(String s, String field) throws MalformedRecord {
     double fast = simpleDecimal(s);
     if (!Double.isNaN(fast)) {
@@ -139,14 +210,19 @@ final class MovieLensLoader {
    * Double#parseDouble} would read it; NaN for anything else, which then goes the slow way.
    */
   static double simpleDecimal(String s) {
-    int n = s.length();
+    return simpleDecimal(s, 0, s.length());
+  }
+
+  /** {@link #simpleDecimal(String)} of {@code s[from, to)}. */
+  static double simpleDecimal(String s, int from, int to) {
+    int n = to - from;
     if (n == 0 || n > 19) {
       return Double.NaN;
     }
     long whole = 0;
     int i = 0;
-    for (; i < n && s.charAt(i) != '.'; i++) {
-      char c = s.charAt(i);
+    for (; i < n && s.charAt(from + i) != '.'; i++) {
+      char c = s.charAt(from + i);
       if (c < '0' || c > '9' || i >= 9) {
         return Double.NaN;
       }
@@ -161,7 +237,7 @@ final class MovieLensLoader {
     long frac = 0;
     long scale = 1;
     for (int j = i + 1; j < n; j++) {
-      char c = s.charAt(j);
+      char c = s.charAt(from + j);
       if (c < '0' || c > '9' || j - i > 6) {
         return Double.NaN;
       }

@@ -136,6 +136,8 @@ public final class LightGcn {
    * @param validationRecall Recall@10 (= hit rate) of the validation items when scored
    * @param elapsed time since training started
    * @param trainingTime this epoch's training steps (sampling, propagation, gradients, Adam)
+   * @param propagationTime the part of {@code trainingTime} spent propagating through the graph
+   *     (forward and back), the sparse kernel's share
    * @param validationTime this epoch's validation scoring, zero when not scored
    */
   public record EpochStats(
@@ -145,6 +147,7 @@ public final class LightGcn {
       OptionalDouble validationRecall,
       Duration elapsed,
       Duration trainingTime,
+      Duration propagationTime,
       Duration validationTime) {
 
     /** @throws NullPointerException if an argument is null */
@@ -153,6 +156,7 @@ public final class LightGcn {
       requireNonNull(validationRecall, "validationRecall");
       requireNonNull(elapsed, "elapsed");
       requireNonNull(trainingTime, "trainingTime");
+      requireNonNull(propagationTime, "propagationTime");
       requireNonNull(validationTime, "validationTime");
     }
   }

@@ -151,6 +151,7 @@ final class LightGcnTrainer {
         SplittableRandom r = new SplittableRandom(Seeds.mix(cfg.seed, EPOCH_STREAM + epoch));
         int[] order = shuffledEdges(r);
         double lossSum = 0;
+        long propagating = 0;
         // batch k + 1's negatives are drawn while batch k trains; one draw after another, as before
         Future<Batch> nextBatch = sampler.submit(() -> batch(order, 0, r));
         for (int from = 0; from < order.length; from += cfg.batchSize) {
@@ -160,9 +161,13 @@ final class LightGcnTrainer {
           if (to < order.length) {
             nextBatch = sampler.submit(() -> batch(order, to, r));
           }
+          long p0 = System.nanoTime();
           propagate(par, eu, ei, fu, fi, buf);
+          long p1 = System.nanoTime();
           lossSum += gradient(par, bt, fu, fi, buf);
+          long p2 = System.nanoTime();
           backPropagate(par, buf);
+          propagating += p1 - p0 + System.nanoTime() - p2;
           step++;
           adam(par, step, bt, buf);
         }
@@ -189,7 +194,8 @@ final class LightGcnTrainer {
         }
         long now = System.nanoTime();
         LightGcn.EpochStats stats = new LightGcn.EpochStats(epoch, lossSum / order.length, ndcg, recall,
-            Duration.ofNanos(now - start), Duration.ofNanos(trained - epochStart), Duration.ofNanos(now - trained));
+            Duration.ofNanos(now - start), Duration.ofNanos(trained - epochStart), Duration.ofNanos(propagating),
+            Duration.ofNanos(now - trained));
         log.add(stats);
         cfg.listener.accept(stats);
         if (stop) {

@@ -71,6 +71,37 @@ class DatasetsTest {
   }
 
   @Test
+  void movieLens_csvFastPath_readsIdsAndNumbersAsTheGeneralPathDoes(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("ratings.csv"), String.join("\n",
+        "userId,movieId,rating,timestamp",
+        " 1 , 007 ,4.5, 964982703 ", // spaces around every field
+        "1,7,4,964982704", // "7" is not "007"
+        "2,\"7\",3.5,964982224", // a quoted field: the general path
+        "2,007,1.25e0,964982225", // a rating the fast parser leaves to Double.parseDouble
+        "3,x7,5,-1", // a negative timestamp
+        "3,x7,2,99999999999", // a timestamp past 2^32
+        "4,,3,964982703", // empty movie id
+        "4,7,3,12.5", // timestamp not an integer
+        "4,7,3,1,extra")); // five fields
+    Files.writeString(dir.resolve("movies.csv"), "movieId,title,genres\n007,Bond (1962),Action\n7,Seven (1995),Crime\n"
+        + "x7,X (2000),Drama\n");
+    Dataset d = Datasets.movieLens(dir, LENIENT);
+    assertThat(d.interactions()).containsExactly(
+        new Interaction("1", "007", 4.5, Instant.ofEpochSecond(964982703)),
+        new Interaction("1", "7", 4, Instant.ofEpochSecond(964982704)),
+        new Interaction("2", "7", 3.5, Instant.ofEpochSecond(964982224)),
+        new Interaction("2", "007", 1.25, Instant.ofEpochSecond(964982225)),
+        new Interaction("3", "x7", 5, Instant.ofEpochSecond(-1)),
+        new Interaction("3", "x7", 2, Instant.ofEpochSecond(99999999999L)));
+    assertThat(d.interactions().get(1).itemId()).as("one String per id").isSameAs(d.interactions().get(2).itemId());
+    assertThat(d.interactions().get(0).itemId()).isSameAs(d.interactions().get(3).itemId());
+    assertThat(d.interactions().get(0).userId()).isSameAs(d.interactions().get(1).userId());
+    assertThat(file(d, "ratings.csv").problems()).extracting(LoadReport.LineProblem::reason).containsExactly(
+        "empty movie id", "timestamp is not an integer: \"12.5\"",
+        "expected 4 fields (userId,movieId,rating,timestamp) but found 5");
+  }
+
+  @Test
   void movieLens_defaultTolerance_failsNamingFileAndLines() {
     assertThatThrownBy(() -> Datasets.movieLens(fixture("movielens-csv")))
         .isInstanceOf(DatasetFormatException.class)
