@@ -101,10 +101,10 @@ final class VectorKernel implements Kernel {
   @Override
   public void layer(int[] ptr, int[] col, float[] w, float[] in, int d, int from, int to,
       float[] next, float[] base, float[] out, float scale) {
-    // the sums go to next, or to a scratch row; then out = (base + sum) * scale. No branch on the
+    // the sums go to next, or to a scratch row; out = (base + sum) * scale. No branch on the
     // arguments inside the loops: a branch the JIT has seen go one way only is compiled as a trap,
     // and the first layer that goes the other way would send the loop back to the interpreter
-    float[] scratch = next != null ? next : new float[d];
+    float[] dst = next != null ? next : new float[d];
     int step = next != null ? d : 0;
     int wide = d - d % L;
     for (int r = from; r < to; r++) {
@@ -114,32 +114,31 @@ final class VectorKernel implements Kernel {
       int so = r * step;
       int k = 0;
       for (; k + 4 * L <= wide; k += 4 * L) {
-        four(col, w, in, d, e0, e1, k, scratch, so + k);
+        four(col, w, in, d, e0, e1, k, dst, so + k, base, out, o + k, scale);
       }
       for (; k + L <= wide; k += L) {
-        one(col, w, in, d, e0, e1, k, scratch, so + k);
+        one(col, w, in, d, e0, e1, k, dst, so + k);
+        FloatVector sum = FloatVector.fromArray(S, base, o + k).add(FloatVector.fromArray(S, dst, so + k));
+        sum.mul(scale).intoArray(out, o + k);
       }
       for (; k < d; k++) {
         float acc = 0f;
         for (int e = e0; e < e1; e++) {
           acc += w[e] * in[col[e] * d + k];
         }
-        scratch[so + k] = acc;
-      }
-      k = 0;
-      for (; k < wide; k += L) {
-        FloatVector sum = FloatVector.fromArray(S, base, o + k).add(FloatVector.fromArray(S, scratch, so + k));
-        sum.mul(scale).intoArray(out, o + k);
-      }
-      for (; k < d; k++) {
-        float sum = base[o + k] + scratch[so + k];
+        dst[so + k] = acc;
+        float sum = base[o + k] + acc;
         out[o + k] = sum * scale;
       }
     }
   }
 
-  /** Sums of dimensions {@code [k, k + 4L)} of one row into {@code dst[at, at + 4L)}, the edges walked once. */
-  private static void four(int[] col, float[] w, float[] in, int d, int e0, int e1, int k, float[] dst, int at) {
+  /**
+   * Dimensions {@code [k, k + 4L)} of one row, the edges walked once: the sums to {@code
+   * dst[at, at + 4L)}, and {@code out = (base + sum) * scale} at {@code o}.
+   */
+  private static void four(int[] col, float[] w, float[] in, int d, int e0, int e1, int k, float[] dst, int at,
+      float[] base, float[] out, int o, float scale) {
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = FloatVector.zero(S);
     FloatVector a2 = FloatVector.zero(S);
@@ -156,6 +155,10 @@ final class VectorKernel implements Kernel {
     a1.intoArray(dst, at + L);
     a2.intoArray(dst, at + 2 * L);
     a3.intoArray(dst, at + 3 * L);
+    FloatVector.fromArray(S, base, o).add(a0).mul(scale).intoArray(out, o);
+    FloatVector.fromArray(S, base, o + L).add(a1).mul(scale).intoArray(out, o + L);
+    FloatVector.fromArray(S, base, o + 2 * L).add(a2).mul(scale).intoArray(out, o + 2 * L);
+    FloatVector.fromArray(S, base, o + 3 * L).add(a3).mul(scale).intoArray(out, o + 3 * L);
   }
 
   private static void one(int[] col, float[] w, float[] in, int d, int e0, int e1, int k, float[] dst, int at) {
