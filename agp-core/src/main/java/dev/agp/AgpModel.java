@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.agp.internal.AgpJson;
 import dev.agp.internal.LlmCalls;
+import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmException;
 import dev.agp.llm.LlmUsageMeter;
@@ -67,9 +68,11 @@ public final class AgpModel implements CaseReranker {
    * Reranks {@code user}'s candidates. When the backend fails (after the client's retries) the
    * base order comes back {@linkplain Ranking#fallback() flagged as a fallback} and the failure
    * is counted in {@link #usage()} and {@link #fallbacks()}; this method does not throw for LLM
-   * failures or malformed answers.
+   * failures or malformed answers. A call refused by the client's budget is not a failure of the
+   * backend: it propagates, so that nobody mistakes an exhausted budget for the base order.
    *
    * @throws NullPointerException if user is null
+   * @throws LlmBudgetExceededException if the client's budget refuses a call
    * @throws IllegalStateException if the model was loaded without an LlmClient, or a custom
    *     reranker returned something other than a permutation of the candidates
    */
@@ -84,6 +87,8 @@ public final class AgpModel implements CaseReranker {
     try {
       UserProfile profile = profiles.generate(user, prompt);
       ranking = reranker.rerank(user, profile);
+    } catch (LlmBudgetExceededException e) {
+      throw e;
     } catch (LlmException e) {
       fallbacks.increment();
       log.warn("Reranking user {} failed ({}); returning the base order", user.userId(), e.getMessage());

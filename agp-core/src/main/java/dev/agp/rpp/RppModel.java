@@ -9,6 +9,7 @@ import dev.agp.UserCase;
 import dev.agp.internal.AgpJson;
 import dev.agp.internal.LlmCalls;
 import dev.agp.internal.Seeds;
+import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmException;
 import dev.agp.llm.LlmUsageMeter;
@@ -107,9 +108,11 @@ public final class RppModel implements CaseReranker {
    * Reranks {@code user}'s candidates with the prompt {@link #choose} picks. When the backend
    * fails (after the client's retries) the base order comes back {@linkplain Ranking#fallback()
    * flagged as a fallback} and the failure is counted in {@link #usage()} and {@link
-   * #fallbacks()}; this method does not throw for LLM failures or malformed answers.
+   * #fallbacks()}; this method does not throw for LLM failures or malformed answers. A call
+   * refused by the client's budget is not a failure of the backend: it propagates.
    *
    * @throws NullPointerException if user is null
+   * @throws LlmBudgetExceededException if the client's budget refuses the call
    * @throws IllegalStateException if the model was loaded without an LlmClient, or without the
    *     supplied user embedding it was trained with
    * @throws IllegalArgumentException if the supplied embedding of this user is malformed
@@ -126,6 +129,8 @@ public final class RppModel implements CaseReranker {
     String answer;
     try {
       answer = calls.complete(Stage.RPP_RANK, prompter.rank(user, shown, prompt));
+    } catch (LlmBudgetExceededException e) {
+      throw e;
     } catch (LlmException e) {
       fallbacks.increment();
       log.warn("Reranking user {} failed ({}); returning the base order", user.userId(), e.getMessage());
