@@ -93,9 +93,9 @@ public final class CandidateProtocol {
    * @param split the leave-one-out split the base was trained on
    * @param base the base recommender; called concurrently, once per user with a test item
    * @throws NullPointerException if an argument is null
-   * @throws IllegalStateException if fewer users are eligible than the sets need (unless {@code
+   * @throws TooFewUsersException if fewer users are eligible than the sets need (unless {@code
    *     allowFewerTestUsers}, which needs the training and validation sets and one test user);
-   *     the message gives the counts
+   *     the message and the exception give the counts
    */
   public CandidateSets apply(Map<String, Item> items, LooSplit split, BaseRecommender base) {
     requireNonNull(items, "items");
@@ -147,23 +147,24 @@ public final class CandidateProtocol {
       }
     }
     int needed = trainUsers + validationUsers + testUsers;
+    CandidateSets.Report report =
+        new CandidateSets.Report(
+            base.name(), mode, k, seed, users.size(), shortLists, unknown, hits, inserted, eligible.size(),
+            hits == 0 ? 0 : ndcg / hits);
     if (eligible.size() < needed && !(allowFewerTestUsers && eligible.size() > trainUsers + validationUsers)) {
-      throw new IllegalStateException(
+      throw new TooFewUsersException(
           eligible.size() + " of " + users.size() + " users are eligible (" + mode + ", " + hits
               + " with the held-out item in the base top " + k + ", " + shortLists + " with fewer than " + k
               + " candidates, " + unknown + " naming unknown items), but " + trainUsers + " training + "
               + validationUsers + " validation + " + testUsers + " test users are needed: lower the counts, use"
-              + " CandidateMode.INSERT_HELD_OUT, or allowFewerTestUsers(true)");
+              + " CandidateMode.INSERT_HELD_OUT, or allowFewerTestUsers(true)",
+          report, trainUsers, validationUsers, testUsers);
     }
     eligible.sort(Comparator.comparing(o -> o.user.userId()));
     List<Outcome> order = Seeds.shuffle(eligible, seed, SELECTION_STREAM);
     int t1 = trainUsers;
     int t2 = t1 + validationUsers;
     int t3 = Math.min(order.size(), t2 + testUsers);
-    CandidateSets.Report report =
-        new CandidateSets.Report(
-            base.name(), mode, k, seed, users.size(), shortLists, unknown, hits, inserted, eligible.size(),
-            hits == 0 ? 0 : ndcg / hits);
     return new CandidateSets(
         cases(items, order.subList(0, t1)), cases(items, order.subList(t1, t2)), cases(items, order.subList(t2, t3)),
         report);

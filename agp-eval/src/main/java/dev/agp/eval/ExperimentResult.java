@@ -15,13 +15,16 @@ import java.util.Optional;
  * @param candidates how the candidate lists were made, when the experiment was given them
  * @param started when the run started
  * @param wallTime the whole run
+ * @param partial why the run stopped before every method finished (then {@code methods} holds
+ *     the methods that did); empty for a complete run
  */
 public record ExperimentResult(
     List<MethodResult> methods,
     Settings settings,
     Optional<CandidateSets.Report> candidates,
     Instant started,
-    Duration wallTime) {
+    Duration wallTime,
+    Optional<String> partial) {
 
   /** @throws NullPointerException if an argument is null */
   public ExperimentResult {
@@ -30,6 +33,26 @@ public record ExperimentResult(
     requireNonNull(candidates, "candidates");
     requireNonNull(started, "started");
     requireNonNull(wallTime, "wallTime");
+    requireNonNull(partial, "partial");
+  }
+
+  /**
+   * A complete run's result.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public ExperimentResult(
+      List<MethodResult> methods,
+      Settings settings,
+      Optional<CandidateSets.Report> candidates,
+      Instant started,
+      Duration wallTime) {
+    this(methods, settings, candidates, started, wallTime, Optional.empty());
+  }
+
+  /** Whether every method finished (see {@link #partial()}). */
+  public boolean complete() {
+    return partial.isEmpty();
   }
 
   /** The row of {@code name}. */

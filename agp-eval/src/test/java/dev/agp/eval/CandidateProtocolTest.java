@@ -151,6 +151,20 @@ class CandidateProtocolTest {
   }
 
   @Test
+  void apply_tooFewEligible_exceptionCarriesTheCounts() {
+    assertThatThrownBy(() -> CandidateProtocol.builder().concurrency(1).build().apply(items(), split(), FAKE))
+        .isInstanceOfSatisfying(TooFewUsersException.class, e -> {
+          assertThat(e.trainUsers()).isEqualTo(100);
+          assertThat(e.validationUsers()).isEqualTo(20);
+          assertThat(e.testUsers()).isEqualTo(300);
+          CandidateSets.Report r = e.report().orElseThrow();
+          assertThat(r.eligibleUsers()).isEqualTo(30);
+          assertThat(r.evaluableUsers()).isEqualTo(60);
+          assertThat(r.mode()).isEqualTo(CandidateMode.BASE_TOP_K);
+        });
+  }
+
+  @Test
   void apply_allowFewerTestUsers_fillsWhatIsLeft() {
     CandidateSets s = small().testUsers(300).allowFewerTestUsers(true).build().apply(items(), split(), FAKE);
     assertThat(s.test()).hasSize(20);
