@@ -1,0 +1,193 @@
+package dev.agp.examples;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
+import dev.agp.llm.LlmBudgetExceededException;
+import dev.agp.llm.LlmClient;
+import dev.agp.llm.LlmClients;
+import dev.agp.llm.LlmMessage;
+import dev.agp.llm.LlmRequest;
+import dev.agp.llm.LlmResponse;
+import dev.agp.llm.PriceTable;
+import dev.agp.llm.TokenUsage;
+import java.math.BigDecimal;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The outermost layer of the command line's LLM client: sees every call the methods make and
+ * tells paid answers from cached ones and from failures. Paid calls go to the {@link SpendLedger}
+ * (when there is one) tagged with the experiment method running, and are counted here per method
+ * with the first failure of each, for the terminal's summary. Thread-safe.
+ */
+final class Spending implements LlmClient {
+
+  private final LlmClient delegate;
+  private final String model;
+  private final PriceTable prices;
+  private final @Nullable SpendLedger ledger;
+  private final Set<String> paidHere = new HashSet<>();
+  private volatile String method = "";
+  private final Map<String, Counts> counts = new LinkedHashMap<>();
+
+  /**
+   * @param delegate the client stack (cache, budget, retries, backend)
+   * @param model the model the calls are priced at when the answer names no priced model
+   * @param prices list prices
+   * @param ledger where paid calls are recorded, or null to count them in memory only
+   */
+  Spending(LlmClient delegate, String model, PriceTable prices, @Nullable SpendLedger ledger) {
+    this.delegate = requireNonNull(delegate, "delegate");
+    this.model = requireNonNull(model, "model");
+    this.prices = requireNonNull(prices, "prices");
+    this.ledger = ledger;
+  }
+
+  /** The experiment method whose calls follow (methods run one after the other). */
+  void method(String name) {
+    this.method = requireNonNull(name, "name");
+  }
+
+  Optional<SpendLedger> ledger() {
+    return Optional.ofNullable(ledger);
+  }
+
+  @Override
+  public LlmResponse complete(LlmRequest request) {
+    String m = method;
+    LlmResponse response;
+    try {
+      response = delegate.complete(request);
+    } catch (LlmBudgetExceededException e) {
+      Counts c = counts(m);
+      synchronized (c) {
+        c.refused++;
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      Counts c = counts(m);
+      synchronized (c) {
+        c.failed++;
+        if (c.firstFailure == null) {
+          c.firstFailure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+      }
+      throw e;
+    }
+    if (response.cached()) {
+      Counts c = counts(m);
+      synchronized (c) {
+        c.cached++;
+      }
+      return response;
+    }
+    TokenUsage usage = response.usage();
+    boolean estimated = usage.totalTokens() == 0;
+    if (estimated) {
+      usage = estimate(request);
+    }
+    String charged = !response.model().isEmpty() && prices.priceOf(response.model()).isPresent() ? response.model() : model;
+    TokenUsage u = usage;
+    BigDecimal usd = prices.priceOf(charged).map(p -> p.cost(u)).orElse(BigDecimal.ZERO);
+    SpendLedger.Charge charge = new SpendLedger.Charge("", m, request.stage().name(), charged, usage.inputTokens(),
+        usage.outputTokens(), usd, estimated, requestHash(charged, request), false);
+    if (ledger != null) {
+      charge = ledger.record(charge);
+    } else {
+      synchronized (paidHere) {
+        charge = charge.withRepeated(!paidHere.add(charge.request()));
+      }
+    }
+    Counts c = counts(m);
+    synchronized (c) {
+      c.paid = c.paid.plus(SpendLedger.Sum.of(charge));
+    }
+    return response;
+  }
+
+  /** What this run's calls did, per method in the order the methods ran. */
+  Map<String, Counts> counts() {
+    synchronized (counts) {
+      Map<String, Counts> copy = new LinkedHashMap<>();
+      counts.forEach((k, v) -> copy.put(k, v.copy()));
+      return Collections.unmodifiableMap(copy);
+    }
+  }
+
+  /** Every method's counts added up. */
+  Counts total() {
+    Counts t = new Counts();
+    for (Counts c : counts().values()) {
+      t.paid = t.paid.plus(c.paid);
+      t.cached += c.cached;
+      t.failed += c.failed;
+      t.refused += c.refused;
+      if (t.firstFailure == null) {
+        t.firstFailure = c.firstFailure;
+      }
+    }
+    return t;
+  }
+
+  private Counts counts(String m) {
+    synchronized (counts) {
+      return counts.computeIfAbsent(m, k -> new Counts());
+    }
+  }
+
+  /** A budget-style estimate for an answer without usage: prompt characters / 3 plus the output cap. */
+  static TokenUsage estimate(LlmRequest request) {
+    long chars = 0;
+    for (LlmMessage m : request.messages()) {
+      chars += m.text().length();
+    }
+    return new TokenUsage((chars + 2) / 3, request.maxOutputTokens().orElse(LlmClients.DEFAULT_ASSUMED_OUTPUT_TOKENS));
+  }
+
+  /** The SHA-256 of what makes two requests identical: model, messages, temperature, cap, JSON flag. */
+  static String requestHash(String model, LlmRequest request) {
+    Hasher h = Hashing.sha256().newHasher();
+    field(h, "agp-spend-request/1");
+    field(h, model);
+    h.putInt(request.messages().size());
+    for (LlmMessage m : request.messages()) {
+      field(h, m.role().name());
+      field(h, m.text());
+    }
+    field(h, BigDecimal.valueOf(request.temperature()).stripTrailingZeros().toPlainString());
+    h.putInt(request.maxOutputTokens().orElse(0));
+    h.putBoolean(request.json());
+    return h.hash().toString();
+  }
+
+  private static void field(Hasher h, String s) {
+    byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    h.putInt(b.length).putBytes(b);
+  }
+
+  /** One method's calls in this run. */
+  static final class Counts {
+    SpendLedger.Sum paid = SpendLedger.Sum.ZERO;
+    long cached;
+    long failed;
+    long refused;
+    @Nullable String firstFailure;
+
+    synchronized Counts copy() {
+      Counts c = new Counts();
+      c.paid = paid;
+      c.cached = cached;
+      c.failed = failed;
+      c.refused = refused;
+      c.firstFailure = firstFailure;
+      return c;
+    }
+  }
+}
