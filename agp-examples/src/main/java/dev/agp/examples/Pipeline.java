@@ -572,8 +572,9 @@ final class Pipeline {
       case "openai" -> LlmBackends.openAiBuilder(key(env, "OPENAI_API_KEY", backend), modelName(b));
       case "deepseek" -> LlmBackends.deepSeekBuilder(key(env, "DEEPSEEK_API_KEY", backend), modelName(b));
       case "compatible" -> {
-        String key = env.getOrDefault("AGP_API_KEY", env.getOrDefault("OPENAI_API_KEY", ""));
-        yield LlmBackends.openAiCompatibleBuilder(b.baseUrl, key.isBlank() ? "" : key, b.model);
+        // only the key meant for this server: an OpenAI key never goes to another host
+        String key = env.getOrDefault("AGP_API_KEY", "");
+        yield LlmBackends.openAiCompatibleBuilder(b.baseUrl, key.strip(), b.model);
       }
       default -> throw new UsageException("--backend: unknown backend '" + b.backend + "' (openai, deepseek, compatible, simulated)");
     };

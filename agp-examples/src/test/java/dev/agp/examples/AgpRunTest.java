@@ -156,6 +156,14 @@ class AgpRunTest {
     assertThat(second.out()).contains("1 earlier run paid for", "Budget: " + String.format(java.util.Locale.ROOT, "%,d", firstSpent)
         + " of --budget-tokens 30,000 spent").contains("All 2 runs in the spend ledger");
     assertThat(ledgerTokens(ckpt.resolve(SpendLedger.FILE_NAME))).isEqualTo(bothSpent).isLessThanOrEqualTo(30_000);
+
+    List<String> estimate = new ArrayList<>(command);
+    estimate.set(0, "estimate");
+    estimate.subList(estimate.indexOf("--output"), estimate.indexOf("--output") + 2).clear();
+    Outcome plan = agp(estimate);
+    assertThat(plan.code()).as(plan.all()).isEqualTo(SUCCESS);
+    assertThat(plan.out()).containsPattern("Budget: " + String.format(java.util.Locale.ROOT, "%,d", bothSpent)
+        + " of --budget-tokens 30,000 already spent \\(spend ledger \\S+\\); the plan needs at most [0-9,]+, which exceeds");
   }
 
   @Test
