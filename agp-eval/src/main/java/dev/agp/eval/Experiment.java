@@ -335,13 +335,38 @@ public final class Experiment {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while running " + method, e);
     } catch (ExecutionException e) {
-      futures.forEach(f -> f.cancel(true));
+      settle(futures);
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
       throw new IllegalStateException(method + " failed: " + e.getCause(), e.getCause());
     }
     return out;
+  }
+
+  /**
+   * After a user stopped the method: users not started yet never start, and calls already in
+   * flight finish rather than being cut off, so that an answer the backend was paying for is
+   * received (and cached, and counted) instead of lost.
+   */
+  private static void settle(List<Future<MethodResult.UserResult>> futures) {
+    futures.forEach(f -> f.cancel(false));
+    boolean interrupted = false;
+    for (Future<MethodResult.UserResult> f : futures) {
+      while (!f.isDone()) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+          futures.forEach(g -> g.cancel(true));
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+          // its own failure, if any, is not the one being reported
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private MethodResult.UserResult rankOne(String method, CaseReranker reranker, UserCase u) {

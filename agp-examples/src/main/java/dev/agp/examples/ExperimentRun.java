@@ -189,10 +189,11 @@ final class ExperimentRun {
   private List<String> summary(Pipeline.Llm llm, @Nullable LlmBudget budget) {
     List<String> lines = new ArrayList<>();
     Spending.Counts now = llm.spending().total();
+    String paid = llm.simulated() ? "calls answered by the simulated LLM" : "paid calls";
     lines.add(String.format(Locale.ROOT,
-        "This run: %,d paid calls (%s), %,d answered from the cache, %,d failed; %,d paid calls repeated a request "
-            + "already paid for%s.",
-        now.paid.calls(), amount(now.paid), now.cached, now.failed, now.paid.repeated(),
+        "This run: %,d %s (%s), %,d answered from the cache, %,d failed; %,d %s repeated a request already made%s.",
+        now.paid.calls(), paid, amount(now.paid), now.cached, now.failed, now.paid.repeated(),
+        llm.simulated() ? "calls" : "paid calls",
         now.paid.repeated() > 0 && spending.cache == null ? " (--cache DIR answers those for free)" : ""));
     if (now.paid.estimated() > 0) {
       lines.add(String.format(Locale.ROOT, "  %,d answers reported no token usage: their tokens are estimated.",

@@ -555,17 +555,10 @@ final class Pipeline {
     PriceTable prices = PriceTable.defaults();
     if (backend.equals("simulated")) {
       LlmClient sim = SimulatedLlm.of(Catalogue.of(prepared.dataset().items().values()), prepared.domain());
-      if (cache != null || budget != null) {
-        LlmClients.Builder stack = LlmClients.builder(sim).model(SimulatedLlm.MODEL).maxAttempts(1);
-        if (cache != null) {
-          stack.cache(cache);
-        }
-        if (budget != null) {
-          stack.budget(budget);
-        }
-        sim = stack.build();
+      if (budget != null) {
+        sim = LlmClients.builder(sim).model(SimulatedLlm.MODEL).maxAttempts(1).budget(budget).build();
       }
-      Spending spending = new Spending(sim, SimulatedLlm.MODEL, prices, ledger);
+      Spending spending = accounted(sim, SimulatedLlm.MODEL, prices, cache, ledger);
       return new Llm(spending, SimulatedLlm.NOTICE, true, SimulatedLlm.MODEL, prices, spending, budget);
     }
     LlmBackends.Builder builder = switch (backend) {
@@ -579,17 +572,31 @@ final class Pipeline {
       default -> throw new UsageException("--backend: unknown backend '" + b.backend + "' (openai, deepseek, compatible, simulated)");
     };
     builder.timeout(Duration.ofSeconds(c.timeoutSeconds)).prices(prices);
-    if (cache != null) {
-      builder.cache(cache);
-    }
     if (budget != null) {
       builder.budget(budget);
     }
     String model = modelName(b);
     String where = backend.equals("compatible") ? "an OpenAI-compatible server at " + b.baseUrl
         : backend.equals("deepseek") ? "DeepSeek" : "OpenAI";
-    Spending spending = new Spending(builder.build(), model, prices, ledger);
+    Spending spending = accounted(builder.build(), model, prices, cache, ledger);
     return new Llm(spending, model + " via " + where, false, model, prices, spending, budget);
+  }
+
+  /** Calls in flight the cache layer lets through: the stack below it has its own bound. */
+  private static final int UNBOUNDED = 1 << 16;
+
+  /**
+   * {@code stack} (budget, retries, backend) under the {@link Spending#payer payer}, the response
+   * cache over it, and the counting layer on top: a paid answer is in the ledger before it is in
+   * the cache.
+   */
+  private static Spending accounted(LlmClient stack, String model, PriceTable prices, @Nullable LlmResponseCache cache,
+      @Nullable SpendLedger ledger) {
+    Spending spending = new Spending(model, prices, ledger);
+    LlmClient paid = spending.payer(stack);
+    spending.over(cache == null ? paid
+        : LlmClients.builder(paid).model(model).maxAttempts(1).maxConcurrentCalls(UNBOUNDED).cache(cache).build());
+    return spending;
   }
 
   /**

@@ -22,32 +22,54 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The outermost layer of the command line's LLM client: sees every call the methods make and
- * tells paid answers from cached ones and from failures. Paid calls go to the {@link SpendLedger}
- * (when there is one) tagged with the experiment method running, and are counted here per method
- * with the first failure of each, for the terminal's summary. Thread-safe.
+ * The command line's accounting of LLM calls, in two layers of the client stack. The outer one
+ * ({@link #complete}) sees every call the methods make and counts, per experiment method, the
+ * answers the response cache gave and the calls that failed or that the budget refused, with the
+ * first failure of each method. The {@linkplain #payer payer}, placed below the cache, sees only
+ * the calls that reach the backend: it records each paid answer in the {@link SpendLedger} (when
+ * there is one) before the cache stores it, so that a run killed in between has counted the call
+ * and a rerun that pays for it again counts that too. Thread-safe.
  */
 final class Spending implements LlmClient {
 
-  private final LlmClient delegate;
   private final String model;
   private final PriceTable prices;
   private final @Nullable SpendLedger ledger;
   private final Set<String> paidHere = new HashSet<>();
   private volatile String method = "";
+  private volatile @Nullable LlmClient top;
   private final Map<String, Counts> counts = new LinkedHashMap<>();
 
   /**
-   * @param delegate the client stack (cache, budget, retries, backend)
    * @param model the model the calls are priced at when the answer names no priced model
    * @param prices list prices
    * @param ledger where paid calls are recorded, or null to count them in memory only
    */
-  Spending(LlmClient delegate, String model, PriceTable prices, @Nullable SpendLedger ledger) {
-    this.delegate = requireNonNull(delegate, "delegate");
+  Spending(String model, PriceTable prices, @Nullable SpendLedger ledger) {
     this.model = requireNonNull(model, "model");
     this.prices = requireNonNull(prices, "prices");
     this.ledger = ledger;
+  }
+
+  /**
+   * Accounting around a stack without a response cache: {@code stack} below the payer, the
+   * counting layer on top.
+   */
+  static Spending around(LlmClient stack, String model, PriceTable prices, @Nullable SpendLedger ledger) {
+    Spending s = new Spending(model, prices, ledger);
+    s.over(s.payer(stack));
+    return s;
+  }
+
+  /** The layer that records paid calls; put it below the response cache, above the budget. */
+  LlmClient payer(LlmClient below) {
+    requireNonNull(below, "below");
+    return request -> paid(request, below.complete(request));
+  }
+
+  /** The client the methods' calls go to: the response cache over the {@link #payer}, or the payer itself. */
+  void over(LlmClient client) {
+    this.top = requireNonNull(client, "client");
   }
 
   /** The experiment method whose calls follow (methods run one after the other). */
@@ -61,10 +83,14 @@ final class Spending implements LlmClient {
 
   @Override
   public LlmResponse complete(LlmRequest request) {
+    LlmClient client = top;
+    if (client == null) {
+      throw new IllegalStateException("over(client) was not called");
+    }
     String m = method;
     LlmResponse response;
     try {
-      response = delegate.complete(request);
+      response = client.complete(request);
     } catch (LlmBudgetExceededException e) {
       Counts c = counts(m);
       synchronized (c) {
@@ -86,8 +112,15 @@ final class Spending implements LlmClient {
       synchronized (c) {
         c.cached++;
       }
+    }
+    return response;
+  }
+
+  private LlmResponse paid(LlmRequest request, LlmResponse response) {
+    if (response.cached()) {
       return response;
     }
+    String m = method;
     TokenUsage usage = response.usage();
     boolean estimated = usage.totalTokens() == 0;
     if (estimated) {

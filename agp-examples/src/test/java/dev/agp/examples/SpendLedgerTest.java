@@ -73,7 +73,7 @@ class SpendLedgerTest {
 
   @Test
   void record_linesHoldCountsAndHashesNeverPromptsOrAnswers() throws Exception {
-    Spending spending = new Spending(r -> new LlmResponse("secret answer", new TokenUsage(120, 30), "gpt-4o-mini", 1, false),
+    Spending spending = Spending.around(r -> new LlmResponse("secret answer", new TokenUsage(120, 30), "gpt-4o-mini", 1, false),
         "gpt-4o-mini", PriceTable.defaults(), SpendLedger.open(dir, "run-1"));
     spending.method("LLM-Dir");
 
@@ -94,7 +94,7 @@ class SpendLedgerTest {
   @Test
   void spending_cachedFailedAndRefusedCalls_areNotPaid() {
     int[] call = {0};
-    Spending spending = new Spending(r -> switch (call[0]++) {
+    Spending spending = Spending.around(r -> switch (call[0]++) {
       case 0 -> new LlmResponse("cached", TokenUsage.ZERO, "m", 1, true);
       case 1 -> throw new LlmNonRetriableException("HTTP 400 from the server", null);
       case 2 -> throw new LlmBudgetExceededException("the token budget of 10 could be exceeded", Stage.DIRECT_RERANK);
