@@ -318,8 +318,12 @@ public final class Experiment {
       return out;
     }
     List<Future<MethodResult.UserResult>> futures = new ArrayList<>(test.size());
+    java.util.concurrent.atomic.AtomicBoolean halted = new java.util.concurrent.atomic.AtomicBoolean();
     for (UserCase u : test) {
       futures.add(pool.submit(() -> {
+        if (halted.get()) {
+          throw new java.util.concurrent.CancellationException("the method stopped");
+        }
         fallbacks.checkNotOver();
         MethodResult.UserResult r = rankOne(method, reranker, u);
         fallbacks.count(r);
@@ -331,10 +335,12 @@ public final class Experiment {
         out.add(f.get());
       }
     } catch (InterruptedException e) {
+      halted.set(true);
       futures.forEach(f -> f.cancel(true));
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while running " + method, e);
     } catch (ExecutionException e) {
+      halted.set(true);
       settle(futures);
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
@@ -345,12 +351,11 @@ public final class Experiment {
   }
 
   /**
-   * After a user stopped the method: users not started yet never start, and calls already in
-   * flight finish rather than being cut off, so that an answer the backend was paying for is
-   * received (and cached, and counted) instead of lost.
+   * After a user stopped the method (the caller has halted the users not started yet): calls
+   * already in flight finish rather than being cut off, so that an answer the backend was paying
+   * for is received (and cached, and counted) instead of lost.
    */
   private static void settle(List<Future<MethodResult.UserResult>> futures) {
-    futures.forEach(f -> f.cancel(false));
     boolean interrupted = false;
     for (Future<MethodResult.UserResult> f : futures) {
       while (!f.isDone()) {

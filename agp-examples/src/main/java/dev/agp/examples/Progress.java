@@ -51,7 +51,7 @@ final class Progress {
    */
   synchronized void start(String task, long max, String unit, boolean upTo) {
     finish();
-    phase = new Phase(task, max, unit, nanos.getAsLong());
+    phase = new Phase(task, max, unit, upTo, nanos.getAsLong());
     if (bars) {
       bar = new ProgressBarBuilder()
           .setTaskName(task)
@@ -124,7 +124,7 @@ final class Progress {
 
   private static String count(Phase p) {
     return p.max > 0 && p.done != p.max
-        ? String.format(Locale.ROOT, "%,d of at most %,d %s", p.done, p.max, p.unit)
+        ? String.format(Locale.ROOT, "%,d of %s%,d %s", p.done, p.upTo ? "at most " : "", p.max, p.unit)
         : String.format(Locale.ROOT, "%,d %s", p.done, p.unit);
   }
 
@@ -141,14 +141,16 @@ final class Progress {
     final String task;
     final long max;
     final String unit;
+    final boolean upTo;
     final long start;
     long lastLine;
     long done;
 
-    Phase(String task, long max, String unit, long start) {
+    Phase(String task, long max, String unit, boolean upTo, long start) {
       this.task = task;
       this.max = max;
       this.unit = unit;
+      this.upTo = upTo;
       this.start = start;
       this.lastLine = start;
     }
