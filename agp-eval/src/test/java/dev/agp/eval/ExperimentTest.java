@@ -166,12 +166,14 @@ class ExperimentTest {
         .isNotEqualTo(r.method("LLM-CoT").orElseThrow().users().stream().map(MethodResult.UserResult::ranking).toList());
   }
 
-  @Test
-  void run_backendFailure_scoredAsBaseAndCounted() {
-    // one rule for the stage, failing for user te3 (whose titles read "Film 3-..." or "Film te3-..."),
-    // so the script does not depend on which of two matching rules the client prefers
+  /**
+   * LLM-Dir answering every test user but te3 (whose titles read "Film 3-..." or "Film te3-..."):
+   * one rule for the stage, so the script does not depend on which of two matching rules the
+   * client prefers.
+   */
+  private static ScriptedLlmClient failingForUser3() {
     Pattern user3 = Pattern.compile("Film (te)?3-");
-    ScriptedLlmClient llm = GenreWorld.llm()
+    return GenreWorld.llm()
         .on(Stage.DIRECT_RERANK, q -> {
           if (user3.matcher(q.lastUserText()).find()) {
             throw new LlmNonRetriableException("HTTP 400", null);
@@ -179,6 +181,11 @@ class ExperimentTest {
           return byHistoryGenre(q);
         })
         .build();
+  }
+
+  @Test
+  void run_backendFailure_scoredAsBaseAndCounted() {
+    ScriptedLlmClient llm = failingForUser3();
     CaseReranker throwing = u -> {
       if (u.userId().equals("te5")) {
         throw new LlmNonRetriableException("boom", null);
@@ -258,16 +265,7 @@ class ExperimentTest {
 
   @Test
   void run_fallbacksWithinTheLimit_complete() {
-    Pattern user3 = Pattern.compile("Film (te)?3-");
-    ScriptedLlmClient llm = GenreWorld.llm()
-        .on(Stage.DIRECT_RERANK, q -> {
-          if (user3.matcher(q.lastUserText()).find()) {
-            throw new LlmNonRetriableException("HTTP 400", null);
-          }
-          return byHistoryGenre(q);
-        })
-        .build();
-    ExperimentResult r = Experiment.builder().llm(llm).test(TEST).bootstrapSamples(200).maxFallbackRate(0.1)
+    ExperimentResult r = Experiment.builder().llm(failingForUser3()).test(TEST).bootstrapSamples(200).maxFallbackRate(0.1)
         .method(Method.direct()).build().run();
 
     assertThat(r.complete()).isTrue();

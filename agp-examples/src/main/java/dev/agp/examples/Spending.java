@@ -2,13 +2,12 @@ package dev.agp.examples;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.hash.Hasher;
-import com.google.common.hash.Hashing;
 import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmClients;
 import dev.agp.llm.LlmMessage;
 import dev.agp.llm.LlmRequest;
+import dev.agp.llm.LlmResponseCache;
 import dev.agp.llm.LlmResponse;
 import dev.agp.llm.PriceTable;
 import dev.agp.llm.TokenUsage;
@@ -130,7 +129,7 @@ final class Spending implements LlmClient {
     TokenUsage u = usage;
     BigDecimal usd = prices.priceOf(charged).map(p -> p.cost(u)).orElse(BigDecimal.ZERO);
     SpendLedger.Charge charge = new SpendLedger.Charge("", m, request.stage().name(), charged, usage.inputTokens(),
-        usage.outputTokens(), usd, estimated, requestHash(charged, request), false);
+        usage.outputTokens(), usd, estimated, LlmResponseCache.key(model, request), false);
     if (ledger != null) {
       charge = ledger.record(charge);
     } else {
@@ -182,27 +181,6 @@ final class Spending implements LlmClient {
       chars += m.text().length();
     }
     return new TokenUsage((chars + 2) / 3, request.maxOutputTokens().orElse(LlmClients.DEFAULT_ASSUMED_OUTPUT_TOKENS));
-  }
-
-  /** The SHA-256 of what makes two requests identical: model, messages, temperature, cap, JSON flag. */
-  static String requestHash(String model, LlmRequest request) {
-    Hasher h = Hashing.sha256().newHasher();
-    field(h, "agp-spend-request/1");
-    field(h, model);
-    h.putInt(request.messages().size());
-    for (LlmMessage m : request.messages()) {
-      field(h, m.role().name());
-      field(h, m.text());
-    }
-    field(h, BigDecimal.valueOf(request.temperature()).stripTrailingZeros().toPlainString());
-    h.putInt(request.maxOutputTokens().orElse(0));
-    h.putBoolean(request.json());
-    return h.hash().toString();
-  }
-
-  private static void field(Hasher h, String s) {
-    byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    h.putInt(b.length).putBytes(b);
   }
 
   /** One method's calls in this run. */

@@ -2,22 +2,15 @@ package dev.agp.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.agp.eval.data.Datasets;
-import dev.agp.llm.LlmMessage;
 import dev.agp.llm.LlmRequest;
 import dev.agp.llm.LlmResponse;
-import dev.agp.testing.BuiltInPrompts;
+import dev.agp.testing.OpenAiWire;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -104,58 +97,22 @@ final class SimulatedServer implements AutoCloseable {
       if (delayMillis > 0) {
         Thread.sleep(delayMillis);
       }
-      LlmRequest request = request(body);
+      LlmRequest request = OpenAiWire.request(body);
       if (refuse.test(request)) {
         refused.incrementAndGet();
-        write(ex, 400, "{\"error\":{\"message\":\"refused by the test server\",\"type\":\"invalid_request_error\"}}");
+        OpenAiWire.send(ex, 400, "{\"error\":{\"message\":\"refused by the test server\",\"type\":\"invalid_request_error\"}}");
         return;
       }
       LlmResponse answer = llm.complete(request);
       requests.incrementAndGet();
-      ObjectNode out = JSON.createObjectNode();
-      out.put("id", "chatcmpl-test").put("object", "chat.completion").put("created", 0).put("model", answer.model());
-      ObjectNode choice = out.putArray("choices").addObject();
-      choice.put("index", 0).put("finish_reason", "stop");
-      choice.putObject("message").put("role", "assistant").put("content", answer.text());
-      out.putObject("usage").put("prompt_tokens", answer.usage().inputTokens())
-          .put("completion_tokens", answer.usage().outputTokens()).put("total_tokens", answer.usage().totalTokens());
-      write(ex, 200, JSON.writeValueAsString(out));
+      OpenAiWire.send(ex, 200, OpenAiWire.completion(answer));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      write(ex, 503, "{\"error\":{\"message\":\"server stopping\"}}");
+      OpenAiWire.send(ex, 503, "{\"error\":{\"message\":\"server stopping\"}}");
     } catch (RuntimeException e) {
-      write(ex, 500, "{\"error\":{\"message\":\"test server failed\"}}");
+      OpenAiWire.send(ex, 500, "{\"error\":{\"message\":\"test server failed\"}}");
     } finally {
       ex.close();
     }
-  }
-
-  private static void write(HttpExchange ex, int status, String body) throws IOException {
-    byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().add("Content-Type", "application/json");
-    ex.sendResponseHeaders(status, b.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(b);
-    }
-  }
-
-  private static LlmRequest request(JsonNode body) {
-    List<LlmMessage> messages = new ArrayList<>();
-    String system = "";
-    for (JsonNode m : body.path("messages")) {
-      String text = m.path("content").asText("");
-      switch (m.path("role").asText()) {
-        case "system" -> {
-          messages.add(LlmMessage.system(text));
-          system = text;
-        }
-        case "assistant" -> messages.add(LlmMessage.assistant(text));
-        default -> messages.add(LlmMessage.user(text));
-      }
-    }
-    String user = messages.isEmpty() ? "" : messages.get(messages.size() - 1).text();
-    OptionalInt max = body.has("max_tokens") ? OptionalInt.of(body.get("max_tokens").asInt()) : OptionalInt.empty();
-    return new LlmRequest(messages.isEmpty() ? List.of(LlmMessage.user("")) : messages, BuiltInPrompts.stageOf(system, user),
-        body.path("temperature").asDouble(0), max, false);
   }
 }
