@@ -194,7 +194,7 @@ final class ExperimentRun {
         "This run: %,d %s (%s), %,d answered from the cache, %,d failed; %,d %s repeated a request already made%s.",
         now.paid.calls(), paid, amount(now.paid), now.cached, now.failed, now.paid.repeated(),
         llm.simulated() ? "calls" : "paid calls",
-        now.paid.repeated() > 0 && spending.cache == null ? " (--cache DIR answers those for free)" : ""));
+        now.paid.repeated() > 0 && spending.cache == null && !llm.simulated() ? " (--cache DIR answers those for free)" : ""));
     if (now.paid.estimated() > 0) {
       lines.add(String.format(Locale.ROOT, "  %,d answers reported no token usage: their tokens are estimated.",
           now.paid.estimated()));

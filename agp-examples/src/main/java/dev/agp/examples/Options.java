@@ -99,10 +99,10 @@ final class Options {
     int testUsers = 300;
 
     @Option(names = "--candidate-mode", paramLabel = "MODE",
-        description = "paper: users whose held-out item is in the base top 10 (the paper's protocol); insert: every "
-            + "user, the held-out item inserted at a random position when missing (easier; reports say so). "
-            + "Default: insert with --dataset sample (its LightGCN ranks only 39 of 610 held-out items in the top 10), "
-            + "paper otherwise.")
+        description = "paper: users whose held-out item is in the base top 10 (the paper's protocol, comparable with its "
+            + "table); window: every user, the list being 10 consecutive items of the base ranking around the held-out "
+            + "item (no user-blind shortcut; not comparable with the paper). Default: window with --dataset sample "
+            + "(its LightGCN ranks only 39 of 610 held-out items in the top 10), paper otherwise.")
     @Nullable String candidateMode;
 
     @Option(names = "--allow-fewer-test-users",
@@ -121,15 +121,17 @@ final class Options {
       if (candidateMode != null) {
         return candidateMode.toLowerCase(Locale.ROOT);
       }
-      return data.dataset.equalsIgnoreCase("sample") ? "insert" : "paper";
+      return data.dataset.equalsIgnoreCase("sample") ? "window" : "paper";
     }
   }
 
   /** Which methods run, and their settings. */
   static final class Methods {
     @Option(names = "--methods", paramLabel = "LIST", split = ",",
-        description = "Methods besides Base: llm-dir, llm-cot, agp, rpp, rpp+. Default: llm-dir,llm-cot,agp,rpp.")
-    List<String> methods = new ArrayList<>(List.of("llm-dir", "llm-cot", "agp", "rpp"));
+        description = "Methods besides Base and the sanity rows: llm-dir, llm-cot, agp, agp-untrained (AGP's starting "
+            + "prompt, untrained), agp-permuted (AGP trained on permuted labels), rpp, rpp+. "
+            + "Default: llm-dir,llm-cot,agp-untrained,agp,rpp.")
+    List<String> methods = new ArrayList<>(List.of("llm-dir", "llm-cot", "agp-untrained", "agp", "rpp"));
 
     @Option(names = "--epochs", paramLabel = "N", description = "AGP epochs. Default: ${DEFAULT-VALUE}.")
     int epochs = 10;
@@ -146,6 +148,11 @@ final class Options {
 
     @Option(names = "--initial-prompt", paramLabel = "TEXT", description = "AGP's starting profile prompt (default: the built-in one).")
     @Nullable String initialPrompt;
+
+    @Option(names = "--show-attributes", paramLabel = "LIST", split = ",",
+        description = "Item attributes shown after each title in every method's prompts, e.g. genres,year (MovieLens), "
+            + "categories (Amazon, Yelp) or shelves (Goodreads). Default: none, titles only (the paper's prompts).")
+    List<String> showAttributes = new ArrayList<>();
 
     @Option(names = "--rpp-iterations", paramLabel = "N", description = "RPP iterations over the training users. Default: ${DEFAULT-VALUE}.")
     int rppIterations = 15;

@@ -15,7 +15,7 @@ import dev.agp.eval.LeaveOneOut;
 import dev.agp.eval.LooSplit;
 import dev.agp.eval.Method;
 import dev.agp.eval.MethodResult;
-import dev.agp.eval.TooFewUsersException;
+import dev.agp.eval.NotEnoughUsersException;
 import dev.agp.eval.data.CandidateLists;
 import dev.agp.eval.data.Dataset;
 import dev.agp.eval.data.Datasets;
@@ -50,7 +50,8 @@ import org.jspecify.annotations.Nullable;
 /** What the commands do: checks, data, split, base model, candidates, methods, backend, experiment. */
 final class Pipeline {
 
-  static final Set<String> METHODS = Set.of("llm-dir", "llm-cot", "agp", "rpp", "rpp+");
+  static final Set<String> METHODS = Set.of("llm-dir", "llm-cot", "agp", "agp-untrained", "agp-permuted", "rpp", "rpp+");
+  static final String METHOD_NAMES = "llm-dir, llm-cot, agp, agp-untrained, agp-permuted, rpp, rpp+";
   static final Set<String> DATASETS = Set.of("sample", "movielens", "amazon", "yelp", "goodreads");
   static final Set<String> BASES = Set.of("lightgcn", "sequential", "popularity", "imported");
   static final Set<String> BACKENDS = Set.of("openai", "deepseek", "compatible", "simulated");
@@ -158,11 +159,11 @@ final class Pipeline {
 
   static void checkMethods(Options.Methods m, Set<String> given) {
     if (m.methods.isEmpty()) {
-      throw new UsageException("--methods: name at least one method (llm-dir, llm-cot, agp, rpp, rpp+)");
+      throw new UsageException("--methods: name at least one method (" + METHOD_NAMES + ")");
     }
     for (String raw : m.methods) {
       if (!METHODS.contains(raw.strip().toLowerCase(Locale.ROOT))) {
-        throw new UsageException("--methods: unknown method '" + raw + "' (llm-dir, llm-cot, agp, rpp, rpp+)");
+        throw new UsageException("--methods: unknown method '" + raw + "' (" + METHOD_NAMES + ")");
       }
     }
     positive("--epochs", m.epochs);
@@ -173,11 +174,22 @@ final class Pipeline {
       throw new UsageException("--permutations must be >= 0 but was " + m.permutations);
     }
     feedbackMode(m);
+    try {
+      dev.agp.internal.Checks.attributeKeys(m.showAttributes);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--show-attributes: " + e.getMessage());
+    }
     List<String> chosen = m.chosen();
-    for (String flag : List.of("--epochs", "--batch-size", "--feedback-mode", "--initial-prompt")) {
-      if (given.contains(flag) && !chosen.contains("agp")) {
-        throw new UsageException(flag + " applies to AGP, which --methods " + String.join(",", m.methods) + " leaves out");
+    boolean trainedAgp = chosen.contains("agp") || chosen.contains("agp-permuted");
+    for (String flag : List.of("--epochs", "--batch-size", "--feedback-mode")) {
+      if (given.contains(flag) && !trainedAgp) {
+        throw new UsageException(flag + " applies to AGP's training (agp, agp-permuted), which --methods "
+            + String.join(",", m.methods) + " leaves out");
       }
+    }
+    if (given.contains("--initial-prompt") && !trainedAgp && !chosen.contains("agp-untrained")) {
+      throw new UsageException("--initial-prompt applies to AGP (agp, agp-untrained, agp-permuted), which --methods "
+          + String.join(",", m.methods) + " leaves out");
     }
     if (given.contains("--rpp-iterations") && !chosen.contains("rpp") && !chosen.contains("rpp+")) {
       throw new UsageException("--rpp-iterations applies to RPP and RPP+, which --methods " + String.join(",", m.methods)
@@ -307,8 +319,10 @@ final class Pipeline {
   private static CandidateMode mode(String mode) {
     return switch (mode) {
       case "paper" -> CandidateMode.BASE_TOP_K;
-      case "insert" -> CandidateMode.INSERT_HELD_OUT;
-      default -> throw new UsageException("--candidate-mode: unknown mode '" + mode + "' (paper, insert)");
+      case "window" -> CandidateMode.BASE_WINDOW;
+      case "insert" -> throw new UsageException("--candidate-mode insert was removed: inserting the held-out item made it"
+          + " the odd one out (sorting by ascending popularity beat every method); use --candidate-mode window");
+      default -> throw new UsageException("--candidate-mode: unknown mode '" + mode + "' (paper, window)");
     };
   }
 
@@ -382,19 +396,20 @@ final class Pipeline {
     progress.start("Candidates");
     try {
       sets = protocol.apply(ds.items(), split, base);
-    } catch (TooFewUsersException e) {
+    } catch (NotEnoughUsersException e) {
       progress.stop("too few eligible users");
-      CandidateSets.Report r = e.report().orElseThrow();
-      throw new UsageException(tooFew(mode, p, r.eligibleUsers(), r.evaluableUsers(), eligibility(r)));
+      NotEnoughUsersException.Counts counts = e.counts();
+      throw new UsageException(tooFew(mode, p, counts.eligibleUsers(), counts.evaluableUsers(),
+          eligibility(counts, base.name())));
     }
     progress.finish();
     CandidateSets.Report r = sets.report();
-    out.printf("Candidates: %s top %d; mode %s; held-out item in the base top %d for %d of %d users%s; "
+    out.printf("Candidates: %s; mode %s; held-out item in the base top %d for %d of %d users%s; "
             + "%d training, %d validation, %d test users%n",
-        r.base(), r.k(), r.mode() == CandidateMode.BASE_TOP_K ? "paper (base top-K, eligible users only)"
-            : "insert (held-out item inserted when the base missed it: easier than the paper's setting)",
+        r.base(), r.mode() == CandidateMode.BASE_TOP_K ? "paper (base top 10, eligible users only)"
+            : "window (10 consecutive items of the base ranking around the held-out item; not comparable with the paper)",
         r.k(), r.hits(), r.evaluableUsers(),
-        r.mode() == CandidateMode.INSERT_HELD_OUT ? ", inserted for " + r.inserted() : "",
+        r.mode() == CandidateMode.BASE_WINDOW ? ", a deeper window for " + r.windowed() : "",
         sets.train().size(), sets.validation().size(), sets.test().size());
     if (sets.test().size() < p.testUsers) {
       out.printf("Only %d of the %d test users asked for are eligible (--allow-fewer-test-users).%n", sets.test().size(),
@@ -445,7 +460,7 @@ final class Pipeline {
       throw new UsageException(tooFew(mode, p, evaluable.size(), evaluable.size(),
           "only " + evaluable.size() + " users have a held-out item"));
     }
-    if (mode.equals("paper") && !d.baseModel().equals("imported")) {
+    if (!d.baseModel().equals("imported")) {
       Set<String> seen = new HashSet<>();
       for (Interaction i : split.trainInteractions()) {
         seen.add(i.itemId());
@@ -461,26 +476,29 @@ final class Pipeline {
       }
       if (rankable < needed) {
         throw new UsageException(tooFew(mode, p, rankable, evaluable.size(),
-            "paper mode keeps users whose held-out item the base model ranks in its top 10, and only " + rankable
+            "the base model can rank only items it was trained on, and only " + rankable
                 + " held-out items appear anywhere in the training data; checked before training " + d.baseModel()));
       }
     }
   }
 
-  private static String eligibility(CandidateSets.Report r) {
+  private static String eligibility(NotEnoughUsersException.Counts c, String base) {
     List<String> parts = new ArrayList<>();
-    if (r.mode() == CandidateMode.BASE_TOP_K) {
-      parts.add("paper mode keeps users whose held-out item " + r.base().replaceAll("\\(.*", "")
-          + " ranks in its top " + r.k() + ": " + r.hits());
+    if (c.mode() == CandidateMode.BASE_TOP_K) {
+      parts.add("paper mode keeps users whose held-out item " + base.replaceAll("\\(.*", "") + " ranks in its top "
+          + c.k() + ": " + c.hits());
+    } else if (c.unranked() > 0) {
+      parts.add(c.unranked() + " whose held-out item the base cannot rank");
     }
-    if (r.shortLists() > 0) {
-      parts.add(r.shortLists() + " got fewer than " + r.k() + " candidates");
+    if (c.shortLists() > 0) {
+      parts.add(c.shortLists() + " got fewer than " + c.k() + " candidates");
     }
-    if (r.unknownItems() > 0) {
-      parts.add(r.unknownItems() + " name items missing from the catalogue");
+    if (c.unknownItems() > 0) {
+      parts.add(c.unknownItems() + " name items missing from the catalogue");
     }
     return String.join("; ", parts);
   }
+
 
   /** Too few eligible users, with the options that would help and are not already set. */
   static String tooFew(String mode, Options.Protocol p, int eligible, int evaluable, String why) {
@@ -504,8 +522,8 @@ final class Pipeline {
       }
     }
     if (mode.equals("paper")) {
-      fixes.add("--candidate-mode insert (every user is eligible, the held-out item inserted when the base missed it;"
-          + " easier than the paper's setting, and the reports say so)");
+      fixes.add("--candidate-mode window (every user whose held-out item the base can rank; not comparable with the"
+          + " paper's numbers, and the reports say so)");
     }
     if (!p.allowFewer && eligible > p.trainUsers + p.validationUsers) {
       fixes.add("--allow-fewer-test-users (" + (eligible - p.trainUsers - p.validationUsers) + " test users)");
@@ -627,34 +645,28 @@ final class Pipeline {
     FeedbackMode feedback = feedbackMode(m);
     String domain = prepared.domain();
     Function<UserCase, double[]> embedding = prepared.base().embeddingDimension() > 0 ? prepared.base()::userVector : null;
-    List<Method> out = new ArrayList<>();
+    List<Method> out = new ArrayList<>(Method.sanityRows(prepared.split(), SANITY_SEED));
     for (String name : m.chosen()) {
       Method method = switch (name) {
         case "llm-dir" -> Method.llm("LLM-Dir",
-            llm -> LlmRerankers.builder(llm).domain(domain).historyLength(m.historyLength).direct(), 1);
+            llm -> LlmRerankers.builder(llm).domain(domain).historyLength(m.historyLength)
+                .shownAttributes(m.showAttributes).direct(), 1);
         case "llm-cot" -> Method.llm("LLM-CoT",
-            llm -> LlmRerankers.builder(llm).domain(domain).historyLength(m.historyLength).chainOfThought(), 1);
-        case "agp" -> {
-          Path checkpoint = s.checkpoint == null ? null : s.checkpoint.resolve("agp.json");
-          yield Method.agp("AGP", o -> {
-            o.domain(domain).epochs(m.epochs).batchSize(m.batchSize).historyLength(m.historyLength).feedbackMode(feedback)
-                .maxFailureRate(c.maxFailureRate).listener(agpProgress("AGP", progress, notes, checkpoint));
-            if (m.initialPrompt != null) {
-              o.initialPrompt(m.initialPrompt);
-            }
-            if (checkpoint != null) {
-              o.checkpoint(checkpoint);
-            }
-            return o;
-          });
-        }
+            llm -> LlmRerankers.builder(llm).domain(domain).historyLength(m.historyLength)
+                .shownAttributes(m.showAttributes).chainOfThought(), 1);
+        case "agp" -> Method.agp("AGP", agpOptions(m, s, c, domain, feedback, "AGP", "agp.json", progress, notes));
+        case "agp-untrained" -> Method.agpUntrained("AGP-untrained",
+            agpOptions(m, s, c, domain, feedback, null, null, progress, notes));
+        case "agp-permuted" -> Method.agp("AGP", agpOptions(m, s, c, domain, feedback, "AGP (permuted labels)",
+            "agp-permuted-labels.json", progress, notes)).withPermutedLabels(PERMUTATION_SEED);
         case "rpp", "rpp+" -> {
           boolean refine = name.equals("rpp+");
           String label = refine ? "RPP+" : "RPP";
           Path checkpoint = s.checkpoint == null ? null : s.checkpoint.resolve(refine ? "rpp-plus.json" : "rpp.json");
           yield Method.rpp(label, o -> {
             o.domain(domain).iterations(m.rppIterations).refine(refine).maxHistoryLength(Math.max(m.historyLength, 3))
-                .maxFailureRate(c.maxFailureRate).listener(rppProgress(label, progress, notes, checkpoint));
+                .shownAttributes(m.showAttributes).maxFailureRate(c.maxFailureRate)
+                .listener(rppProgress(label, progress, notes, checkpoint));
             if (embedding != null) {
               o.userEmbedding(embedding);
             }
@@ -664,14 +676,59 @@ final class Pipeline {
             return o;
           });
         }
-        default -> throw new UsageException("--methods: unknown method '" + name + "' (llm-dir, llm-cot, agp, rpp, rpp+)");
+        default -> throw new UsageException("--methods: unknown method '" + name + "' (" + METHOD_NAMES + ")");
       };
       out.add(method);
-      if (m.permutations > 0 && !name.equals("agp") && !name.startsWith("rpp")) {
+      if (m.permutations > 0 && !name.startsWith("agp") && !name.startsWith("rpp")) {
         out.add(method.withPermutationVoting(m.permutations, 42));
       }
     }
     return out;
+  }
+
+  /** The seed of the random sanity order. */
+  static final long SANITY_SEED = 42;
+  /** The seed of the label permutation of the agp-permuted control. */
+  static final long PERMUTATION_SEED = 42;
+
+  /**
+   * AGP's options from the command line.
+   *
+   * @param progressName the training bar's name, or null for a method that does not train
+   * @param checkpointFile the checkpoint's file name in the --checkpoint folder, or null for none
+   */
+  private static java.util.function.UnaryOperator<dev.agp.AgpOptimizer.Builder> agpOptions(Options.Methods m,
+      Options.Spending s, Options.Calls c, String domain, FeedbackMode feedback, @Nullable String progressName,
+      @Nullable String checkpointFile, Progress progress, Consumer<String> notes) {
+    Path checkpoint = s.checkpoint != null && checkpointFile != null ? s.checkpoint.resolve(checkpointFile) : null;
+    return o -> {
+      o.domain(domain).epochs(m.epochs).batchSize(m.batchSize).historyLength(m.historyLength).feedbackMode(feedback)
+          .shownAttributes(m.showAttributes).maxFailureRate(c.maxFailureRate);
+      if (progressName != null) {
+        o.listener(agpProgress(progressName, progress, notes, checkpoint));
+      }
+      if (m.initialPrompt != null) {
+        o.initialPrompt(m.initialPrompt);
+      }
+      if (checkpoint != null) {
+        o.checkpoint(checkpoint);
+      }
+      return o;
+    };
+  }
+
+  /** Paired comparisons between the rows present: what each learning method adds over its controls and baselines. */
+  static void comparisons(Experiment.Builder b, List<Method> methods) {
+    Set<String> names = new java.util.HashSet<>();
+    methods.forEach(x -> names.add(x.name()));
+    String[][] pairs = {
+        {"AGP", "LLM-Dir"}, {"AGP", "AGP-untrained"}, {"AGP", "AGP (permuted labels)"}, {"AGP-untrained", "LLM-Dir"},
+        {"RPP", "LLM-Dir"}, {"RPP+", "LLM-Dir"}, {"RPP+", "RPP"}, {"LLM-CoT", "LLM-Dir"}};
+    for (String[] p : pairs) {
+      if (names.contains(p[0]) && names.contains(p[1])) {
+        b.compare(p[0], p[1]);
+      }
+    }
   }
 
   private static AgpListener agpProgress(String name, Progress progress, Consumer<String> notes, @Nullable Path checkpoint) {
@@ -812,6 +869,7 @@ final class Pipeline {
     if (!llm.simulated() && llm.prices().priceOf(llm.model()).isPresent()) {
       b.costModel(CostModel.of(llm.prices()), "USD at list prices as of " + llm.prices().asOf());
     }
+    comparisons(b, methods);
     return b.build();
   }
 

@@ -303,7 +303,7 @@ class AgpRunTest {
     Outcome o = agp(list("estimate", "--base-epochs", "2", "--methods", "llm-dir"));
 
     assertThat(o.code()).as(o.all()).isEqualTo(SUCCESS);
-    assertThat(o.out()).contains("mode insert", "100 training, 20 validation, 300 test users")
+    assertThat(o.out()).contains("mode window", "100 training, 20 validation, 300 test users")
         .containsPattern("(?m)^LLM-Dir +300 ");
   }
 
@@ -324,13 +324,13 @@ class AgpRunTest {
     Path data = movieLens(dir.resolve("ml"), 6, 4, List.of());
 
     Outcome o = agp(list("run", "--backend", "simulated", "--dataset", "movielens", "--data", data, "--base", "popularity",
-        "--candidate-mode", "insert", "--allow-fewer-test-users", "--train-users", "5", "--validation-users", "2",
+        "--candidate-mode", "window", "--allow-fewer-test-users", "--train-users", "5", "--validation-users", "2",
         "--test-users", "3", "--output", dir.resolve("o")));
 
     assertThat(o.code()).as(o.all()).isEqualTo(USAGE);
     assertThat(o.err()).contains("6 of 6 users with a held-out item are eligible",
             "--allow-fewer-test-users still needs the training and validation users and one test user")
-        .doesNotContain("--candidate-mode insert (", "Use --allow-fewer-test-users", "or --allow-fewer-test-users")
+        .doesNotContain("--candidate-mode window (", "Use --allow-fewer-test-users", "or --allow-fewer-test-users")
         .doesNotContainPattern(JAVA_NAMES);
   }
 
