@@ -187,7 +187,8 @@ class RppOptimizerTest {
     assertThat(plan.calls()).containsExactlyEntriesOf(java.util.Map.of(Stage.RPP_RANK, 30L));
     assertThat(plan.batchesPerEpoch()).isEqualTo(3);
     assertThat(plan.inputTokens().get(Stage.RPP_RANK)).isPositive();
-    assertThat(plan.maxOutputTokens().get(Stage.RPP_RANK)).isEqualTo(30L * 300);
+    // the largest cap a ranking call can get: a reasoning sentence asking for visible work
+    assertThat(plan.maxOutputTokens().get(Stage.RPP_RANK)).isEqualTo(30L * RppOptimizer.DEFAULT_REASONING_OUTPUT_TOKENS);
     assertThat(llm.callCount()).isZero();
     RppModel model = o.fit(users);
     assertThat(model.usage().calls()).isEqualTo(plan.calls());
