@@ -258,6 +258,11 @@ public final class RppModel implements CaseReranker {
     return policy.space.list(pattern).stream().map(ActionSpace.Action::text).toList();
   }
 
+  /** The agents and action spaces (for tests in this package). */
+  Policy policy() {
+    return policy;
+  }
+
   /**
    * "RPP", "RPP+" for a model trained with refinement, or "RPP-untrained" for {@link
    * RppOptimizer#untrained()}.
