@@ -240,6 +240,11 @@ public final class RppOptimizer {
     return RppEstimates.of(settings, train);
   }
 
+  /** The calls {@link RppModel#rerank} makes per user once this optimizer has fit: 2 for RPP+, else 1. */
+  public int servingCallsPerUser() {
+    return settings.refine() ? 2 : 1;
+  }
+
   RppSettings settings() {
     return settings;
   }

@@ -209,6 +209,7 @@ public final class Experiment {
     List<MethodResult.UserResult> users = rank(m.name(), prepared.reranker(), pool);
     Duration testTime = Duration.ofNanos(System.nanoTime() - testStart);
     UsageReport testUsage = meter.snapshot().minus(trainingUsage);
+    List<Histogram> histograms = requireNonNull(prepared.servedHistograms().get(), "served histograms of " + m.name());
 
     List<RankingMetrics.UserMetrics> metrics = users.stream().map(MethodResult.UserResult::metrics).toList();
     double[] ndcg = metrics.stream().mapToDouble(RankingMetrics.UserMetrics::ndcg).toArray();
@@ -226,10 +227,19 @@ public final class Experiment {
         interval.high(), all.total().calls(), fallbacks);
     return new MethodResult(
         m.name(), m.parameters(), RankingMetrics.mean(metrics), interval, paired, planned, trainingUsage, testUsage, cost,
-        trainingTime, testTime, fallbacks, repaired, users, prepared.validationCurve(), prepared.details());
+        trainingTime, testTime, fallbacks, repaired, users, prepared.validationCurve(), prepared.details(), histograms);
   }
 
   private MethodResult.PairedComparison paired(double[] ndcg, double[] base, double alpha) {
+    return paired(Methods.BASE, ndcg, base, bootstrapSamples, alpha, seed);
+  }
+
+  /**
+   * Per-user {@code ndcg} against {@code base} on the same users: paired bootstrap interval of the
+   * mean difference ({@code alpha} in each tail) and Wilcoxon signed-rank test.
+   */
+  static MethodResult.PairedComparison paired(
+      String baseline, double[] ndcg, double[] base, int bootstrapSamples, double alpha, long seed) {
     double[] d = new double[ndcg.length];
     int wins = 0;
     int losses = 0;
@@ -244,7 +254,7 @@ public final class Experiment {
     double[] sorted = Statistics.bootstrapMeans(d, bootstrapSamples, seed, PAIRED_STREAM);
     double[] w = Statistics.wilcoxon(d);
     return new MethodResult.PairedComparison(
-        Methods.BASE, Statistics.mean(d), Statistics.quantile(sorted, alpha), Statistics.quantile(sorted, 1 - alpha),
+        baseline, Statistics.mean(d), Statistics.quantile(sorted, alpha), Statistics.quantile(sorted, 1 - alpha),
         Statistics.bootstrapP(sorted), w[0], w[1], w[2], wins, losses, d.length - wins - losses);
   }
 

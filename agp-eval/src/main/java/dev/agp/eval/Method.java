@@ -255,8 +255,9 @@ public interface Method {
   /**
    * RPP (or RPP+ when {@code options} turn {@code refine(true)} on): per-user prompts learned on
    * the training users with {@code options} applied to a builder that already has the client,
-   * seed and concurrency; one RPP_RANK call per test user. The report lists the method, the
-   * training reward and the refined sentences kept.
+   * seed and concurrency; one RPP_RANK call per test user, and for RPP+ one RPP_REFINE call before
+   * it (planned). The report lists the method, the training reward, the refined sentences kept,
+   * and histograms of what was served per prompt pattern.
    *
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if name is blank
@@ -278,9 +279,45 @@ public interface Method {
           details.put("final mean training reward", String.format(java.util.Locale.ROOT, "%.4f", model.history().finalMeanReward()));
           details.put("refined sentences kept", String.valueOf(model.history().refined().size()));
           details.put("failed users", String.valueOf(model.history().failedUsers()));
-          return new PreparedMethod(model, List.of(), details);
+          details.putAll(RppReports.describe(model));
+          return new PreparedMethod(model, List.of(), details, () -> RppReports.histograms(model));
         },
-        (ctx, n) -> OptionalLong.of(optimizer.apply(ctx).estimate(ctx.train()).totalCalls() + (long) n));
+        (ctx, n) -> {
+          RppOptimizer o = optimizer.apply(ctx);
+          return OptionalLong.of(o.estimate(ctx.train()).totalCalls() + (long) n * o.servingCallsPerUser());
+        });
+  }
+
+  /**
+   * "RPP-untrained": the fixed prompt RPP starts from, every agent on its default action ({@link
+   * RppOptimizer#untrained()}), built with the same {@code options} as the RPP it is compared
+   * with (RPP+'s refinement is not applied); no training, one RPP_RANK call per test user. Put it
+   * next to {@link #rpp} to see what the policy learned; the report compares them user by user.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if name is blank
+   */
+  static Method rppUntrained(String name, UnaryOperator<RppOptimizer.Builder> options) {
+    Methods.checkName(name);
+    requireNonNull(options, "options");
+    Function<MethodContext, RppOptimizer> optimizer =
+        ctx -> requireNonNull(
+                options.apply(RppOptimizer.builder().llm(ctx.llm()).seed(ctx.seed()).concurrency(ctx.concurrency())),
+                "options returned null")
+            .build();
+    return new Methods.Simple(
+        name, Map.of(),
+        ctx -> {
+          RppModel model = optimizer.apply(ctx).untrained();
+          Map<String, String> details = new LinkedHashMap<>();
+          details.put("method", model.method());
+          details.putAll(RppReports.describe(model));
+          return new PreparedMethod(model, List.of(), details, () -> RppReports.histograms(model));
+        },
+        (ctx, n) -> {
+          optimizer.apply(ctx);
+          return OptionalLong.of(n);
+        });
   }
 
   /** AGP with the paper's defaults, named "AGP". */

@@ -31,6 +31,8 @@ import java.util.OptionalLong;
  * @param users per-user rankings and metrics, in test-user order
  * @param validationCurve validation scores during training (AGP: per epoch)
  * @param details facts from the preparation (learned prompt, best epoch, ...)
+ * @param servedHistograms counts of what the method served to the test users (RPP: per prompt
+ *     pattern); empty for most methods
  */
 public record MethodResult(
     String name,
@@ -48,7 +50,8 @@ public record MethodResult(
     int repaired,
     List<UserResult> users,
     List<PreparedMethod.ValidationPoint> validationCurve,
-    Map<String, String> details) {
+    Map<String, String> details,
+    List<Histogram> servedHistograms) {
 
   /** @throws NullPointerException if an argument is null */
   public MethodResult {
@@ -66,6 +69,7 @@ public record MethodResult(
     users = List.copyOf(users);
     validationCurve = List.copyOf(validationCurve);
     details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    servedHistograms = List.copyOf(servedHistograms);
   }
 
   /** Training plus test usage. */

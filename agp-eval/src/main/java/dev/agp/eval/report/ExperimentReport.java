@@ -208,6 +208,7 @@ public final class ExperimentReport {
         }
       }
     }
+    RppSection.markdown(md, r);
     if (!charts.isEmpty()) {
       md.append("\n## Charts\n\n");
       for (String c : charts) {
@@ -336,6 +337,7 @@ public final class ExperimentReport {
     for (MethodResult m : result.methods()) {
       method(methods.addObject(), m);
     }
+    RppSection.json(root, result);
     try {
       return MAPPER.writeValueAsString(root) + "\n";
     } catch (IOException e) {
@@ -421,6 +423,7 @@ public final class ExperimentReport {
     }
     ObjectNode details = n.putObject("details");
     m.details().forEach(details::put);
+    RppSection.json(n, m);
     ArrayNode users = n.putArray("users");
     for (MethodResult.UserResult u : m.users()) {
       ObjectNode e = users.addObject();
@@ -448,6 +451,7 @@ public final class ExperimentReport {
     n.put("failures", t.failures());
     n.put("retries", t.retries());
     n.put("cacheHits", t.cacheHits());
+    n.put("truncated", t.truncated());
     ObjectNode stages = n.putObject("byStage");
     for (Map.Entry<Stage, StageUsage> e : u.byStage().entrySet()) {
       ObjectNode s = stages.putObject(e.getKey().name());
