@@ -269,6 +269,10 @@ final class Pipeline {
     positive("--batch-size", m.batchSize);
     positive("--history-length", m.historyLength);
     positive("--rpp-iterations", m.rppIterations);
+    if (m.rppMaxHistory != null && m.rppMaxHistory < m.historyLength) {
+      throw new UsageException("--rpp-max-history must be >= --history-length (" + m.historyLength + ") but was "
+          + m.rppMaxHistory);
+    }
     if (m.permutations < 0) {
       throw new UsageException("--permutations must be >= 0 but was " + m.permutations);
     }
@@ -323,8 +327,16 @@ final class Pipeline {
     String domain = prepared.domain();
     Function<UserCase, double[]> embedding = prepared.base().embeddingDimension() > 0 ? prepared.base()::userVector : null;
     List<Method> out = new ArrayList<>();
+    int maxHistory = m.rppMaxHistory != null ? m.rppMaxHistory : m.historyLength + 15;
+    boolean control = false;
     for (String raw : m.methods) {
       String name = raw.strip().toLowerCase(Locale.ROOT);
+      if (name.startsWith("rpp") && !control) {
+        // the fixed prompt RPP starts from, so the report shows what the policy learned
+        out.add(Method.rppUntrained("RPP-untrained",
+            o -> o.domain(domain).iterations(m.rppIterations).initialHistoryLength(m.historyLength).maxHistoryLength(maxHistory)));
+        control = true;
+      }
       Method method = switch (name) {
         case "llm-dir" -> Method.llm("LLM-Dir",
             llm -> LlmRerankers.builder(llm).domain(domain).historyLength(m.historyLength).direct(), 1);
@@ -344,7 +356,8 @@ final class Pipeline {
         case "rpp", "rpp+" -> {
           boolean refine = name.equals("rpp+");
           yield Method.rpp(refine ? "RPP+" : "RPP", o -> {
-            o.domain(domain).iterations(m.rppIterations).refine(refine).maxHistoryLength(Math.max(m.historyLength, 3))
+            o.domain(domain).iterations(m.rppIterations).refine(refine)
+                .initialHistoryLength(m.historyLength).maxHistoryLength(maxHistory)
                 .listener(rppProgress(refine ? "RPP+" : "RPP", progress));
             if (embedding != null) {
               o.userEmbedding(embedding);

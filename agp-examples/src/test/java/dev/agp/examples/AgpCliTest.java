@@ -57,11 +57,14 @@ class AgpCliTest {
         .containsPattern("(?m)^LLM-CoT +0\\.\\d{4}")
         .containsPattern("(?m)^AGP +0\\.\\d{4}")
         .containsPattern("(?m)^RPP +0\\.\\d{4}")
+        .containsPattern("(?m)^RPP-untrained +0\\.\\d{4}")
         .contains("mode insert", "AGP's learned prompt: " + Commands.Demo.BASIC_PROMPT);
-    assertThat(output.resolve("results.md")).content().contains("LLM: simulated LLM", "| AGP |", "| RPP |");
+    assertThat(output.resolve("results.md")).content().contains("LLM: simulated LLM", "| AGP |", "| RPP |")
+        .contains("## What RPP learned: against its untrained prompt", "**RPP: reasoning guidance**",
+            "**RPP: history records (items shown)**");
     JsonNode json = new ObjectMapper().readTree(output.resolve("results.json").toFile());
     assertThat(json.at("/settings/llm").asText()).startsWith("simulated LLM");
-    assertThat(json.get("methods")).hasSize(5);
+    assertThat(json.get("methods")).hasSize(6);
     assertThat(output.resolve("methods.png")).exists();
     assertThat(output.resolve("agp-validation.png")).exists();
     assertThat(o.err()).doesNotContain("Exception");
@@ -128,6 +131,10 @@ class AgpCliTest {
     Outcome zero = agp("demo", "--epochs", "0");
     assertThat(zero.code()).isEqualTo(AgpCli.USAGE);
     assertThat(zero.err().strip()).isEqualTo("agp: --epochs must be >= 1 but was 0");
+
+    Outcome noRoom = agp("demo", "--history-length", "8", "--rpp-max-history", "6");
+    assertThat(noRoom.code()).isEqualTo(AgpCli.USAGE);
+    assertThat(noRoom.err().strip()).isEqualTo("agp: --rpp-max-history must be >= --history-length (8) but was 6");
 
     Outcome noCommand = agp();
     assertThat(noCommand.code()).isEqualTo(AgpCli.USAGE);
