@@ -11,7 +11,6 @@ import dev.agp.LlmRerankers;
 import dev.agp.PermutationVoting;
 import dev.agp.Ranking;
 import dev.agp.llm.LlmClient;
-import dev.agp.rpp.RppModel;
 import dev.agp.rpp.RppOptimizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -263,29 +262,7 @@ public interface Method {
    * @throws IllegalArgumentException if name is blank
    */
   static Method rpp(String name, UnaryOperator<RppOptimizer.Builder> options) {
-    Methods.checkName(name);
-    requireNonNull(options, "options");
-    Function<MethodContext, RppOptimizer> optimizer =
-        ctx -> requireNonNull(
-                options.apply(RppOptimizer.builder().llm(ctx.llm()).seed(ctx.seed()).concurrency(ctx.concurrency())),
-                "options returned null")
-            .build();
-    return new Methods.Simple(
-        name, Map.of(),
-        ctx -> {
-          RppModel model = optimizer.apply(ctx).fit(ctx.train());
-          Map<String, String> details = new LinkedHashMap<>();
-          details.put("method", model.method());
-          details.put("final mean training reward", String.format(java.util.Locale.ROOT, "%.4f", model.history().finalMeanReward()));
-          details.put("refined sentences kept", String.valueOf(model.history().refined().size()));
-          details.put("failed users", String.valueOf(model.history().failedUsers()));
-          details.putAll(RppReports.describe(model));
-          return new PreparedMethod(model, List.of(), details, () -> RppReports.histograms(model));
-        },
-        (ctx, n) -> {
-          RppOptimizer o = optimizer.apply(ctx);
-          return OptionalLong.of(o.estimate(ctx.train()).totalCalls() + (long) n * o.servingCallsPerUser());
-        });
+    return RppMethods.method(name, options, true);
   }
 
   /**
@@ -298,26 +275,7 @@ public interface Method {
    * @throws IllegalArgumentException if name is blank
    */
   static Method rppUntrained(String name, UnaryOperator<RppOptimizer.Builder> options) {
-    Methods.checkName(name);
-    requireNonNull(options, "options");
-    Function<MethodContext, RppOptimizer> optimizer =
-        ctx -> requireNonNull(
-                options.apply(RppOptimizer.builder().llm(ctx.llm()).seed(ctx.seed()).concurrency(ctx.concurrency())),
-                "options returned null")
-            .build();
-    return new Methods.Simple(
-        name, Map.of(),
-        ctx -> {
-          RppModel model = optimizer.apply(ctx).untrained();
-          Map<String, String> details = new LinkedHashMap<>();
-          details.put("method", model.method());
-          details.putAll(RppReports.describe(model));
-          return new PreparedMethod(model, List.of(), details, () -> RppReports.histograms(model));
-        },
-        (ctx, n) -> {
-          optimizer.apply(ctx);
-          return OptionalLong.of(n);
-        });
+    return RppMethods.method(name, options, false);
   }
 
   /** AGP with the paper's defaults, named "AGP". */

@@ -382,19 +382,7 @@ public final class ExperimentReport {
     ci.put("high", m.ndcg().high());
     ci.put("confidence", m.ndcg().confidence());
     if (m.versusBase().isPresent()) {
-      MethodResult.PairedComparison p = m.versusBase().get();
-      ObjectNode v = n.putObject("versusBase");
-      v.put("baseline", p.baseline());
-      v.put("meanDifference", p.meanDifference());
-      v.put("low", p.low());
-      v.put("high", p.high());
-      v.put("bootstrapP", p.bootstrapP());
-      v.put("wilcoxonWPlus", p.wilcoxonWPlus());
-      v.put("wilcoxonZ", p.wilcoxonZ());
-      v.put("wilcoxonP", p.wilcoxonP());
-      v.put("wins", p.wins());
-      v.put("losses", p.losses());
-      v.put("ties", p.ties());
+      paired(n.putObject("versusBase"), m.versusBase().get());
     } else {
       n.putNull("versusBase");
     }
@@ -441,6 +429,21 @@ public final class ExperimentReport {
       e.put("fallback", u.fallback());
       e.put("repaired", u.repaired());
     }
+  }
+
+  /** A paired comparison's fields into {@code v}. */
+  static void paired(ObjectNode v, MethodResult.PairedComparison p) {
+    v.put("baseline", p.baseline());
+    v.put("meanDifference", p.meanDifference());
+    v.put("low", p.low());
+    v.put("high", p.high());
+    v.put("bootstrapP", p.bootstrapP());
+    v.put("wilcoxonWPlus", p.wilcoxonWPlus());
+    v.put("wilcoxonZ", p.wilcoxonZ());
+    v.put("wilcoxonP", p.wilcoxonP());
+    v.put("wins", p.wins());
+    v.put("losses", p.losses());
+    v.put("ties", p.ties());
   }
 
   private static void usage(ObjectNode n, UsageReport u) {

@@ -105,15 +105,7 @@ final class RppSection {
       MethodResult.PairedComparison p = r.paired(m.name(), control.get().name()).orElseThrow();
       ObjectNode o = a.addObject();
       o.put("method", m.name());
-      o.put("baseline", p.baseline());
-      o.put("meanDifference", p.meanDifference());
-      o.put("low", p.low());
-      o.put("high", p.high());
-      o.put("bootstrapP", p.bootstrapP());
-      o.put("wilcoxonP", p.wilcoxonP());
-      o.put("wins", p.wins());
-      o.put("losses", p.losses());
-      o.put("ties", p.ties());
+      ExperimentReport.paired(o, p);
     }
   }
 

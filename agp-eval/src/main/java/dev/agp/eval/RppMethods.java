@@ -1,8 +1,11 @@
 package dev.agp.eval;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.agp.rpp.PromptPattern;
 import dev.agp.rpp.RefinedSentence;
 import dev.agp.rpp.RppModel;
+import dev.agp.rpp.RppOptimizer;
 import dev.agp.rpp.ServedPrompts;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -10,15 +13,55 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
-/** What experiment reports say about an RPP model: its serving rule, its rewrites, what it served. */
-final class RppReports {
+/**
+ * The RPP methods' shared parts: the optimizer each builds, and what experiment reports say about
+ * an RPP model (its serving rule, its rewrites, what it served).
+ */
+final class RppMethods {
 
   /** Longest sentence shown in a histogram label. */
   static final int LABEL_CHARS = 90;
 
-  private RppReports() {}
+  private RppMethods() {}
+
+  /**
+   * {@link Method#rpp} when {@code train}, else {@link Method#rppUntrained}: a fresh optimizer per
+   * context (its client, seed and concurrency, then {@code options}) fits, or serves its untrained
+   * prompt; planned calls are the fit's estimate plus the serving calls per test user.
+   */
+  static Method method(String name, UnaryOperator<RppOptimizer.Builder> options, boolean train) {
+    Methods.checkName(name);
+    requireNonNull(options, "options");
+    Function<MethodContext, RppOptimizer> optimizer =
+        ctx -> requireNonNull(
+                options.apply(RppOptimizer.builder().llm(ctx.llm()).seed(ctx.seed()).concurrency(ctx.concurrency())),
+                "options returned null")
+            .build();
+    return new Methods.Simple(
+        name, Map.of(),
+        ctx -> {
+          RppOptimizer o = optimizer.apply(ctx);
+          RppModel model = train ? o.fit(ctx.train()) : o.untrained();
+          Map<String, String> details = new LinkedHashMap<>();
+          details.put("method", model.method());
+          if (train) {
+            details.put("final mean training reward", String.format(Locale.ROOT, "%.4f", model.history().finalMeanReward()));
+            details.put("refined sentences kept", String.valueOf(model.history().refined().size()));
+            details.put("failed users", String.valueOf(model.history().failedUsers()));
+          }
+          details.putAll(describe(model));
+          return new PreparedMethod(model, List.of(), details, () -> histograms(model));
+        },
+        (ctx, n) -> {
+          RppOptimizer o = optimizer.apply(ctx);
+          return OptionalLong.of(train ? o.estimate(ctx.train()).totalCalls() + (long) n * o.servingCallsPerUser() : n);
+        });
+  }
 
   /** Facts known before the test users: how prompts are chosen, RPP+'s admitted rewrites. */
   static Map<String, String> describe(RppModel model) {
