@@ -224,6 +224,7 @@ public final class Experiment {
     List<MethodResult.UserResult> users = rank(m.name(), prepared.reranker(), pool);
     Duration testTime = Duration.ofNanos(System.nanoTime() - testStart);
     UsageReport testUsage = meter.snapshot().minus(trainingUsage);
+    List<Histogram> histograms = requireNonNull(prepared.servedHistograms().get(), "served histograms of " + m.name());
 
     List<RankingMetrics.UserMetrics> metrics = users.stream().map(MethodResult.UserResult::metrics).toList();
     double[] ndcg = metrics.stream().mapToDouble(RankingMetrics.UserMetrics::ndcg).toArray();
@@ -241,10 +242,20 @@ public final class Experiment {
         interval.high(), all.total().calls(), fallbacks);
     return new MethodResult(
         m.name(), m.parameters(), RankingMetrics.mean(metrics), interval, paired, planned, trainingUsage, testUsage, cost,
-        trainingTime, testTime, fallbacks, repaired, users, prepared.validationCurve(), prepared.details(), m.kind());
+        trainingTime, testTime, fallbacks, repaired, users, prepared.validationCurve(), prepared.details(), histograms,
+        m.kind());
   }
 
   private MethodResult.PairedComparison paired(double[] ndcg, double[] base, String baseline, double alpha) {
+    return paired(baseline, ndcg, base, bootstrapSamples, alpha, seed);
+  }
+
+  /**
+   * Per-user {@code ndcg} against {@code base} on the same users: paired bootstrap interval of the
+   * mean difference ({@code alpha} in each tail) and Wilcoxon signed-rank test.
+   */
+  static MethodResult.PairedComparison paired(
+      String baseline, double[] ndcg, double[] base, int bootstrapSamples, double alpha, long seed) {
     double[] d = new double[ndcg.length];
     int wins = 0;
     int losses = 0;
