@@ -307,6 +307,31 @@ class AgpModelServingTest {
   }
 
   @Test
+  void rerank_withStoreAtAnyConcurrency_matchesSequentialResults() throws Exception {
+    AgpModel sequentialModel = model(GenreWorld.llm().build()).withProfileStore(ProfileStore.inMemory(1000));
+    List<Ranking> sequential = USERS.stream().map(sequentialModel::rerank).toList();
+    ScriptedLlmClient llm = GenreWorld.llm().build();
+    AgpModel served = model(llm).withProfileStore(ProfileStore.inMemory(1000)).withDeadline(Duration.ofSeconds(30));
+
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Ranking>> futures = new ArrayList<>();
+      for (int round = 0; round < 4; round++) {
+        for (UserCase u : USERS) {
+          futures.add(pool.submit(() -> served.rerank(u)));
+        }
+      }
+      for (int i = 0; i < futures.size(); i++) {
+        assertThat(futures.get(i).get()).isEqualTo(sequential.get(i % USERS.size()));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(llm.requests(Stage.PROFILE)).hasSize(USERS.size());
+    assertThat(llm.requests(Stage.RERANK)).hasSize(4 * USERS.size());
+  }
+
+  @Test
   void rerank_deadlinePasses_returnsFlaggedBaseOrderAndCountsIt() {
     CountDownLatch release = new CountDownLatch(1);
     ScriptedLlmClient script = GenreWorld.llm().build();
