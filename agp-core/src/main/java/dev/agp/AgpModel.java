@@ -476,6 +476,11 @@ public final class AgpModel implements CaseReranker {
     } catch (TimeoutException e) {
       abandoned.set(true);
       log.debug("Reranking user {}: the deadline of {} passed; returning the base order", user.userId(), deadline);
+      f.whenComplete((late, error) -> {
+        if (error != null) {
+          log.warn("Reranking user {} failed after its deadline had passed", user.userId(), error);
+        }
+      });
       return Served.deadline(user);
     } catch (InterruptedException e) {
       abandoned.set(true);

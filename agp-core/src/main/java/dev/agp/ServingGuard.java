@@ -120,6 +120,11 @@ public final class ServingGuard implements CaseReranker {
       return f.get(Math.max(0, d.toNanos() - (System.nanoTime() - start)), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       log.debug("Reranking user {}: the deadline of {} passed; returning the base order", user.userId(), d);
+      f.whenComplete((late, error) -> {
+        if (error != null) {
+          log.warn("Reranking user {} failed after its deadline had passed", user.userId(), error);
+        }
+      });
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

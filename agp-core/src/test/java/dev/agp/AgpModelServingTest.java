@@ -3,6 +3,7 @@ package dev.agp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.common.testing.NullPointerTester;
 import dev.agp.llm.LlmBudget;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmClients;
@@ -514,6 +515,19 @@ class AgpModelServingTest {
     withAttributes.add(new Item(last.id(), last.title(), Map.of("genres", "Drama")));
     assertThat(model.profileKey(UserCase.forServing(u.userId(), withAttributes, u.candidates())))
         .isNotEqualTo(k);
+  }
+
+  @Test
+  void nullArguments_throwNullPointer() {
+    UserCase u = USERS.get(0);
+    new NullPointerTester()
+        .setDefault(UserCase.class, u)
+        .setDefault(UserProfile.class, new UserProfile(u.userId(), "Likes drama."))
+        .setDefault(ProfileStore.class, ProfileStore.inMemory(10))
+        .setDefault(Duration.class, Duration.ofSeconds(1))
+        .setDefault(Path.class, dir.resolve("npe.json"))
+        .setDefault(List.class, List.of(u))
+        .testAllPublicInstanceMethods(model(GenreWorld.llm().build()));
   }
 
   @Test
