@@ -10,6 +10,7 @@ import dev.agp.internal.FitSupport;
 import dev.agp.internal.LlmCalls;
 import dev.agp.internal.OrderedTasks;
 import dev.agp.internal.OrderedTasks.Gathered;
+import dev.agp.internal.ServingSupport;
 import dev.agp.internal.ServingThreads;
 import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmClient;
@@ -32,13 +33,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -463,39 +460,9 @@ public final class AgpModel implements CaseReranker {
 
   private Served withinDeadline(UserCase user, Function<AtomicBoolean, Served> work, Duration deadline, long start) {
     AtomicBoolean abandoned = new AtomicBoolean();
-    CompletableFuture<Served> f;
-    try {
-      f = CompletableFuture.supplyAsync(() -> work.apply(abandoned), requireNonNull(serving.executor()));
-    } catch (RejectedExecutionException e) {
-      log.warn("Reranking user {}: the serving executor rejected the request; returning the base order", user.userId());
-      return Served.deadline(user);
-    }
-    try {
-      long left = deadline.toNanos() - (System.nanoTime() - start);
-      return f.get(Math.max(0, left), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      abandoned.set(true);
-      log.debug("Reranking user {}: the deadline of {} passed; returning the base order", user.userId(), deadline);
-      f.whenComplete((late, error) -> {
-        if (error != null) {
-          log.warn("Reranking user {} failed after its deadline had passed", user.userId(), error);
-        }
-      });
-      return Served.deadline(user);
-    } catch (InterruptedException e) {
-      abandoned.set(true);
-      Thread.currentThread().interrupt();
-      return Served.deadline(user);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(cause);
-    }
+    Served s = ServingSupport.within(() -> work.apply(abandoned), requireNonNull(serving.executor()), deadline, start,
+        () -> abandoned.set(true), user.userId(), log);
+    return s != null ? s : Served.deadline(user);
   }
 
   private Ranking finish(UserCase user, Served served, long start) {
@@ -510,15 +477,8 @@ public final class AgpModel implements CaseReranker {
       counters.sharedProfiles.increment();
     }
     if (!serving.listeners().isEmpty()) {
-      ServingEvent event = new ServingEvent(
-          METHOD, served.outcome(), served.source(), Duration.ofNanos(Math.max(0, System.nanoTime() - start)));
-      for (ServingListener l : serving.listeners()) {
-        try {
-          l.onServed(event);
-        } catch (RuntimeException e) {
-          log.warn("Serving listener {} threw; the request is served", l.getClass().getName(), e);
-        }
-      }
+      ServingSupport.notifyServed(serving.listeners(), new ServingEvent(
+          METHOD, served.outcome(), served.source(), Duration.ofNanos(Math.max(0, System.nanoTime() - start))), log);
     }
     return served.ranking();
   }

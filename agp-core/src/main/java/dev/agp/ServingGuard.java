@@ -2,16 +2,12 @@ package dev.agp;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.agp.internal.ServingSupport;
 import dev.agp.internal.ServingThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -81,7 +77,9 @@ public final class ServingGuard implements CaseReranker {
     requireNonNull(user, "user");
     long start = System.nanoTime();
     requests.increment();
-    Ranking ranking = deadline == null ? reranker.rerank(user) : withinDeadline(user, deadline, start);
+    @Nullable Ranking ranking = deadline == null
+        ? reranker.rerank(user)
+        : ServingSupport.within(() -> reranker.rerank(user), executor, deadline, start, () -> { }, user.userId(), log);
     ServingOutcome outcome;
     if (ranking == null) {
       deadlineFallbacks.increment();
@@ -94,51 +92,10 @@ public final class ServingGuard implements CaseReranker {
       outcome = ServingOutcome.RANKED;
     }
     if (!listeners.isEmpty()) {
-      ServingEvent event = new ServingEvent(
-          method, outcome, ProfileSource.NONE, Duration.ofNanos(Math.max(0, System.nanoTime() - start)));
-      for (ServingListener l : listeners) {
-        try {
-          l.onServed(event);
-        } catch (RuntimeException e) {
-          log.warn("Serving listener {} threw; the request is served", l.getClass().getName(), e);
-        }
-      }
+      ServingSupport.notifyServed(listeners, new ServingEvent(
+          method, outcome, ProfileSource.NONE, Duration.ofNanos(Math.max(0, System.nanoTime() - start))), log);
     }
     return ranking;
-  }
-
-  /** The ranking, or null when the deadline passed first. */
-  private @Nullable Ranking withinDeadline(UserCase user, Duration d, long start) {
-    CompletableFuture<Ranking> f;
-    try {
-      f = CompletableFuture.supplyAsync(() -> reranker.rerank(user), executor);
-    } catch (RejectedExecutionException e) {
-      log.warn("Reranking user {}: the serving executor rejected the request; returning the base order", user.userId());
-      return null;
-    }
-    try {
-      return f.get(Math.max(0, d.toNanos() - (System.nanoTime() - start)), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      log.debug("Reranking user {}: the deadline of {} passed; returning the base order", user.userId(), d);
-      f.whenComplete((late, error) -> {
-        if (error != null) {
-          log.warn("Reranking user {} failed after its deadline had passed", user.userId(), error);
-        }
-      });
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(cause);
-    }
   }
 
   /** The method name this guard reports. */

@@ -15,9 +15,11 @@ import dev.agp.micrometer.AgpMetrics;
 import dev.agp.rpp.RppModel;
 import dev.langchain4j.model.chat.ChatModel;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,18 +117,7 @@ public class AgpAutoConfiguration {
     if (model != null && !model.isBlank()) {
       b.model(model);
     }
-    if (p.getRequestsPerMinute() > 0) {
-      b.requestsPerMinute(p.getRequestsPerMinute());
-    }
-    if (p.getTokensPerMinute() > 0) {
-      b.tokensPerMinute(p.getTokensPerMinute());
-    }
-    if (p.getCacheDirectory() != null) {
-      b.cacheDirectory(p.getCacheDirectory());
-    }
-    if (meter != null) {
-      b.meter(meter);
-    }
+    stack(p, meter, b::requestsPerMinute, b::tokensPerMinute, b::cacheDirectory, b::meter);
     log.info("AGP calls the application's LangChain4j ChatModel ({})", chatModel.getClass().getSimpleName());
     return b.build();
   }
@@ -146,20 +137,31 @@ public class AgpAutoConfiguration {
       b.baseUrl(p.getBaseUrl());
     }
     b.timeout(p.getTimeout()).maxAttempts(p.getMaxAttempts()).maxConcurrentCalls(p.getMaxConcurrentCalls());
-    if (p.getRequestsPerMinute() > 0) {
-      b.requestsPerMinute(p.getRequestsPerMinute());
-    }
-    if (p.getTokensPerMinute() > 0) {
-      b.tokensPerMinute(p.getTokensPerMinute());
-    }
-    if (p.getCacheDirectory() != null) {
-      b.cacheDirectory(p.getCacheDirectory());
-    }
-    if (meter != null) {
-      b.meter(meter);
-    }
+    stack(p, meter, b::requestsPerMinute, b::tokensPerMinute, b::cacheDirectory, b::meter);
     log.info("AGP calls a {} backend", provider);
     return b.build();
+  }
+
+  /** The optional stack options, applied to either builder (they share no type). */
+  private static void stack(
+      AgpProperties.Llm p,
+      @Nullable LlmUsageMeter meter,
+      LongConsumer requestsPerMinute,
+      LongConsumer tokensPerMinute,
+      Consumer<Path> cacheDirectory,
+      Consumer<LlmUsageMeter> meterOption) {
+    if (p.getRequestsPerMinute() > 0) {
+      requestsPerMinute.accept(p.getRequestsPerMinute());
+    }
+    if (p.getTokensPerMinute() > 0) {
+      tokensPerMinute.accept(p.getTokensPerMinute());
+    }
+    if (p.getCacheDirectory() != null) {
+      cacheDirectory.accept(p.getCacheDirectory());
+    }
+    if (meter != null) {
+      meterOption.accept(meter);
+    }
   }
 
   private static AgpProperties.Provider provider(AgpProperties.Llm p) {
