@@ -413,6 +413,8 @@ public final class AgpModel implements CaseReranker {
   /**
    * This model serving through {@code llm}, with the saved settings and templates and this model's
    * serving options (store, deadline, listeners); usage carries over, serving counters start at 0.
+   * The store is kept as it is: when {@code llm} calls another LLM than before, give the returned
+   * model a fresh store, since profiles the former LLM wrote would be served.
    *
    * @param llm the client
    * @return a model bound to it

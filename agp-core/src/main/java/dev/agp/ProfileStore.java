@@ -15,6 +15,9 @@ import java.util.Optional;
  * lookup) or not kept (a write). {@link #inMemory(long)} is a bounded in-process implementation;
  * for profiles shared across instances, implement this port over a shared cache keyed by {@link
  * ProfileKey#asText()}.
+ *
+ * <p>The key does not know which LLM the model's client calls: share a store only between models
+ * served by the same LLM (a profile written by one model is not what another would write).
  */
 public interface ProfileStore {
 
