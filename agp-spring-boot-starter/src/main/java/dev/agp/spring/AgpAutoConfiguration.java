@@ -56,7 +56,10 @@ import org.springframework.context.annotation.Configuration;
  * </ul>
  *
  * <p>Every bean of type {@link ServingListener} receives the served requests' events, and every
- * bean of type {@code Consumer<LlmCallEvent>} the LLM calls of the client built here. A ChatModel
+ * bean of type {@code Consumer<LlmCallEvent>} the LLM calls of the client built here; an
+ * application-defined {@code LlmClient} is used as it is (put {@code AgpMetrics.meter()} in its
+ * stack for call metrics). An RPP model trained with a supplied user embedding needs a bean of
+ * type {@link RppUserEmbedding}. A ChatModel
  * bean should be configured without LangChain4j's own retries ({@code maxRetries(0)}): the SDK
  * retries with backoff and honours {@code Retry-After}.
  */

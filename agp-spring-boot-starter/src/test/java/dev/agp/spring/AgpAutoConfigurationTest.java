@@ -180,6 +180,21 @@ class AgpAutoConfigurationTest {
   }
 
   @Test
+  void rppModelNeedingAnEmbedding_failsWithoutTheBeanAndServesWithIt() {
+    Path model = TestModels.rppWithEmbedding(dir.resolve("rpp-embedded.json"));
+    ApplicationContextRunner withModel = runner.withPropertyValues(backend("agp.model.location=file:" + model));
+
+    withModel.run(ctx -> {
+      assertThat(ctx).hasFailed();
+      assertThat(rootMessage(ctx.getStartupFailure())).contains(RppUserEmbedding.class.getName());
+    });
+    withModel.withBean(RppUserEmbedding.class, () -> TestModels::embedding).run(ctx -> {
+      assertThat(ctx).hasNotFailed();
+      assertThat(ctx.getBean(CaseReranker.class).rerank(TestModels.user("u2", 2)).fallback()).isFalse();
+    });
+  }
+
+  @Test
   void missingModel_failsNamingTheProperty() {
     runner.withPropertyValues(backend("agp.model.location=file:" + dir.resolve("absent.json"))).run(ctx -> {
       assertThat(ctx).hasFailed();

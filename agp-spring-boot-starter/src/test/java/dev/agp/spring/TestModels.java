@@ -34,6 +34,20 @@ final class TestModels {
     return file;
   }
 
+  /** An RPP model trained with a supplied user embedding ({@link #embedding}), saved to {@code file}. */
+  static Path rppWithEmbedding(Path file) {
+    ScriptedLlmClient llm = ScriptedLlmClient.builder().on(Stage.RPP_RANK, r -> "<ranking>B, A</ranking>").build();
+    RppOptimizer.builder().llm(llm).domain("movie").iterations(1).batchSize(5).concurrency(2)
+        .userEmbedding(TestModels::embedding).build()
+        .fit(GenreWorld.users("r", 10, 5)).save(file);
+    return file;
+  }
+
+  /** A small deterministic user embedding. */
+  static double[] embedding(UserCase user) {
+    return new double[] {user.history().size(), user.userId().length(), 1};
+  }
+
   /** A serving case: {@code historyItems} seen films and five candidates. */
   static UserCase user(String id, int historyItems) {
     List<Item> history = new ArrayList<>();
