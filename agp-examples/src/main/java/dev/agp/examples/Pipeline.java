@@ -170,6 +170,10 @@ final class Pipeline {
     positive("--batch-size", m.batchSize);
     positive("--history-length", m.historyLength);
     positive("--rpp-iterations", m.rppIterations);
+    if (m.rppMaxHistory != null && m.rppMaxHistory < m.historyLength) {
+      throw new UsageException("--rpp-max-history must be >= --history-length (" + m.historyLength + ") but was "
+          + m.rppMaxHistory);
+    }
     if (m.permutations < 0) {
       throw new UsageException("--permutations must be >= 0 but was " + m.permutations);
     }
@@ -191,9 +195,11 @@ final class Pipeline {
       throw new UsageException("--initial-prompt applies to AGP (agp, agp-untrained, agp-permuted), which --methods "
           + String.join(",", m.methods) + " leaves out");
     }
-    if (given.contains("--rpp-iterations") && !chosen.contains("rpp") && !chosen.contains("rpp+")) {
-      throw new UsageException("--rpp-iterations applies to RPP and RPP+, which --methods " + String.join(",", m.methods)
-          + " leaves out");
+    for (String flag : List.of("--rpp-iterations", "--rpp-max-history")) {
+      if (given.contains(flag) && !chosen.contains("rpp") && !chosen.contains("rpp+")) {
+        throw new UsageException(flag + " applies to RPP and RPP+, which --methods " + String.join(",", m.methods)
+            + " leaves out");
+      }
     }
     if (m.permutations > 0 && !chosen.contains("llm-dir") && !chosen.contains("llm-cot")) {
       throw new UsageException("--permutations applies to llm-dir and llm-cot, which --methods "
@@ -646,7 +652,16 @@ final class Pipeline {
     String domain = prepared.domain();
     Function<UserCase, double[]> embedding = prepared.base().embeddingDimension() > 0 ? prepared.base()::userVector : null;
     List<Method> out = new ArrayList<>(Method.sanityRows(prepared.split(), SANITY_SEED));
+    int maxHistory = m.rppMaxHistory != null ? m.rppMaxHistory : m.historyLength + 15;
+    boolean control = false;
     for (String name : m.chosen()) {
+      if (name.startsWith("rpp") && !control) {
+        // the fixed prompt RPP starts from, so the report shows what the policy learned
+        out.add(Method.rppUntrained("RPP-untrained",
+            o -> o.domain(domain).iterations(m.rppIterations).initialHistoryLength(m.historyLength).maxHistoryLength(maxHistory)
+                .shownAttributes(m.showAttributes)));
+        control = true;
+      }
       Method method = switch (name) {
         case "llm-dir" -> Method.llm("LLM-Dir",
             llm -> LlmRerankers.builder(llm).domain(domain).historyLength(m.historyLength)
@@ -664,7 +679,8 @@ final class Pipeline {
           String label = refine ? "RPP+" : "RPP";
           Path checkpoint = s.checkpoint == null ? null : s.checkpoint.resolve(refine ? "rpp-plus.json" : "rpp.json");
           yield Method.rpp(label, o -> {
-            o.domain(domain).iterations(m.rppIterations).refine(refine).maxHistoryLength(Math.max(m.historyLength, 3))
+            o.domain(domain).iterations(m.rppIterations).refine(refine)
+                .initialHistoryLength(m.historyLength).maxHistoryLength(maxHistory)
                 .shownAttributes(m.showAttributes).maxFailureRate(c.maxFailureRate)
                 .listener(rppProgress(label, progress, notes, checkpoint));
             if (embedding != null) {
@@ -723,7 +739,8 @@ final class Pipeline {
     methods.forEach(x -> names.add(x.name()));
     String[][] pairs = {
         {"AGP", "LLM-Dir"}, {"AGP", "AGP-untrained"}, {"AGP", "AGP (permuted labels)"}, {"AGP-untrained", "LLM-Dir"},
-        {"RPP", "LLM-Dir"}, {"RPP+", "LLM-Dir"}, {"RPP+", "RPP"}, {"LLM-CoT", "LLM-Dir"}};
+        {"RPP", "LLM-Dir"}, {"RPP", "RPP-untrained"}, {"RPP+", "LLM-Dir"}, {"RPP+", "RPP-untrained"}, {"RPP+", "RPP"},
+        {"LLM-CoT", "LLM-Dir"}};
     for (String[] p : pairs) {
       if (names.contains(p[0]) && names.contains(p[1])) {
         b.compare(p[0], p[1]);
