@@ -4,9 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.agp.internal.LlmCalls;
 import dev.agp.internal.PromptBlocks;
+import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmException;
 import dev.agp.llm.Stage;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Both use the same labels and parser as AGP, and return the base order flagged as a fallback
- * when the backend fails. Thread-safe.
+ * when the backend fails. A call refused by the client's {@link dev.agp.llm.LlmBudget} is not a
+ * backend failure: its {@link LlmBudgetExceededException} propagates, so that an evaluation stops
+ * instead of scoring the base order for the remaining users. Thread-safe.
  */
 public final class LlmRerankers {
 
@@ -57,6 +61,7 @@ public final class LlmRerankers {
     private int historyLength = DEFAULT_HISTORY_LENGTH;
     private double temperature = AgpOptimizer.DEFAULT_TEMPERATURE;
     private int maxTitleChars = AgpOptimizer.DEFAULT_MAX_TITLE_CHARS;
+    private List<String> shownAttributes = List.of();
     private PromptTemplates templates = PromptTemplates.defaults();
 
     private Builder(LlmClient llm) {
@@ -101,6 +106,18 @@ public final class LlmRerankers {
     }
 
     /**
+     * Item attributes shown after each title, as {@link AgpOptimizer.Builder#shownAttributes}
+     * (default none).
+     *
+     * @throws NullPointerException if the list or a key is null
+     * @throws IllegalArgumentException if a key is blank or repeated
+     */
+    public Builder shownAttributes(List<String> keys) {
+      this.shownAttributes = dev.agp.internal.Checks.attributeKeys(keys);
+      return this;
+    }
+
+    /**
      * Replaces {@link TemplateName#DIRECT_RERANK} or {@link TemplateName#COT_RERANK}.
      *
      * @throws IllegalArgumentException if the text lacks a required placeholder or uses an unknown one
@@ -130,6 +147,7 @@ public final class LlmRerankers {
     private final String domain;
     private final int historyLength;
     private final int maxTitleChars;
+    private final List<String> shownAttributes;
 
     Baseline(Builder b, Stage stage, TemplateName name, int maxTokens) {
       this.calls = new LlmCalls(b.llm, Map.of(stage, b.temperature), Map.of(stage, maxTokens));
@@ -138,6 +156,7 @@ public final class LlmRerankers {
       this.domain = b.domain;
       this.historyLength = b.historyLength;
       this.maxTitleChars = b.maxTitleChars;
+      this.shownAttributes = b.shownAttributes;
     }
 
     @Override
@@ -146,14 +165,16 @@ public final class LlmRerankers {
       int k = user.candidates().size();
       Map<String, String> values =
           Map.of(
-              "history", PromptBlocks.history(user.recentHistory(historyLength), maxTitleChars),
-              "candidates", PromptBlocks.candidates(user.candidates(), maxTitleChars),
+              "history", PromptBlocks.history(user.recentHistory(historyLength), maxTitleChars, shownAttributes),
+              "candidates", PromptBlocks.candidates(user.candidates(), maxTitleChars, shownAttributes),
               "domain", domain,
               "count", String.valueOf(k),
               "example", CandidateLabels.example(k));
       String answer;
       try {
         answer = calls.complete(stage, PromptBlocks.fill(template, values));
+      } catch (LlmBudgetExceededException e) {
+        throw e;
       } catch (LlmException e) {
         log.warn("{} for user {} failed ({}); returning the base order", stage, user.userId(), e.getMessage());
         return Ranking.fallback(user);

@@ -82,7 +82,7 @@ public final class EndToEndBenchmark {
   static CandidateSets users(Dataset data) {
     LooSplit split = LeaveOneOut.split(data.interactions());
     return CandidateProtocol.builder().trainUsers(N).validationUsers(V).testUsers(TEST)
-        .mode(CandidateMode.INSERT_HELD_OUT).seed(42).build().apply(data.items(), split, Recommenders.transitions(split));
+        .mode(CandidateMode.BASE_WINDOW).seed(42).build().apply(data.items(), split, Recommenders.transitions(split));
   }
 
   /** One AGP fit: wall seconds, floor seconds, calls. */

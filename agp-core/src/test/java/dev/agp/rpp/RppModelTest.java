@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.agp.Ranking;
 import dev.agp.UserCase;
 import dev.agp.internal.AgpJson;
+import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmRetriableException;
 import dev.agp.llm.Stage;
 import dev.agp.testing.ScriptedLlmClient;
@@ -76,6 +77,17 @@ class RppModelTest {
     assertThat(r.itemIds()).isEqualTo(u.candidateIds());
     assertThat(serving.fallbacks()).isEqualTo(1);
     assertThat(serving.usage().stage(Stage.RPP_RANK).failures()).isEqualTo(failuresBefore + 1);
+  }
+
+  @Test
+  void rerank_budgetRefusesTheCall_propagatesAndIsNotAFallback() {
+    RppModel model = RppTesting.small(RppWorld.llm().build()).build().fit(TRAIN);
+    RppModel broke = model.withLlm(r -> {
+      throw new LlmBudgetExceededException("the token budget of 10 could be exceeded", r.stage());
+    });
+
+    assertThatThrownBy(() -> broke.rerank(HELD.get(0))).isInstanceOf(LlmBudgetExceededException.class);
+    assertThat(broke.fallbacks()).isZero();
   }
 
   @Test
@@ -169,8 +181,13 @@ class RppModelTest {
     assertThatThrownBy(() -> RppModel.load(agp)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a saved RPP model");
 
     Path newer = dir.resolve("newer.json");
-    Files.writeString(newer, json.replaceFirst("\"version\" : 1", "\"version\" : 99"));
+    Files.writeString(newer, json.replaceFirst("\"version\" : 2", "\"version\" : 99"));
     assertThatThrownBy(() -> RppModel.load(newer)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 99");
+
+    Path older = dir.resolve("older.json");
+    Files.writeString(older, json.replaceFirst("\"version\" : 2", "\"version\" : 1"));
+    assertThatThrownBy(() -> RppModel.load(older)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("version 1").hasMessageContaining("retrain");
 
     Path damaged = dir.resolve("damaged.json");
     Files.writeString(damaged, json.replaceFirst("\"actor\" : \"[A-Za-z0-9+/]{8}", "\"actor\" : \""));
