@@ -66,6 +66,7 @@ public final class AgpCli implements Runnable {
     if (relaunched.isPresent()) {
       System.exit(relaunched.getAsInt());
     }
+    VectorRelaunch.exitWithTheLauncher();
     System.exit(execute(args, System.out, System.err, System.getenv(), System.console() != null));
   }
 

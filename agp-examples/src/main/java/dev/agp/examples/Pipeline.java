@@ -400,8 +400,8 @@ final class Pipeline {
     BaseRecommender base = base(d, split, progress);
     if (base instanceof LightGcnModel lightGcn) {
       LightGcn.TrainingLog log = lightGcn.trainingLog();
-      out.printf(Locale.ROOT, "LightGCN: best epoch %d of %d, %.1f s on %d threads; kernel: %s%n", log.bestEpoch(),
-          log.epochs().size(), log.trainingTime().toMillis() / 1000.0, log.threads(), log.kernel());
+      out.printf(Locale.ROOT, "LightGCN: best epoch %d of %d on %d threads; kernel: %s%n", log.bestEpoch(),
+          log.epochs().size(), log.threads(), log.kernel());
     }
     CandidateProtocol protocol = CandidateProtocol.builder()
         .trainUsers(p.trainUsers).validationUsers(p.validationUsers).testUsers(p.testUsers)

@@ -16,6 +16,8 @@ import java.util.OptionalInt;
  * jdk.incubator.vector}, which a jar's manifest cannot ask for. So when {@code agp} starts in a
  * JVM without it, it starts itself once more in a child JVM with the same options plus the module
  * and the same arguments, passes its input and output through, and exits with the child's status.
+ * The child stops at once when the launcher is gone (even after {@code kill -9}), and the
+ * launcher stops the child when it is asked to stop.
  *
  * <p>Not done when the module is already there, when {@code -Dagp.relaunch=false} or the
  * environment variable {@code AGP_NO_RELAUNCH} is set, when this is already the relaunched JVM,
@@ -79,6 +81,40 @@ final class VectorRelaunch {
     return OptionalInt.of(code);
   }
 
+  /**
+   * In the relaunched JVM: stops it at once when the launching JVM is gone, so that killing
+   * {@code agp} (even with {@code kill -9}, which runs no shutdown hook) leaves nothing running.
+   * Does nothing in a JVM that was not relaunched.
+   */
+  static void exitWithTheLauncher() {
+    String pid = System.getProperty(RELAUNCHED);
+    if (pid == null) {
+      return;
+    }
+    long launcherPid;
+    try {
+      launcherPid = Long.parseLong(pid);
+    } catch (NumberFormatException e) {
+      return;
+    }
+    // by the pid it passed, not parent(): a launcher killed while this JVM started leaves it to init
+    Thread watch = new Thread(() -> {
+      try {
+        while (ProcessHandle.of(launcherPid).map(ProcessHandle::isAlive).orElse(false)) {
+          Thread.sleep(LAUNCHER_POLL_MILLIS);
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+      Runtime.getRuntime().halt(AgpCli.FAILURE);
+    }, "agp-launcher-watch");
+    watch.setDaemon(true);
+    watch.start();
+  }
+
+  /** How often the relaunched JVM checks that its launcher still runs. */
+  static final long LAUNCHER_POLL_MILLIS = 20;
+
   /** Whether to relaunch: the module is missing, nobody said no, and this is not the relaunched JVM. */
   static boolean wanted(boolean hasModule, String relaunchProperty, String relaunchedProperty, Map<String, String> env) {
     if (hasModule || "false".equalsIgnoreCase(relaunchProperty) || relaunchedProperty != null) {
@@ -95,7 +131,7 @@ final class VectorRelaunch {
     c.addAll(jvmOptions);
     c.add("--add-modules");
     c.add(MODULE);
-    c.add("-D" + RELAUNCHED + "=true");
+    c.add("-D" + RELAUNCHED + "=" + ProcessHandle.current().pid());
     c.add("-cp");
     c.add(classPath);
     c.add(mainClass);

@@ -290,8 +290,9 @@ class AgpRunTest {
   }
 
   private static Process childAgp(List<String> args, Path out, Path err) throws IOException {
+    // with the Vector API module, as agp.jar's relaunch gives it: the process killed is the one that works
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), AgpCli.class.getName()));
+        "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), AgpCli.class.getName()));
     command.addAll(args);
     return new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
   }

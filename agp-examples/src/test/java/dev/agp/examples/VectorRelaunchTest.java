@@ -30,7 +30,8 @@ class VectorRelaunchTest {
     List<String> c = VectorRelaunch.command("/jdk/bin/java", List.of("-Xmx2g", "-Dx=y"), "agp.jar", "dev.agp.examples.AgpCli",
         new String[] {"demo", "--output", "a b"});
     assertThat(c).containsExactly("/jdk/bin/java", "-Xmx2g", "-Dx=y", "--add-modules", "jdk.incubator.vector",
-        "-Dagp.relaunched=true", "-cp", "agp.jar", "dev.agp.examples.AgpCli", "demo", "--output", "a b");
+        "-Dagp.relaunched=" + ProcessHandle.current().pid(), "-cp", "agp.jar", "dev.agp.examples.AgpCli", "demo", "--output",
+        "a b");
   }
 
   /** {@code agp --version} in a fresh JVM started without the module, as {@code java -jar agp.jar} is. */
@@ -51,6 +52,33 @@ class VectorRelaunchTest {
   @Test
   void main_withoutTheModule_relaunchesAndRunsTheVectorKernel() throws Exception {
     assertThat(versionInFreshJvm(Map.of())).contains("LightGCN kernel: Vector API");
+  }
+
+  @Test
+  void main_launcherKilled_theRelaunchedJvmStopsToo(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), AgpCli.class.getName(), "demo", "--no-progress", "--output",
+        dir.resolve("demo").toString());
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("out").toFile());
+    pb.environment().remove("AGP_NO_RELAUNCH");
+    Process launcher = pb.start();
+    List<ProcessHandle> children = List.of();
+    try {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (children.isEmpty() && launcher.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+        children = launcher.descendants().toList();
+      }
+      assertThat(children).as("the relaunched JVM").isNotEmpty();
+      launcher.destroyForcibly(); // kill -9: no shutdown hook of the launcher runs
+      launcher.waitFor();
+      for (ProcessHandle child : children) {
+        assertThat(child.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+      }
+    } finally {
+      children.forEach(ProcessHandle::destroyForcibly);
+      launcher.destroyForcibly();
+    }
   }
 
   @Test

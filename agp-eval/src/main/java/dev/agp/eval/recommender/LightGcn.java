@@ -174,7 +174,8 @@ public final class LightGcn {
    * @param threads threads used
    * @param trainingTime wall time of the whole fit
    * @param kernel the inner loops that ran: the Vector API kernel, or the scalar one and how to get
-   *     the vector one (both give the same bits)
+   *     the vector one (both give the same bits; the first steps of a JVM's first fit may run on the
+   *     scalar one while the vector one is compiled, which is logged)
    */
   public record TrainingLog(
       List<EpochStats> epochs,

@@ -19,6 +19,7 @@ import java.util.stream.IntStream;
 /** One LightGCN fit: the graph, the parameters, Adam's moments and the loop. */
 final class LightGcnTrainer {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LightGcn.class);
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.999;
   private static final double ADAM_EPS = 1e-8;
@@ -228,11 +229,11 @@ final class LightGcnTrainer {
   }
 
   private String kernelReport() {
-    if (scalarSteps == 0) {
-      return preferred.name();
+    if (scalarSteps > 0) {
+      log.info("LightGCN ran its first {} steps on the scalar kernel (the same results) while the vector kernel"
+          + " was being compiled", scalarSteps);
     }
-    return preferred.name() + "; the scalar kernel (same results) for the first " + scalarSteps
-        + " steps, while the vector kernel was being compiled";
+    return preferred.name();
   }
 
   private int[] shuffledEdges(SplittableRandom r) {
