@@ -71,11 +71,14 @@ public final class LightGcnBenchmark {
     LightGcn.TrainingLog log = model.trainingLog();
     System.out.printf(Locale.ROOT,
         "%nLightGCN on %s: %d users, %d items, %d edges; %s%n"
-            + "best epoch %d of %d, training %.1f s on %d threads%n"
+            + "best epoch %d of %d, training %.1f s on %d threads (propagation %.1f s, validation %.1f s); kernel: %s%n"
             + "test (all items, %d users): Recall@10 %.4f  NDCG@10 %.4f  held-out in top-10: %.2f%% (%d users)%n"
             + "Base NDCG@10 on the %d eligible users: %.4f%n",
         dir, log.users(), log.items(), log.edges(), model.name(), log.bestEpoch(), log.epochs().size(),
-        log.trainingTime().toMillis() / 1000.0, log.threads(), users, hits / users, ndcg / users,
+        log.trainingTime().toMillis() / 1000.0, log.threads(),
+        log.epochs().stream().mapToLong(e -> e.propagationTime().toMillis()).sum() / 1000.0,
+        log.epochs().stream().mapToLong(e -> e.validationTime().toMillis()).sum() / 1000.0, log.kernel(),
+        users, hits / users, ndcg / users,
         100.0 * sets.report().hitRate(), sets.report().hits(), sets.report().hits(), sets.report().baseNdcgOnHits());
     return users;
   }
