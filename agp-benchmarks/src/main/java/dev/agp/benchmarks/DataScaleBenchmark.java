@@ -154,20 +154,8 @@ public final class DataScaleBenchmark {
 
   /** {@code floor} or {@code pipeline} as the first work of a fresh JVM. */
   private static Measured cold(String what, Path dir) throws IOException, InterruptedException {
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1536m",
-        "-cp", System.getProperty("java.class.path"), DataScaleBenchmark.class.getName(), CHILD, what, dir.toString());
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException("the cold run failed:\n" + out);
-    }
-    for (String line : out.split("\n")) {
-      if (line.startsWith("RESULT ")) {
-        String[] f = line.trim().split(" ");
-        return new Measured(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]));
-      }
-    }
-    throw new IllegalStateException("no result from the cold run:\n" + out);
+    String[] f = FreshJvm.result(DataScaleBenchmark.class, List.of("-Xmx1536m"), CHILD, what, dir.toString());
+    return new Measured(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]));
   }
 
   static List<Result> run(Path dir, int runs, String base) throws IOException, InterruptedException {
@@ -182,7 +170,7 @@ public final class DataScaleBenchmark {
     List<Measured> coldSdk = new ArrayList<>();
     List<Double> coldLoads = new ArrayList<>();
     for (int r = 0; r < runs; r++) {
-      coldLoads.add(EndToEndBenchmark.load());
+      coldLoads.add(FreshJvm.load());
       if (r % 2 == 0) {
         coldFloor.add(cold("floor", dir));
         coldSdk.add(cold("pipeline", dir));
@@ -200,7 +188,7 @@ public final class DataScaleBenchmark {
       measure(() -> pipeline(dir));
     }
     for (int r = 0; r < runs; r++) {
-      warmLoads.add(EndToEndBenchmark.load());
+      warmLoads.add(FreshJvm.load());
       if (r % 2 == 0) {
         warmFloor.add(measure(() -> floor(dir)));
         warmSdk.add(measure(() -> pipeline(dir)));
@@ -235,7 +223,7 @@ public final class DataScaleBenchmark {
               + " %d interactions, %d split users, %d eligible (%s), %d/%d/%d selected; load %.1f%n",
           it, r.loadMs, r.splitMs, r.candidatesMs, r.totalMs, r.cpuMs, r.peakHeapMb, r.interactions,
           split.report().splitUsers(), r.eligible, sets.report().base(), sets.train().size(), sets.validation().size(),
-          sets.test().size(), EndToEndBenchmark.load());
+          sets.test().size(), FreshJvm.load());
     }
     lightGcnEpoch(dir);
     return out;
@@ -248,11 +236,11 @@ public final class DataScaleBenchmark {
     double sc = median(sdk, Measured::cpuMs);
     System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | **%.2f** | %.0f | %.0f | %.2f | %.0f | %.0f | %.1f |%n", what, fw, sw,
         sw / fw, fc, sc, sc / fc, median(floor, Measured::peakHeapMb), median(sdk, Measured::peakHeapMb),
-        EndToEndBenchmark.median(loads));
+        FreshJvm.median(loads));
   }
 
   private static double median(List<Measured> xs, java.util.function.ToLongFunction<Measured> f) {
-    return EndToEndBenchmark.median(xs.stream().map(m -> (double) f.applyAsLong(m)).toList());
+    return FreshJvm.median(xs.stream().map(m -> (double) f.applyAsLong(m)).toList());
   }
 
   /**
@@ -288,7 +276,7 @@ public final class DataScaleBenchmark {
       double cpuS = (cpuAtEpochEnd.get(e) - (e == 0 ? cpuStart : cpuAtEpochEnd.get(e - 1))) / 1e9;
       System.out.printf(Locale.ROOT, "epoch %d (%s): %.2f s (process CPU %.1f s), of which propagation %.2f s = %.1f GFLOP/s;"
               + " epoch / propagation floor %.2f; load %.1f%n", e + 1, e == 0 ? "cold" : "warm", epochS, cpuS, propS,
-          flops / propS / 1e9, epochS / propS, EndToEndBenchmark.load());
+          flops / propS / 1e9, epochS / propS, FreshJvm.load());
     }
     System.out.printf(Locale.ROOT, "validation pass (%d users over all %d items): %.2f s; peak heap %d MB%n",
         log.validationUsers(), log.items(), epochs.get(2).validationTime().toNanos() / 1e9, peakHeap() >> 20);

@@ -26,9 +26,6 @@ import dev.agp.rpp.RppBatchRecord;
 import dev.agp.rpp.RppModel;
 import dev.agp.rpp.RppOptimizer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
@@ -118,7 +115,7 @@ public final class EndToEndBenchmark {
         List<Double> loads = new ArrayList<>();
         long calls = 0;
         for (int r = 0; r < runs; r++) {
-          loads.add(load());
+          loads.add(FreshJvm.load());
           Fit f = coldFit(server.baseUrl(), c, agpLatency);
           cold.add(f.wall());
           floors.add(f.floor());
@@ -126,12 +123,12 @@ public final class EndToEndBenchmark {
           warm.add(w.wall());
           floors.add(w.floor());
           calls = w.calls();
-          loads.add(load());
+          loads.add(FreshJvm.load());
         }
-        double floor = median(floors);
+        double floor = FreshJvm.median(floors);
         System.out.printf(Locale.ROOT, "| %d%s | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %.1f | %.1f |%n", c,
-            c == AgpOptimizer.DEFAULT_CONCURRENCY ? " (default)" : "", median(cold), median(warm), floor,
-            median(cold) / floor, median(warm) / floor, calls, calls * agpLatency / 1000.0, median(loads));
+            c == AgpOptimizer.DEFAULT_CONCURRENCY ? " (default)" : "", FreshJvm.median(cold), FreshJvm.median(warm), floor,
+            FreshJvm.median(cold) / floor, FreshJvm.median(warm) / floor, calls, calls * agpLatency / 1000.0, FreshJvm.median(loads));
       }
     }
     if (experimentLatency <= 0) {
@@ -209,36 +206,8 @@ public final class EndToEndBenchmark {
 
   /** The first fit of a fresh JVM (this class with {@value #CHILD}), against this JVM's server. */
   private static Fit coldFit(String baseUrl, int c, long latencyMs) throws IOException, InterruptedException {
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), EndToEndBenchmark.class.getName(), CHILD, baseUrl, String.valueOf(c),
-        String.valueOf(latencyMs));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException("the cold run failed:\n" + out);
-    }
-    for (String line : out.split("\n")) {
-      if (line.startsWith("RESULT ")) {
-        String[] f = line.trim().split(" ");
-        return new Fit(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Long.parseLong(f[3]));
-      }
-    }
-    throw new IllegalStateException("no result from the cold run:\n" + out);
-  }
-
-  static double load() {
-    try {
-      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-    } catch (IOException | RuntimeException e) {
-      return Double.NaN;
-    }
-  }
-
-  static double median(List<Double> xs) {
-    List<Double> s = new ArrayList<>(xs);
-    s.sort(null);
-    int n = s.size();
-    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    String[] f = FreshJvm.result(EndToEndBenchmark.class, List.of(), CHILD, baseUrl, String.valueOf(c), String.valueOf(latencyMs));
+    return new Fit(Double.parseDouble(f[0]), Double.parseDouble(f[1]), Long.parseLong(f[2]));
   }
 
   /**
