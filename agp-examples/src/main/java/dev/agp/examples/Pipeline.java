@@ -405,7 +405,8 @@ final class Pipeline {
     }
     CandidateProtocol protocol = CandidateProtocol.builder()
         .trainUsers(p.trainUsers).validationUsers(p.validationUsers).testUsers(p.testUsers)
-        .mode(mode(mode)).allowFewerTestUsers(p.allowFewer).seed(p.seed).concurrency(p.concurrency)
+        .mode(mode(mode)).allowFewerTestUsers(p.allowFewer).seed(p.seed)
+        .concurrency(Runtime.getRuntime().availableProcessors()) // scoring items is CPU work, not LLM calls
         .build();
     CandidateSets sets;
     progress.start("Candidates");

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -215,7 +216,7 @@ final class LightGcnTrainer {
         new LightGcn.TrainingLog(
             log, bestEpoch, Math.max(0, bestNdcg), validationUsers, nu, ni, uCol.length, cfg.threads,
             Duration.ofNanos(System.nanoTime() - start), kernelReport());
-    return new Model(t, d, bestU, bestI, tl, cfg);
+    return new Model(t, d, bestU, bestI, tl, cfg, preferred);
   }
 
   /** Picks the kernel of the next step. */
@@ -599,13 +600,31 @@ final class LightGcnTrainer {
     private final float[] fi;
     private final LightGcn.TrainingLog log;
     private final String name;
+    private final Kernel kernel;
+    /** The item embeddings dimension-major, for the kernel's scoring (fi itself for the scalar kernel). */
+    private final float[] fiT;
+    private final int stride;
 
-    Model(TrainingSet t, int d, float[] fu, float[] fi, LightGcn.TrainingLog log, LightGcn cfg) {
+    Model(TrainingSet t, int d, float[] fu, float[] fi, LightGcn.TrainingLog log, LightGcn cfg, Kernel kernel) {
       this.t = t;
       this.d = d;
       this.fu = fu;
       this.fi = fi;
       this.log = log;
+      this.kernel = kernel;
+      int ni = t.items.length;
+      int block = kernel.itemBlock();
+      this.stride = (ni + block - 1) / block * block;
+      if (block > 1) {
+        fiT = new float[d * stride];
+        for (int i = 0; i < ni; i++) {
+          for (int c = 0; c < d; c++) {
+            fiT[c * stride + i] = fi[i * d + c];
+          }
+        }
+      } else {
+        fiT = fi;
+      }
       this.name =
           "LightGCN(d=" + cfg.dimension + ", layers=" + cfg.layers + ", lr=" + cfg.learningRate + ", l2=" + cfg.l2
               + ", batch=" + cfg.batchSize + ", seed=" + cfg.seed + ", best epoch " + log.bestEpoch() + ")";
@@ -635,17 +654,40 @@ final class LightGcnTrainer {
       if (u == null) {
         return List.of();
       }
-      float[] score = new float[t.items.length];
-      int uo = u * d;
-      for (int i = 0; i < score.length; i++) {
-        int io = i * d;
-        float s = 0;
-        for (int c = 0; c < d; c++) {
-          s += fu[uo + c] * fi[io + c];
-        }
-        score[i] = s;
+      return TopK.ids(TopK.select(scores(u), t.excluded(history), k), t.items);
+    }
+
+    /** One pass over the scores: how many unconsumed items rank above the item (ties to the lower index). */
+    @Override
+    public OptionalInt rankOf(String userId, List<String> history, String itemId) {
+      java.util.Objects.requireNonNull(userId, "userId");
+      java.util.Objects.requireNonNull(history, "history");
+      java.util.Objects.requireNonNull(itemId, "itemId");
+      Integer u = t.userIndex.get(userId);
+      Integer item = t.itemIndex.get(itemId);
+      if (u == null || item == null) {
+        return OptionalInt.empty();
       }
-      return TopK.ids(TopK.select(score, t.excluded(history), k), t.items);
+      boolean[] excluded = t.excluded(history);
+      if (excluded[item]) {
+        return OptionalInt.empty();
+      }
+      float[] score = scores(u);
+      float s = score[item];
+      int above = kernel.countAbove(score, 0, score.length, s, item);
+      for (int i = 0; i < excluded.length; i++) {
+        if (excluded[i] && TopK.better(i, item, score)) {
+          above--;
+        }
+      }
+      return OptionalInt.of(above);
+    }
+
+    /** Every item's score for user {@code u}: the same dot products as training's validation. */
+    private float[] scores(int u) {
+      float[] out = new float[stride];
+      kernel.scores(fu, new int[] {u}, 1, fi, fiT, t.items.length, stride, d, out);
+      return out.length == t.items.length ? out : java.util.Arrays.copyOf(out, t.items.length);
     }
 
     @Override

@@ -99,6 +99,22 @@ class LightGcnTest {
   }
 
   @Test
+  void rankOf_isThePlaceInTheFullRanking() {
+    LightGcnModel m = small().epochs(3).build().fit(communities());
+    for (String u : List.of("u0", "u7", "u25")) {
+      for (List<String> history : List.of(List.<String>of(), List.of("g1", "h2", "g5"))) {
+        List<String> all = m.recommend(u, history, 100);
+        for (String item : all) {
+          assertThat(m.rankOf(u, history, item)).as("%s %s %s", u, history, item).hasValue(all.indexOf(item));
+        }
+        history.forEach(h -> assertThat(m.rankOf(u, history, h)).isEmpty());
+      }
+    }
+    assertThat(m.rankOf("stranger", List.of(), "g1")).isEmpty();
+    assertThat(m.rankOf("u0", List.of(), "unknown")).isEmpty();
+  }
+
+  @Test
   void fit_listenerSeesEveryEpochAndPatienceStops() {
     List<Integer> seen = new ArrayList<>();
     LightGcnModel m = small().epochs(200).learningRate(0.5).evalEvery(1).patience(2)
