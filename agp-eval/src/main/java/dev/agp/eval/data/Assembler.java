@@ -22,7 +22,7 @@ final class Assembler {
 
   private final Map<String, String> userIds = new HashMap<>();
   private final Map<String, String> itemIds = new HashMap<>();
-  private final List<Interaction> interactions = new ArrayList<>();
+  private final ArrayList<Interaction> interactions = new ArrayList<>();
   private final Map<String, Item> items = new HashMap<>();
   private final Set<String> untitled = new HashSet<>();
   private final Map<String, Long> dropped = new LinkedHashMap<>();
@@ -30,6 +30,14 @@ final class Assembler {
 
   private final RangeInterner itemRanges = new RangeInterner();
   private @Nullable String lastUser;
+
+  /**
+   * Makes room for about {@code n} interactions at once: a list grown step by step copies a large
+   * array again and again (a "humongous" allocation each time for the collector).
+   */
+  void expect(long n) {
+    interactions.ensureCapacity((int) Math.min(n, Integer.MAX_VALUE - 16));
+  }
 
   void interaction(String user, String item, double rating, Instant time) {
     String u = userIds.computeIfAbsent(user, k -> k);

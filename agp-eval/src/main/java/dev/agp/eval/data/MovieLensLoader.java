@@ -23,6 +23,8 @@ final class MovieLensLoader {
 
   private static final Pattern YEAR = Pattern.compile("\\((\\d{4})(?:[-–]\\d{0,4})?\\)\\s*$");
   private static final String NO_GENRES = "(no genres listed)";
+  /** Bytes read from the start of a file to estimate its number of lines. */
+  private static final int SAMPLE_BYTES = 1 << 16;
 
   private MovieLensLoader() {}
 
@@ -68,6 +70,7 @@ final class MovieLensLoader {
     int[] from = new int[8];
     int[] to = new int[8];
     String layout = "userId,movieId,rating,timestamp";
+    a.expect(estimatedLines(ratings));
     a.file(RecordFiles.read(ratings, StandardCharsets.UTF_8, options, (line, n) -> {
       if (n == 1 && line.startsWith("userId")) {
         header(line, List.of("userId", "movieId", "rating", "timestamp"), cols, ratings);
@@ -95,6 +98,30 @@ final class MovieLensLoader {
       return true;
     }));
     return a.build();
+  }
+
+  /**
+   * About how many lines {@code file} has, from its size and the line length of its first 64 KB,
+   * 10% over; 0 for a gzipped file or one that cannot be read (the load then reports the error).
+   */
+  static long estimatedLines(Path file) {
+    try {
+      if (RecordFiles.isGzip(file)) {
+        return 0;
+      }
+      long size = Files.size(file);
+      byte[] head = new byte[(int) Math.min(size, SAMPLE_BYTES)];
+      try (java.io.InputStream in = Files.newInputStream(file)) {
+        int n = in.readNBytes(head, 0, head.length);
+        long lines = 0;
+        for (int i = 0; i < n; i++) {
+          lines += head[i] == '\n' ? 1 : 0;
+        }
+        return lines == 0 ? 0 : (long) (size * 1.1 * lines / n);
+      }
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return 0;
+    }
   }
 
   /** Maps a header's column names to positions, so reordered columns still read right. */
