@@ -82,7 +82,7 @@ public final class LeaveOneOut {
    */
   public LooSplit apply(List<Interaction> interactions) {
     requireNonNull(interactions, "interactions");
-    Map<String, List<Interaction>> byUser = new LinkedHashMap<>();
+    Map<String, List<Interaction>> byUser = new LinkedHashMap<>(Math.max(16, interactions.size() / 4));
     String lastUser = null;
     List<Interaction> last = null;
     for (int i = 0; i < interactions.size(); i++) {
