@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 
 /** One LightGCN fit: the graph, the parameters, Adam's moments and the loop. */
 final class LightGcnTrainer {
@@ -32,6 +33,8 @@ final class LightGcnTrainer {
   private static final int LAYER_PARTS = 256;
   /** Least work (edges plus rows) of a range, so that small graphs are not cut into slivers. */
   private static final long MIN_PART_COST = 4_096;
+  /** Largest user x item grid kept as bits for sampling negatives (16 MB). */
+  private static final long MAX_CONSUMED_BITS = 1L << 27;
   /** Validation users scored in one pass over the item embeddings. */
   private static final int USERS_PER_PASS = 4;
 
@@ -64,6 +67,8 @@ final class LightGcnTrainer {
   private Kernel kernel;
   private int scalarSteps;
   private final int[] layerParts;
+  /** User x item bits of the consumed pairs, for sampling negatives; null for a large graph. */
+  private final long @Nullable [] consumedBits;
 
   LightGcnTrainer(LightGcn cfg, TrainingSet t) {
     this.cfg = cfg;
@@ -127,6 +132,17 @@ final class LightGcnTrainer {
     mi = new float[ei.length];
     vi = new float[ei.length];
     layerParts = layerParts(uPtr, iPtr, nu, ni, d);
+    if ((long) nu * ni <= MAX_CONSUMED_BITS) {
+      consumedBits = new long[(int) (((long) nu * ni + 63) >>> 6)];
+      for (int u = 0; u < nu; u++) {
+        for (int i : t.positives[u]) {
+          long bit = (long) u * ni + i;
+          consumedBits[(int) (bit >>> 6)] |= 1L << bit;
+        }
+      }
+    } else {
+      consumedBits = null;
+    }
   }
 
   LightGcnModel train() {
@@ -251,8 +267,13 @@ final class LightGcnTrainer {
     return order;
   }
 
-  /** One batch's triples: the edges {@code order[from, from + batchSize)} and a negative for each. */
-  private record Batch(int[] us, int[] pos, int[] neg) {
+  /**
+   * One batch's triples: the edges {@code order[from, from + batchSize)} and a negative for each;
+   * and which triples touch each row (users 0..nu-1, then items), in batch order: row r's are
+   * {@code slots[rowStart[r], rowStart[r + 1])}, each {@code 3k} (triple k's user), {@code 3k + 1}
+   * (its item) or {@code 3k + 2} (its negative).
+   */
+  private record Batch(int[] us, int[] pos, int[] neg, int[] rowStart, int[] slots) {
     int size() {
       return us.length;
     }
@@ -269,17 +290,42 @@ final class LightGcnTrainer {
       pos[k] = edgeItem[e];
       neg[k] = negative(us[k], r);
     }
-    return new Batch(us, pos, neg);
+    // a counting sort of the triples' rows, stable: each row sees its triples in batch order
+    int[] rowStart = new int[nu + ni + 1];
+    for (int k = 0; k < b; k++) {
+      rowStart[us[k] + 1]++;
+      rowStart[nu + pos[k] + 1]++;
+      rowStart[nu + neg[k] + 1]++;
+    }
+    for (int row = 0; row < nu + ni; row++) {
+      rowStart[row + 1] += rowStart[row];
+    }
+    int[] next = Arrays.copyOf(rowStart, nu + ni);
+    int[] slots = new int[3 * b];
+    for (int k = 0; k < b; k++) {
+      slots[next[us[k]]++] = 3 * k;
+      slots[next[nu + pos[k]]++] = 3 * k + 1;
+      slots[next[nu + neg[k]]++] = 3 * k + 2;
+    }
+    return new Batch(us, pos, neg, rowStart, slots);
   }
 
   /** A uniformly drawn item the user has not consumed (any item if the user consumed nearly all). */
   private int negative(int u, SplittableRandom r) {
-    int[] p = t.positives[u];
     int j = r.nextInt(ni);
-    for (int tries = 0; tries < 100 && Arrays.binarySearch(p, j) >= 0; tries++) {
+    for (int tries = 0; tries < 100 && consumed(u, j); tries++) {
       j = r.nextInt(ni);
     }
     return j;
+  }
+
+  /** Whether user u consumed item i: a bit of {@link #consumedBits} when the graph is small, else a search. */
+  private boolean consumed(int u, int i) {
+    if (consumedBits != null) {
+      long bit = (long) u * ni + i;
+      return (consumedBits[(int) (bit >>> 6)] & (1L << bit)) != 0;
+    }
+    return Arrays.binarySearch(t.positives[u], i) >= 0;
   }
 
   /**
@@ -466,30 +512,25 @@ final class LightGcnTrainer {
     for (int k = 0; k < n; k++) {
       loss += losses[k];
     }
+    int[] rowStart = bt.rowStart;
+    int[] slots = bt.slots;
     par.forRows(nu + ni, (from, to) -> {
       Arrays.fill(gU, Math.min(from, nu) * d, Math.min(to, nu) * d, 0f);
       Arrays.fill(gI, (Math.max(from, nu) - nu) * d, (Math.max(to, nu) - nu) * d, 0f);
-      for (int k = 0; k < n; k++) {
+      for (int q = rowStart[from]; q < rowStart[to]; q++) {
+        int slot = slots[q];
+        int k = slot / 3;
         int u = us[k] * d;
         int i = pos[k] * d;
         int j = neg[k] * d;
-        float coef = coefs[k];
-        if (owns(from, to, us[k])) {
-          kernel.addScaledDifference(gU, u, coef, fi, i, j, d);
-        }
-        if (owns(from, to, nu + pos[k])) {
-          kernel.addScaled(gI, i, coef, fu, u, d);
-        }
-        if (owns(from, to, nu + neg[k])) {
-          kernel.subtractScaled(gI, j, coef, fu, u, d);
+        switch (slot - 3 * k) {
+          case 0 -> kernel.addScaledDifference(gU, u, coefs[k], fi, i, j, d);
+          case 1 -> kernel.addScaled(gI, i, coefs[k], fu, u, d);
+          default -> kernel.subtractScaled(gI, j, coefs[k], fu, u, d);
         }
       }
     });
     return loss;
-  }
-
-  private static boolean owns(int from, int to, int row) {
-    return row >= from && row < to;
   }
 
   /**
@@ -498,9 +539,6 @@ final class LightGcnTrainer {
    */
   private void adam(Parallel par, long step, Batch bt, Buffers b) {
     // L2 on the batch's layer-0 embeddings: l2/2 * ||e||^2 / batch per occurrence
-    int[] us = bt.us;
-    int[] pos = bt.pos;
-    int[] neg = bt.neg;
     float reg = (float) (cfg.l2 / bt.size());
     float[] gU = b.gU;
     float[] gI = b.gI;
@@ -510,17 +548,17 @@ final class LightGcnTrainer {
     float eps = (float) (ADAM_EPS * Math.sqrt(c2));
     float b1 = (float) BETA1;
     float b2 = (float) BETA2;
+    int[] rowStart = bt.rowStart;
     par.forRows(nu + ni, (from, to) -> {
       if (reg > 0) {
-        for (int k = 0; k < us.length; k++) {
-          if (owns(from, to, us[k])) {
-            kernel.addScaled(gU, us[k] * d, reg, eu, us[k] * d, d);
-          }
-          if (owns(from, to, nu + pos[k])) {
-            kernel.addScaled(gI, pos[k] * d, reg, ei, pos[k] * d, d);
-          }
-          if (owns(from, to, nu + neg[k])) {
-            kernel.addScaled(gI, neg[k] * d, reg, ei, neg[k] * d, d);
+        // every term a row receives here is the same (its layer-0 embedding times reg), once per triple
+        for (int row = from; row < to; row++) {
+          for (int q = rowStart[row]; q < rowStart[row + 1]; q++) {
+            if (row < nu) {
+              kernel.addScaled(gU, row * d, reg, eu, row * d, d);
+            } else {
+              kernel.addScaled(gI, (row - nu) * d, reg, ei, (row - nu) * d, d);
+            }
           }
         }
       }
