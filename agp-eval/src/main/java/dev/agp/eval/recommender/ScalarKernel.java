@@ -15,22 +15,22 @@ final class ScalarKernel implements Kernel {
   @Override
   public void layer(int[] ptr, int[] col, float[] w, float[] in, int d, int from, int to,
       float[] next, float[] base, float[] out, float scale) {
-    float[] acc = new float[d];
+    // the sums go straight to next's row, or to a scratch row
+    float[] acc = next != null ? next : new float[d];
+    int step = next != null ? d : 0;
     for (int r = from; r < to; r++) {
-      java.util.Arrays.fill(acc, 0f);
+      int a = r * step;
+      java.util.Arrays.fill(acc, a, a + d, 0f);
       for (int e = ptr[r]; e < ptr[r + 1]; e++) {
         float we = w[e];
         int c = col[e] * d;
         for (int k = 0; k < d; k++) {
-          acc[k] += we * in[c + k];
+          acc[a + k] += we * in[c + k];
         }
       }
       int o = r * d;
-      if (next != null) {
-        System.arraycopy(acc, 0, next, o, d);
-      }
       for (int k = 0; k < d; k++) {
-        float sum = base[o + k] + acc[k];
+        float sum = base[o + k] + acc[a + k];
         out[o + k] = sum * scale;
       }
     }
