@@ -1,0 +1,211 @@
+package dev.agp.spark;
+
+import dev.agp.CaseReranker;
+import dev.agp.Ranking;
+import dev.agp.UserCase;
+import dev.agp.llm.LlmClient;
+import dev.agp.llm.LlmClients;
+import dev.agp.llm.LlmRequest;
+import dev.agp.llm.LlmResponse;
+import dev.agp.llm.LlmResponseCache;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.TaskCompletionListener;
+
+/**
+ * One task of the reranking job: reranks its partition's users with up to {@code concurrency}
+ * calls in flight and writes their rows in input order, holding at most {@code 2 x concurrency}
+ * users in memory.
+ *
+ * <p>Its client: the executor's backend ({@link ExecutorClients}), then this task's share of the
+ * job's rate limits, retries with backoff, and — with a cache directory — the partition's cache
+ * shard {@code <dir>/rerank-<partitions>/part-<index>}, loaded when the task starts and refreshed
+ * from the file before every call, so a retried or speculative attempt of the partition, on any
+ * executor, pays for no answer an earlier or concurrent attempt already wrote.
+ */
+final class RerankTask implements MapPartitionsFunction<Row, Row> {
+
+  private static final long serialVersionUID = 1L;
+
+  private final SparkLlmConfig config;
+  private final Broadcast<ServingModel> model;
+  private final CaseRows rows;
+  private final int partitions;
+  private final long requestsPerMinute;
+  private final long tokensPerMinute;
+
+  RerankTask(
+      SparkLlmConfig config, Broadcast<ServingModel> model, CaseRows rows, int partitions,
+      long requestsPerMinute, long tokensPerMinute) {
+    this.config = config;
+    this.model = model;
+    this.rows = rows;
+    this.partitions = partitions;
+    this.requestsPerMinute = requestsPerMinute;
+    this.tokensPerMinute = tokensPerMinute;
+  }
+
+  /** The shard of the response cache that partition {@code index} of {@code partitions} uses. */
+  static Path shard(String cacheDirectory, int partitions, int index) {
+    return Path.of(cacheDirectory, "rerank-" + partitions, "part-" + index);
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> input) {
+    TaskContext task = TaskContext.get();
+    int partition = task == null ? 0 : task.partitionId();
+    Function<LlmClient, CaseReranker> bind = model.value().load();
+    LlmClient client = client(partition);
+    ExecutorService pool = Executors.newFixedThreadPool(config.concurrency(), r -> {
+      Thread t = new Thread(r, "agp-spark-p" + partition);
+      t.setDaemon(true);
+      return t;
+    });
+    if (task != null) {
+      task.addTaskCompletionListener((TaskCompletionListener) context -> pool.shutdownNow());
+    }
+    return new Ordered(input, pool, user -> rerank(user, client, bind), 2 * config.concurrency());
+  }
+
+  private LlmClient client(int partition) {
+    LlmClients.Builder b = LlmClients.builder(ExecutorClients.backend(config))
+        .model(config.model())
+        .maxAttempts(config.maxAttempts())
+        .maxConcurrentCalls(config.concurrency());
+    if (requestsPerMinute > 0) {
+      b.requestsPerMinute(requestsPerMinute);
+    }
+    if (tokensPerMinute > 0) {
+      b.tokensPerMinute(tokensPerMinute);
+    }
+    if (config.cacheDirectory() == null) {
+      return b.build();
+    }
+    LlmResponseCache cache = LlmResponseCache.onDisk(shard(config.cacheDirectory(), partitions, partition));
+    LlmClient stack = b.cache(cache).build();
+    return request -> {
+      cache.refresh();
+      return stack.complete(request);
+    };
+  }
+
+  /** One output row: a ranking, or the reason the input row is not a case. */
+  private Row rerank(Row row, LlmClient client, Function<LlmClient, CaseReranker> bind) {
+    UserCase user;
+    try {
+      user = rows.toCase(row);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return CaseRows.invalid(rows.userOf(row), e.getMessage());
+    }
+    Metered metered = new Metered(client);
+    Ranking ranking = bind.apply(metered).rerank(user);
+    return CaseRows.ranked(ranking, metered.usage());
+  }
+
+  /** Counts one user's calls. */
+  private static final class Metered implements LlmClient {
+    private final LlmClient delegate;
+    private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger cached = new AtomicInteger();
+    private final AtomicLong input = new AtomicLong();
+    private final AtomicLong output = new AtomicLong();
+
+    Metered(LlmClient delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public LlmResponse complete(LlmRequest request) {
+      calls.incrementAndGet();
+      LlmResponse r = delegate.complete(request);
+      if (r.cached()) {
+        cached.incrementAndGet();
+      }
+      input.addAndGet(r.usage().inputTokens());
+      output.addAndGet(r.usage().outputTokens());
+      return r;
+    }
+
+    CaseRows.Usage usage() {
+      return new CaseRows.Usage(calls.get(), cached.get(), input.get(), output.get());
+    }
+  }
+
+  /**
+   * Runs {@code work} on the pool for a window of input rows and hands the results back in input
+   * order. The input iterator is read on the task's thread only.
+   */
+  static final class Ordered implements Iterator<Row> {
+    private final Iterator<Row> input;
+    private final ExecutorService pool;
+    private final Function<Row, Row> work;
+    private final int window;
+    private final ArrayDeque<Future<Row>> pending = new ArrayDeque<>();
+
+    Ordered(Iterator<Row> input, ExecutorService pool, Function<Row, Row> work, int window) {
+      this.input = input;
+      this.pool = pool;
+      this.work = work;
+      this.window = window;
+    }
+
+    private void fill() {
+      while (pending.size() < window && input.hasNext()) {
+        Row row = input.next();
+        pending.add(pool.submit(() -> work.apply(row)));
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      fill();
+      if (pending.isEmpty()) {
+        pool.shutdown();
+        return false;
+      }
+      return true;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Future<Row> f = pending.poll();
+      Row row = await(f);
+      fill();
+      return row;
+    }
+
+    private static Row await(Future<Row> f) {
+      try {
+        return f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("the task was interrupted while reranking", e);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException re) {
+          throw re;
+        }
+        if (cause instanceof Error err) {
+          throw err;
+        }
+        throw new IllegalStateException(cause);
+      }
+    }
+  }
+}
