@@ -204,6 +204,33 @@ class RerankJobTest {
   }
 
   @Test
+  void rerank_onePartition_runsTheConfiguredNumberOfCallsAtOnce() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+    dev.agp.llm.LlmClient world = Worlds.answers();
+    dev.agp.llm.LlmClient slow = request -> {
+      most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      try {
+        Thread.sleep(100);
+        return world.complete(request);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      } finally {
+        inFlight.decrementAndGet();
+      }
+    };
+    try (LatencyServer s = LatencyServer.start(slow, LatencyServer.Latency.fixed(Duration.ZERO), 0, 1)) {
+      SparkLlmConfig config = SparkLlmConfig.compatible(s.baseUrl(), "m").concurrency(6).build();
+
+      RerankJob.Summary summary = RerankJob.summary(job(agpFile.toString(), config, 1).rerank(Worlds.table(spark(), USERS.subList(0, 18))));
+
+      assertThat(summary.calls()).isEqualTo(36);
+      assertThat(most).hasValue(6);
+    }
+  }
+
+  @Test
   void share_limitBelowOnePerTask_failsNamingTheOption() {
     assertThat(RerankJob.share("requestsPerMinute", 600, 4)).isEqualTo(150);
     assertThat(RerankJob.share("requestsPerMinute", 0, 4)).isZero();
