@@ -40,6 +40,12 @@ final class CaseRows implements Serializable {
       .add("title", DataTypes.StringType)
       .add("attributes", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
 
+  /** The cases' columns the job reads, as a schema for sources that need one (JSON lines). */
+  static final StructType INPUT = new StructType()
+      .add(USER, DataTypes.StringType)
+      .add(HISTORY, DataTypes.createArrayType(ITEM))
+      .add(CANDIDATES, DataTypes.createArrayType(ITEM));
+
   /** The repair statistics of a ranking. */
   static final StructType REPAIR = new StructType()
       .add("method", DataTypes.StringType, false)
