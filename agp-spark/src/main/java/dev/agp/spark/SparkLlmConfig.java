@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.agp.langchain4j.LlmBackends;
 import java.io.Serializable;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -226,17 +225,10 @@ public record SparkLlmConfig(
     }
   }
 
+  /** The URL, checked as {@link LlmBackends} checks it (on the driver, before anything ships). */
   private static String checkUrl(String url) {
     requireNonNull(url, "baseUrl");
-    URI uri;
-    try {
-      uri = URI.create(url.strip());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("baseUrl is not a URL: " + url, e);
-    }
-    if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-      throw new IllegalArgumentException("baseUrl must be an http or https URL but was " + url);
-    }
+    LlmBackends.openAiCompatibleBuilder(url, "", "check");
     return url.strip();
   }
 
