@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
@@ -112,16 +111,13 @@ class SecretsTest {
   static void noTraceOfTheKeys() throws IOException {
     SparkTesting.stop(); // flushes and closes the event log
     List<String> places = new ArrayList<>(seen);
-    try (Stream<Path> logs = Files.walk(SparkTesting.EVENT_LOGS)) {
-      for (Path p : logs.filter(Files::isRegularFile).toList()) {
-        places.add(Files.readString(p, StandardCharsets.ISO_8859_1));
-      }
-    }
+    places.addAll(EventLogs.read(SparkTesting.EVENT_LOGS));
     places.add(Files.readString(Path.of("target", "agp-spark-tests.log"), StandardCharsets.ISO_8859_1));
     assertThat(places).hasSizeGreaterThan(4);
     assertThat(String.join("\n", places))
         .as("the event log and the test log were read")
         .contains("SparkListenerEnvironmentUpdate")
+        .contains("\"spark.app.name\":\"agp-spark-tests\"")
         .contains("Reranking user u0 failed");
     for (String key : List.of(envKey(), FILE_KEY)) {
       String base64 = Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8));
