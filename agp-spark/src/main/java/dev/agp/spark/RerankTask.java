@@ -9,6 +9,7 @@ import dev.agp.llm.LlmRequest;
 import dev.agp.llm.LlmResponse;
 import dev.agp.llm.LlmResponseCache;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -30,6 +32,10 @@ import org.apache.spark.util.TaskCompletionListener;
  * calls in flight and writes their rows in input order, holding at most {@code 2 x concurrency}
  * users in memory.
  *
+ * <p>When the task ends — done, failed or killed — rows not started are dropped and the calls in
+ * flight may finish (up to one attempt's timeout, at most 30 s) so that the answers they paid for
+ * reach the cache; a retried attempt then pays only for what a killed JVM had in flight.
+ *
  * <p>Its client: the executor's backend ({@link ExecutorClients}), then this task's share of the
  * job's rate limits, retries with backoff, and — with a cache directory — the partition's cache
  * shard {@code <dir>/rerank-<partitions>/part-<index>}, loaded when the task starts and refreshed
@@ -39,6 +45,7 @@ import org.apache.spark.util.TaskCompletionListener;
 final class RerankTask implements MapPartitionsFunction<Row, Row> {
 
   private static final long serialVersionUID = 1L;
+  private static final Duration MAX_GRACE = Duration.ofSeconds(30);
 
   private final SparkLlmConfig config;
   private final Broadcast<ServingModel> model;
@@ -74,10 +81,16 @@ final class RerankTask implements MapPartitionsFunction<Row, Row> {
       t.setDaemon(true);
       return t;
     });
+    Ordered rows = new Ordered(input, pool, user -> rerank(user, client, bind), 2 * config.concurrency());
     if (task != null) {
-      task.addTaskCompletionListener((TaskCompletionListener) context -> pool.shutdownNow());
+      task.addTaskCompletionListener((TaskCompletionListener) context -> rows.close(grace()));
     }
-    return new Ordered(input, pool, user -> rerank(user, client, bind), 2 * config.concurrency());
+    return rows;
+  }
+
+  /** How long a failed or killed task lets its calls in flight finish: one attempt's timeout, at most 30 s. */
+  private Duration grace() {
+    return config.timeout().compareTo(MAX_GRACE) < 0 ? config.timeout() : MAX_GRACE;
   }
 
   private LlmClient client(int partition) {
@@ -177,6 +190,32 @@ final class RerankTask implements MapPartitionsFunction<Row, Row> {
         return false;
       }
       return true;
+    }
+
+    /**
+     * Ends the task's work: rows not started are dropped; calls in flight may finish within {@code
+     * grace} — so that the answers they pay for reach the cache even when the task failed (a lost
+     * shuffle block, a killed speculative copy) — then the pool is interrupted.
+     */
+    void close(Duration grace) {
+      for (Future<Row> f : pending) {
+        f.cancel(false);
+      }
+      pending.clear();
+      pool.shutdown();
+      boolean interrupted = Thread.interrupted(); // a killed task still lets its paid calls land
+      try {
+        if (!pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+          pool.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        pool.shutdownNow();
+        interrupted = true;
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
 
     @Override
