@@ -199,7 +199,7 @@ public final class RppModel implements CaseReranker {
         new ServingSettings(
             s.domain(), s.initialHistoryLength(), s.maxHistoryLength(), s.hiddenUnits(), s.shuffleCandidates(),
             s.seed(), s.refine(), s.maxRefinedSentences(), s.maxSentenceChars(), s.maxTitleChars(), s.cutoff(),
-            s.temperatures(), s.maxOutputTokens(), s.sentences(), s.templates()),
+            s.temperatures(), s.maxOutputTokens(), s.sentences(), s.templates(), s.shownAttributes()),
         new EmbeddingSpec(s.suppliedEmbedding() ? SUPPLIED : HASHED, policy.encoder.embeddingDimension()),
         policy.space.all(), agents, history, usage());
     try {
@@ -301,6 +301,9 @@ public final class RppModel implements CaseReranker {
         .maxSentenceChars(ss.maxSentenceChars())
         .maxTitleChars(ss.maxTitleChars())
         .cutoff(ss.cutoff());
+    if (ss.shownAttributes() != null) {
+      b.shownAttributes(ss.shownAttributes());
+    }
     ss.temperatures().forEach(b::temperature);
     ss.maxOutputTokens().forEach(b::maxOutputTokens);
     ss.sentences().forEach(b::sentences);
@@ -366,7 +369,8 @@ public final class RppModel implements CaseReranker {
       Map<Stage, Double> temperatures,
       Map<Stage, Integer> maxOutputTokens,
       Map<PromptPattern, List<String>> sentences,
-      Map<RppTemplate, String> templates) {}
+      Map<RppTemplate, String> templates,
+      @Nullable List<String> shownAttributes) {}
 
   /** Where the user part of the state comes from, and its size. */
   record EmbeddingSpec(String kind, int dimension) {}

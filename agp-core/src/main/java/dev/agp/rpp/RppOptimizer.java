@@ -260,6 +260,7 @@ public final class RppOptimizer {
     private double maxFailureRate = DEFAULT_MAX_FAILURE_RATE;
     private int cutoff = DEFAULT_CUTOFF;
     private int maxTitleChars = DEFAULT_MAX_TITLE_CHARS;
+    private List<String> shownAttributes = List.of();
     private final Map<Stage, Double> temperatures = new EnumMap<>(Stage.class);
     private final Map<Stage, Integer> maxOutputTokens = new EnumMap<>(DEFAULT_MAX_OUTPUT_TOKENS);
     private final Map<PromptPattern, List<String>> sentences = new EnumMap<>(PromptPattern.class);
@@ -299,6 +300,7 @@ public final class RppOptimizer {
       b.maxFailureRate = maxFailureRate;
       b.cutoff = cutoff;
       b.maxTitleChars = maxTitleChars;
+      b.shownAttributes = shownAttributes;
       b.temperatures.putAll(temperatures);
       b.maxOutputTokens.putAll(maxOutputTokens);
       b.sentences.putAll(sentences);
@@ -450,6 +452,18 @@ public final class RppOptimizer {
       return this;
     }
 
+    /**
+     * Item attributes shown after each title, as {@link dev.agp.AgpOptimizer.Builder#shownAttributes}
+     * (default none); saved with the model.
+     *
+     * @throws NullPointerException if the list or a key is null
+     * @throws IllegalArgumentException if a key is blank or repeated
+     */
+    public Builder shownAttributes(List<String> keys) {
+      this.shownAttributes = Checks.attributeKeys(keys);
+      return this;
+    }
+
     /** Longest title shown, {@code >= 10} (default {@value RppOptimizer#DEFAULT_MAX_TITLE_CHARS}). */
     public Builder maxTitleChars(int chars) {
       this.maxTitleChars = Checks.atLeast("maxTitleChars", chars, 10);
@@ -587,7 +601,7 @@ public final class RppOptimizer {
           domain, iterations, batchSize, concurrency, seed, discount, actorLearningRate, criticLearningRate,
           hiddenUnits, initialHistoryLength, maxHistoryLength, embeddingDimension, userEmbedding != null,
           shuffleCandidates, refine, maxRefinedSentences, refineMinReward, maxSentenceChars, maxFailureRate,
-          cutoff, maxTitleChars, temperatures, maxOutputTokens, resolved, texts);
+          cutoff, maxTitleChars, temperatures, maxOutputTokens, resolved, texts, shownAttributes);
     }
 
     private static Stage rppStage(Stage stage) {

@@ -34,9 +34,11 @@ record RppSettings(
     Map<Stage, Double> temperatures,
     Map<Stage, Integer> maxOutputTokens,
     Map<PromptPattern, List<String>> sentences,
-    Map<RppTemplate, String> templates) {
+    Map<RppTemplate, String> templates,
+    List<String> shownAttributes) {
 
   RppSettings {
+    shownAttributes = List.copyOf(shownAttributes);
     EnumMap<PromptPattern, List<String>> s = new EnumMap<>(PromptPattern.class);
     sentences.forEach((k, v) -> s.put(k, List.copyOf(v)));
     sentences = java.util.Collections.unmodifiableMap(s);
@@ -51,7 +53,7 @@ record RppSettings(
         domain, iterations, batchSize, concurrency, seed, discount, actorLearningRate, criticLearningRate,
         hiddenUnits, initialHistoryLength, maxHistoryLength, dimension, supplied, shuffleCandidates, refine,
         maxRefinedSentences, refineMinReward, maxSentenceChars, maxFailureRate, cutoff, maxTitleChars,
-        temperatures, maxOutputTokens, sentences, templates);
+        temperatures, maxOutputTokens, sentences, templates, shownAttributes);
   }
 
   /** The number of base actions of each pattern, in {@link PromptPattern} order. */
@@ -96,6 +98,9 @@ record RppSettings(
     m.put("maxSentenceChars", String.valueOf(maxSentenceChars));
     m.put("cutoff", String.valueOf(cutoff));
     m.put("maxTitleChars", String.valueOf(maxTitleChars));
+    if (!shownAttributes.isEmpty()) {
+      m.put("shownAttributes", String.join(",", shownAttributes));
+    }
     m.put("temperatures", new TreeMap<>(temperatures).toString());
     m.put("maxOutputTokens", new TreeMap<>(maxOutputTokens).toString());
     sentences.forEach((p, list) -> m.put("sentences." + p.name(), Fingerprints.sha256(String.join("\n", list))));
