@@ -8,10 +8,13 @@ import static org.apache.spark.sql.functions.lit;
 import dev.agp.eval.CandidateMode;
 import dev.agp.eval.CandidateProtocol;
 import dev.agp.eval.CandidateSets;
+import dev.agp.eval.NotEnoughUsersException;
 import dev.agp.internal.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -23,11 +26,12 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * agp-eval's candidate construction ({@link CandidateProtocol}, the paper's {@link
- * CandidateMode#BASE_TOP_K}) from an imported candidates table, as Spark SQL: for every user of
- * the split with a test item, the first {@code k} items of the user's list; users whose held-out
- * item is among them are eligible, the others counted (lists shorter than {@code k}, misses, items
- * missing from the catalogue). Eligible users, sorted by id, are shuffled with the seed and dealt
+ * agp-eval's candidate construction ({@link CandidateProtocol}) from an imported candidates table,
+ * as Spark SQL: for every user of the split with a test item, the first {@code k} items of the
+ * user's list ({@link CandidateMode#BASE_TOP_K}, the paper's: users whose held-out item is among
+ * them are eligible) or, with {@link CandidateMode#BASE_WINDOW}, the {@code k} consecutive items of
+ * the whole list that hold the held-out item at a seeded place; the others are counted (lists
+ * shorter than {@code k}, misses, held-out items the list lacks, items missing from the catalogue). Eligible users, sorted by id, are shuffled with the seed and dealt
  * into training, validation and test sets, in that order — the same users, cases and report as
  * {@code CandidateProtocol.apply(items, split, Recommenders.imported(lists))} on the same data
  * (tested).
@@ -45,6 +49,8 @@ public final class CandidateJob {
 
   /** agp-eval's selection stream: the same seed deals the same users (checked by the tests). */
   private static final long SELECTION_STREAM = 7_001;
+  /** agp-eval's window stream: the same seed places the held-out item in the same window (tested). */
+  private static final long WINDOW_STREAM = 7_002;
 
   private final int k;
   private final int maxHistory;
@@ -53,6 +59,7 @@ public final class CandidateJob {
   private final int validationUsers;
   private final int testUsers;
   private final boolean allowFewerTestUsers;
+  private final CandidateMode mode;
 
   private CandidateJob(Builder b) {
     this.k = b.k;
@@ -62,6 +69,7 @@ public final class CandidateJob {
     this.validationUsers = b.validationUsers;
     this.testUsers = b.testUsers;
     this.allowFewerTestUsers = b.allowFewerTestUsers;
+    this.mode = b.mode;
   }
 
   /** A builder with {@link CandidateProtocol}'s defaults. */
@@ -79,8 +87,8 @@ public final class CandidateJob {
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException naming the table and column if a table does not fit, or
    *     if an item id is listed twice
-   * @throws IllegalStateException if fewer users are eligible than the sets need (unless {@code
-   *     allowFewerTestUsers}); the message gives the counts
+   * @throws NotEnoughUsersException if fewer users are eligible than the sets need (unless {@code
+   *     allowFewerTestUsers}); it carries the counts
    */
   public SparkCandidateSets apply(Dataset<Row> items, SparkLooSplit split, Dataset<Row> lists, String base) {
     requireNonNull(items, "items");
@@ -103,13 +111,22 @@ public final class CandidateJob {
             col("test.item").as("held"))
         .join(listed, "user", "left")
         .withColumn("list", expr("CASE WHEN malformed THEN array() ELSE coalesce(items, array()) END"))
-        .withColumn("top", expr("slice(list, 1, " + k + ")"))
-        .withColumn("position", expr("array_position(top, held)"))
+        // rank: the held-out item's 0-based place in the whole list, -1 when absent
+        .withColumn("rank", expr("CAST(array_position(list, held) AS INT) - 1"))
         .withColumn("status", expr("CASE WHEN size(list) < " + k + " THEN 'short'"
-            + " WHEN position = 0 THEN 'miss' ELSE 'candidate' END"))
+            + " WHEN rank >= 0 AND rank < " + k + " THEN 'hit'"
+            + (mode == CandidateMode.BASE_WINDOW ? " WHEN rank < 0 THEN 'unranked' ELSE 'window' END" : " ELSE 'miss' END")))
+        // window: the held-out item's place `at` in k consecutive items of the list, drawn as agp-eval draws it
+        .withColumn("lowest", expr("greatest(0, rank + " + k + " - least(size(list), rank + " + k + "))"))
+        .withColumn("at", functions.when(col("status").equalTo("hit"), col("rank"))
+            .when(col("status").equalTo("window"),
+                windowPlace(seed).apply(col("user"), col("lowest"), lit(k - 1).minus(col("lowest")).plus(1))))
+        .withColumn("top", expr("CASE WHEN status = 'hit' THEN slice(list, 1, " + k + ")"
+            + " WHEN status = 'window' THEN slice(list, rank - at + 1, " + k + ") END"))
+        .withColumn("position", expr("at + 1"))
         .persist(StorageLevel.MEMORY_AND_DISK());
 
-    Dataset<Row> wanted = evaluable.where("status = 'candidate'");
+    Dataset<Row> wanted = evaluable.where("status IN ('hit', 'window')");
     Dataset<Row> exploded = wanted.select(col("user"), lit("c").as("kind"), functions.posexplode(col("top")))
         .union(wanted.select(col("user"), lit("h").as("kind"), functions.posexplode(col("history_ids"))))
         .withColumnRenamed("col", "id");
@@ -119,7 +136,7 @@ public final class CandidateJob {
             functions.sum(expr("CASE WHEN item IS NULL THEN 1 ELSE 0 END")).as("missing"),
             byPosition("c").as("c"),
             byPosition("h").as("h"))
-        .join(wanted.select("user", "held", "position"), "user")
+        .join(wanted.select("user", "held", "position", "rank", "status"), "user")
         .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> eligible = cases.where("missing = 0")
         .select(
@@ -127,38 +144,42 @@ public final class CandidateJob {
             expr("transform(h, x -> x.item)").as("history"),
             expr("transform(c, x -> x.item)").as("candidates"),
             expr("array(held)").as("relevant"),
-            col("position"));
+            col("position"),
+            col("rank"));
 
     Row counts = evaluable.agg(
             functions.count(lit(1)),
             functions.sum(expr("CASE WHEN status = 'short' THEN 1 ELSE 0 END")),
+            functions.sum(expr("CASE WHEN status = 'unranked' THEN 1 ELSE 0 END")),
             functions.sum(expr("CASE WHEN malformed THEN 1 ELSE 0 END")))
         .first();
-    Row hits = cases.agg(
+    Row known = cases.agg(
             functions.sum(expr("CASE WHEN missing > 0 THEN 1 ELSE 0 END")),
-            functions.sum(expr("CASE WHEN missing = 0 THEN 1 ELSE 0 END")),
-            functions.sum(expr("CASE WHEN missing = 0 THEN 1 / log2(position + 1) ELSE 0 END")))
+            functions.sum(expr("CASE WHEN missing = 0 AND status = 'hit' THEN 1 ELSE 0 END")),
+            functions.sum(expr("CASE WHEN missing = 0 AND status = 'window' THEN 1 ELSE 0 END")),
+            functions.sum(expr("CASE WHEN missing = 0 AND status = 'hit' THEN 1 / log2(position + 1) ELSE 0 END")))
         .first();
     int evaluableUsers = (int) counts.getLong(0);
     int shortLists = (int) longOrZero(counts, 1);
-    long malformed = longOrZero(counts, 2);
-    int unknown = (int) longOrZero(hits, 0);
-    int hitCount = (int) longOrZero(hits, 1);
-    double ndcg = hits.isNullAt(2) ? 0 : hits.getDouble(2);
+    int unranked = (int) longOrZero(counts, 2);
+    long malformed = longOrZero(counts, 3);
+    int unknown = (int) longOrZero(known, 0);
+    int hitCount = (int) longOrZero(known, 1);
+    int windowed = (int) longOrZero(known, 2);
+    double ndcg = known.isNullAt(3) ? 0 : known.getDouble(3);
 
     List<String> ids = new ArrayList<>();
-    for (Row r : eligible.select("user").collectAsList()) {
+    List<Integer> ranks = new ArrayList<>();
+    for (Row r : eligible.select("user", "rank").collectAsList()) {
       ids.add(r.getString(0));
+      ranks.add(r.getInt(1) + 1);
     }
     ids.sort(null);
-    int needed = trainUsers + validationUsers + testUsers;
-    if (ids.size() < needed && !(allowFewerTestUsers && ids.size() > trainUsers + validationUsers)) {
-      throw new IllegalStateException(
-          ids.size() + " of " + evaluableUsers + " users are eligible (" + CandidateMode.BASE_TOP_K + ", " + hitCount
-              + " with the held-out item in the base top " + k + ", " + shortLists + " with fewer than " + k
-              + " candidates, " + unknown + " naming unknown items), but " + trainUsers + " training + "
-              + validationUsers + " validation + " + testUsers + " test users are needed: lower the counts or"
-              + " allowFewerTestUsers(true)");
+    if (ids.size() < trainUsers + validationUsers + testUsers
+        && !(allowFewerTestUsers && ids.size() > trainUsers + validationUsers)) {
+      throw new NotEnoughUsersException(new NotEnoughUsersException.Counts(
+          mode, k, evaluableUsers, ids.size(), hitCount, shortLists, unknown, unranked, trainUsers, validationUsers,
+          testUsers, allowFewerTestUsers));
     }
     List<String> order = Seeds.shuffle(ids, seed, SELECTION_STREAM);
     int t1 = trainUsers;
@@ -170,15 +191,35 @@ public final class CandidateJob {
     }
     Dataset<Row> selection = spark.createDataFrame(chosen, new StructType()
         .add("user", DataTypes.StringType).add("set", DataTypes.StringType).add("selection_order", DataTypes.IntegerType));
-    Dataset<Row> selected = eligible.drop("position").join(functions.broadcast(selection), "user");
+    Dataset<Row> selected = eligible.drop("position", "rank").join(functions.broadcast(selection), "user");
     CandidateSets.Report report = new CandidateSets.Report(
-        base, CandidateMode.BASE_TOP_K, k, seed, evaluableUsers, shortLists, unknown, hitCount, 0, ids.size(),
-        hitCount == 0 ? 0 : ndcg / hitCount);
+        base, mode, k, seed, evaluableUsers, shortLists, unknown, unranked, hitCount, windowed, ids.size(),
+        hitCount == 0 ? 0 : ndcg / hitCount, median(ranks));
     evaluable.unpersist();
     return new SparkCandidateSets(
-        eligible.drop("position"),
+        eligible.drop("position", "rank"),
         set(selected, "train"), set(selected, "validation"), set(selected, "test"),
         malformed, report);
+  }
+
+  /** The median of 1-based ranks, as agp-eval reports it (0 for none). */
+  private static double median(List<Integer> ranks) {
+    if (ranks.isEmpty()) {
+      return 0;
+    }
+    int[] r = ranks.stream().mapToInt(Integer::intValue).sorted().toArray();
+    int m = r.length / 2;
+    return r.length % 2 == 1 ? r[m] : (r[m - 1] + r[m]) / 2.0;
+  }
+
+  /**
+   * The held-out item's place in its window, from {@code lowest} over {@code count} places, drawn
+   * per user with the seed as {@link CandidateProtocol} draws it (a deterministic function).
+   */
+  private static org.apache.spark.sql.expressions.UserDefinedFunction windowPlace(long seed) {
+    return functions.udf((UDF3<String, Integer, Integer, Integer>) (user, lowest, count) ->
+        lowest + new SplittableRandom(Seeds.mix(Seeds.mix(seed, WINDOW_STREAM), user.hashCode())).nextInt(count),
+        DataTypes.IntegerType);
   }
 
   /** The items of one kind in list order (maps in the items forbid sort_array). */
@@ -250,8 +291,19 @@ public final class CandidateJob {
     private int validationUsers = CandidateProtocol.DEFAULT_VALIDATION_USERS;
     private int testUsers = CandidateProtocol.DEFAULT_TEST_USERS;
     private boolean allowFewerTestUsers;
+    private CandidateMode mode = CandidateMode.BASE_TOP_K;
 
     private Builder() {}
+
+    /**
+     * The protocol (default {@link CandidateMode#BASE_TOP_K}, the paper's); {@link
+     * CandidateMode#BASE_WINDOW} takes the window of the user's whole imported list that holds the
+     * held-out item.
+     */
+    public Builder mode(CandidateMode mode) {
+      this.mode = requireNonNull(mode, "mode");
+      return this;
+    }
 
     /** Candidates per user, in [2, {@link dev.agp.CandidateLabels#MAX_CANDIDATES}] (default 10). */
     public Builder k(int k) {

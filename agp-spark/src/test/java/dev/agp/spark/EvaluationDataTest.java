@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.agp.Item;
 import dev.agp.UserCase;
+import dev.agp.eval.CandidateMode;
 import dev.agp.eval.CandidateProtocol;
 import dev.agp.eval.CandidateSets;
 import dev.agp.eval.DuplicatePolicy;
 import dev.agp.eval.Interaction;
 import dev.agp.eval.LeaveOneOut;
 import dev.agp.eval.LooSplit;
+import dev.agp.eval.NotEnoughUsersException;
 import dev.agp.eval.data.CandidateLists;
 import dev.agp.eval.data.Dataset;
 import dev.agp.eval.data.Datasets;
@@ -169,7 +171,7 @@ class EvaluationDataTest {
   }
 
   @Test
-  void candidates_importedListsOnTheMovieLensSample_sameSetsCasesAndReportAsAgpEval() throws IOException {
+  void candidates_importedListsOnTheMovieLensSample_sameSetsCasesAndReportAsAgpEvalInBothModes() throws IOException {
     Dataset data = Datasets.movieLens(MOVIELENS);
     LooSplit split = LeaveOneOut.split(data.interactions());
     Map<String, List<String>> lists = lists(split, data.items().keySet());
@@ -177,10 +179,6 @@ class EvaluationDataTest {
     List<String> lines = new ArrayList<>();
     lists.forEach((u, l) -> lines.add(u + "\t" + String.join("\t", l)));
     Files.write(tsv, lines);
-    CandidateProtocol.Builder jp = CandidateProtocol.builder().trainUsers(30).validationUsers(10).testUsers(60)
-        .maxHistory(20).seed(7);
-    CandidateSets expected = jp.build().apply(data.items(), split, Recommenders.imported(CandidateLists.read(tsv)));
-
     List<Row> listRows = new ArrayList<>();
     lists.forEach((u, l) -> listRows.add(RowFactory.create(u, l)));
     org.apache.spark.sql.Dataset<Row> listTable = spark().createDataFrame(listRows, new StructType()
@@ -191,19 +189,41 @@ class EvaluationDataTest {
         .add("id", DataTypes.StringType).add("title", DataTypes.StringType)
         .add("attributes", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType)));
     SparkLooSplit sparkSplit = LeaveOneOutJob.builder().orderColumn("ord").build().split(table(data.interactions()));
-    SparkCandidateSets got = CandidateJob.builder().trainUsers(30).validationUsers(10).testUsers(60).maxHistory(20)
-        .seed(7).build().apply(items, sparkSplit, listTable, "Imported(lists.tsv)");
 
-    CandidateSets.Report e = expected.report();
-    assertThat(got.report()).usingRecursiveComparison().ignoringFields("baseNdcgOnHits").isEqualTo(e);
-    assertThat(got.report().baseNdcgOnHits()).isCloseTo(e.baseNdcgOnHits(), within(1e-12));
-    assertThat(e.shortLists()).isPositive();
-    assertThat(e.unknownItems()).isPositive();
-    assertThat(e.hits()).isLessThan(e.evaluableUsers() - e.shortLists() - e.unknownItems());
-    assertThat(cases(got.train())).isEqualTo(expected.train());
-    assertThat(cases(got.validation())).isEqualTo(expected.validation());
-    assertThat(cases(got.test())).isEqualTo(expected.test());
-    assertThat(got.eligible().count()).isEqualTo(e.eligibleUsers());
+    for (CandidateMode mode : CandidateMode.values()) {
+      CandidateSets expected = CandidateProtocol.builder().trainUsers(30).validationUsers(10).testUsers(60)
+          .maxHistory(20).seed(7).mode(mode).build()
+          .apply(data.items(), split, Recommenders.imported(CandidateLists.read(tsv)));
+
+      SparkCandidateSets got = CandidateJob.builder().trainUsers(30).validationUsers(10).testUsers(60).maxHistory(20)
+          .seed(7).mode(mode).build().apply(items, sparkSplit, listTable, "Imported(lists.tsv)");
+
+      CandidateSets.Report e = expected.report();
+      assertThat(got.report()).as(mode.name()).usingRecursiveComparison().ignoringFields("baseNdcgOnHits").isEqualTo(e);
+      assertThat(got.report().baseNdcgOnHits()).isCloseTo(e.baseNdcgOnHits(), within(1e-12));
+      assertThat(e.shortLists()).isPositive();
+      assertThat(e.unknownItems()).isPositive();
+      assertThat(mode == CandidateMode.BASE_WINDOW ? e.windowed() : e.evaluableUsers() - e.eligibleUsers() - e.shortLists()
+          - e.unknownItems()).as("windows, or misses").isPositive();
+      assertThat(cases(got.train())).as(mode.name()).isEqualTo(expected.train());
+      assertThat(cases(got.validation())).isEqualTo(expected.validation());
+      assertThat(cases(got.test())).isEqualTo(expected.test());
+      assertThat(got.eligible().count()).isEqualTo(e.eligibleUsers());
+    }
+  }
+
+  @Test
+  void candidates_tooFewEligibleUsers_failWithAgpEvalsCounts() {
+    SparkLooSplit split = LeaveOneOutJob.builder().orderColumn("ord").build().split(table(tiesAndRepeats()));
+    org.apache.spark.sql.Dataset<Row> items = spark().createDataFrame(
+        List.of(RowFactory.create("i1", "One")), new StructType().add("id", DataTypes.StringType).add("title", DataTypes.StringType));
+    org.apache.spark.sql.Dataset<Row> lists = spark().createDataFrame(List.<Row>of(), new StructType()
+        .add("user", DataTypes.StringType).add("items", DataTypes.createArrayType(DataTypes.StringType)));
+
+    assertThatThrownBy(() -> CandidateJob.builder().build().apply(items, split, lists, "x"))
+        .isInstanceOf(NotEnoughUsersException.class)
+        .satisfies(t -> assertThat(((NotEnoughUsersException) t).counts().shortLists())
+            .isEqualTo(((NotEnoughUsersException) t).counts().evaluableUsers()).isPositive());
   }
 
   @Test
@@ -251,7 +271,9 @@ class EvaluationDataTest {
       String held = u.test().orElseThrow().itemId();
       l.remove(held);
       if (h % 3 == 0) {
-        l.add(h % 10, held);
+        l.add(h % 10, held);      // a hit
+      } else if (h % 3 == 1) {
+        l.add(10 + h % 3, held);  // beyond the top 10: a window in window mode
       }
       if (h % 7 == 0) {
         l = l.subList(0, 8);
