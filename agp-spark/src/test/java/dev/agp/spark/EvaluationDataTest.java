@@ -156,15 +156,19 @@ class EvaluationDataTest {
     assertThat(LeaveOneOut.split(xs).report().duplicatesRemoved()).as("the data repeats pairs").isPositive();
   }
 
+  /** MovieLens' ratings.csv as Spark reads it: rows in file order. */
+  private static org.apache.spark.sql.Dataset<Row> ratingsCsv() {
+    return spark().read().option("header", "true")
+        .schema("userId STRING, movieId STRING, rating DOUBLE, timestamp LONG")
+        .csv(MOVIELENS.resolve("ratings.csv").toString())
+        .withColumnRenamed("userId", "user").withColumnRenamed("movieId", "item");
+  }
+
   @Test
   void split_ratingsCsvReadBySparkInFileOrder_sameAsAgpEvalsLoaderAndSplit() {
     LooSplit expected = LeaveOneOut.split(Datasets.movieLens(MOVIELENS).interactions());
 
-    org.apache.spark.sql.Dataset<Row> csv = spark().read().option("header", "true")
-        .schema("userId STRING, movieId STRING, rating DOUBLE, timestamp LONG")
-        .csv(MOVIELENS.resolve("ratings.csv").toString())
-        .withColumnRenamed("userId", "user").withColumnRenamed("movieId", "item");
-    SparkLooSplit got = LeaveOneOutJob.builder().build().split(csv);
+    SparkLooSplit got = LeaveOneOutJob.builder().build().split(ratingsCsv());
 
     assertThat(spark(got)).isEqualTo(java(expected));
     assertSameReport(got.report(), expected.report());
@@ -188,7 +192,7 @@ class EvaluationDataTest {
     org.apache.spark.sql.Dataset<Row> items = spark().createDataFrame(itemRows, new StructType()
         .add("id", DataTypes.StringType).add("title", DataTypes.StringType)
         .add("attributes", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType)));
-    SparkLooSplit sparkSplit = LeaveOneOutJob.builder().orderColumn("ord").build().split(table(data.interactions()));
+    SparkLooSplit sparkSplit = LeaveOneOutJob.builder().build().split(ratingsCsv());
 
     for (CandidateMode mode : CandidateMode.values()) {
       CandidateSets expected = CandidateProtocol.builder().trainUsers(30).validationUsers(10).testUsers(60)

@@ -8,7 +8,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The {@code local[2]} session the tests of this JVM share, with event logging into {@link
- * #EVENT_LOGS} (the secrets test reads it). A test may {@link #stop()} it; the next one gets a new
+ * #EVENT_LOGS} (the secrets test reads it), adaptive execution and whole-stage code generation off
+ * (they cost more than they save on test-sized tables). A test may {@link #stop()} it; the next one gets a new
  * session.
  */
 final class SparkTesting {
@@ -35,6 +36,10 @@ final class SparkTesting {
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.sql.shuffle.partitions", "4")
           .config("spark.default.parallelism", "2")
+          // small tables: planning and code generation cost more than running; the results do not
+          // depend on either (the standalone-cluster test runs with Spark's defaults)
+          .config("spark.sql.adaptive.enabled", "false")
+          .config("spark.sql.codegen.wholeStage", "false")
           .config("spark.eventLog.enabled", "true")
           .config("spark.eventLog.dir", EVENT_LOGS.toUri().toString())
           .getOrCreate();
