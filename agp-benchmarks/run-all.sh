@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark of the SDK (about 10 minutes on 2 cores) and writes each one's output to
+# Runs every benchmark of the SDK (about 12 minutes on 2 cores) and writes each one's output to
 # agp-benchmarks/results/. BENCHMARKS.md at the top of the repository holds the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,5 +11,6 @@ mkdir -p "$OUT"
 java -jar "$JAR" -rf json -rff "$OUT/jmh.json" | tee "$OUT/jmh.txt"
 java -cp "$JAR" dev.agp.benchmarks.CallBudgetBenchmark | tee "$OUT/call-budget.md"
 java -cp "$JAR" dev.agp.benchmarks.EndToEndBenchmark | tee "$OUT/end-to-end.md"
+java -cp "$JAR" dev.agp.benchmarks.ServingBenchmark | tee "$OUT/serving.md"
 java -Xmx1536m -cp "$JAR" dev.agp.benchmarks.DataScaleBenchmark agp-benchmarks/target/scale-bench 3 | tee "$OUT/data-scale.txt"
 java -cp "$JAR" dev.agp.benchmarks.LightGcnBenchmark | tee "$OUT/lightgcn.txt"

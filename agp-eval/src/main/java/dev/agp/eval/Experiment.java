@@ -48,10 +48,18 @@ import org.slf4j.LoggerFactory;
  * IllegalStateException} naming the method and the user. Results do not depend on {@code
  * concurrency}: users are gathered in order and the bootstrap is seeded.
  *
+ * <p>Evidence needs controls beside the methods: {@link Method#sanityRows} (user-blind orders of
+ * the same lists; {@link ExperimentResult#sanityWarnings()} says when one beats Base by more than
+ * Base's interval), {@link Method#agpUntrained} and {@link Method#withPermutedLabels} (a learning
+ * method without its learning, or taught noise), and {@link Builder#compare} for paired
+ * comparisons between any two rows. The {@code agp} command line adds all of them.
+ *
  * <pre>{@code
  * ExperimentResult r = Experiment.builder()
  *     .llm(client).users(candidateSets)
+ *     .methods(Method.sanityRows(split, 42))
  *     .method(Method.direct()).method(Method.chainOfThought()).method(Method.agp())
+ *     .method(Method.agpUntrained("AGP-untrained", b -> b)).compare("AGP", "AGP-untrained")
  *     .concurrency(8).seed(42)
  *     .costModel(CostModel.perMillionTokens(0.15, 0.60))
  *     .build().run();
@@ -224,6 +232,7 @@ public final class Experiment {
     List<MethodResult.UserResult> users = rank(m.name(), prepared.reranker(), pool);
     Duration testTime = Duration.ofNanos(System.nanoTime() - testStart);
     UsageReport testUsage = meter.snapshot().minus(trainingUsage);
+    List<Histogram> histograms = requireNonNull(prepared.servedHistograms().get(), "served histograms of " + m.name());
 
     List<RankingMetrics.UserMetrics> metrics = users.stream().map(MethodResult.UserResult::metrics).toList();
     double[] ndcg = metrics.stream().mapToDouble(RankingMetrics.UserMetrics::ndcg).toArray();
@@ -241,10 +250,20 @@ public final class Experiment {
         interval.high(), all.total().calls(), fallbacks);
     return new MethodResult(
         m.name(), m.parameters(), RankingMetrics.mean(metrics), interval, paired, planned, trainingUsage, testUsage, cost,
-        trainingTime, testTime, fallbacks, repaired, users, prepared.validationCurve(), prepared.details(), m.kind());
+        trainingTime, testTime, fallbacks, repaired, users, prepared.validationCurve(), prepared.details(), histograms,
+        m.kind());
   }
 
   private MethodResult.PairedComparison paired(double[] ndcg, double[] base, String baseline, double alpha) {
+    return paired(baseline, ndcg, base, bootstrapSamples, alpha, seed);
+  }
+
+  /**
+   * Per-user {@code ndcg} against {@code base} on the same users: paired bootstrap interval of the
+   * mean difference ({@code alpha} in each tail) and Wilcoxon signed-rank test.
+   */
+  static MethodResult.PairedComparison paired(
+      String baseline, double[] ndcg, double[] base, int bootstrapSamples, double alpha, long seed) {
     double[] d = new double[ndcg.length];
     int wins = 0;
     int losses = 0;

@@ -102,6 +102,33 @@ public record ExperimentResult(
   }
 
   /**
+   * The paired comparison of {@code method}'s per-user NDCG@k with {@code baseline}'s on the same
+   * test users, computed like {@link MethodResult#versusBase()} (paired bootstrap with the
+   * experiment's samples, confidence and seed; Wilcoxon signed-rank); empty when either row is
+   * missing. Deterministic.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if the two rows did not rank the same users in the same order
+   */
+  public Optional<MethodResult.PairedComparison> paired(String method, String baseline) {
+    requireNonNull(method, "method");
+    requireNonNull(baseline, "baseline");
+    Optional<MethodResult> m = method(method);
+    Optional<MethodResult> b = method(baseline);
+    if (m.isEmpty() || b.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> ids = m.get().users().stream().map(MethodResult.UserResult::userId).toList();
+    if (!ids.equals(b.get().users().stream().map(MethodResult.UserResult::userId).toList())) {
+      throw new IllegalStateException(method + " and " + baseline + " did not rank the same users in the same order");
+    }
+    double[] x = m.get().users().stream().mapToDouble(u -> u.metrics().ndcg()).toArray();
+    double[] y = b.get().users().stream().mapToDouble(u -> u.metrics().ndcg()).toArray();
+    return Optional.of(Experiment.paired(
+        baseline, x, y, settings.bootstrapSamples(), (1 - settings.confidence()) / 2, settings.seed()));
+  }
+
+  /**
    * How the experiment ran.
    *
    * @param cutoff the k of NDCG@k and HR@k

@@ -11,7 +11,6 @@ import dev.agp.LlmRerankers;
 import dev.agp.PermutationVoting;
 import dev.agp.Ranking;
 import dev.agp.llm.LlmClient;
-import dev.agp.rpp.RppModel;
 import dev.agp.rpp.RppOptimizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -336,32 +335,28 @@ public interface Method {
   /**
    * RPP (or RPP+ when {@code options} turn {@code refine(true)} on): per-user prompts learned on
    * the training users with {@code options} applied to a builder that already has the client,
-   * seed and concurrency; one RPP_RANK call per test user. The report lists the method, the
-   * training reward and the refined sentences kept.
+   * seed and concurrency; one RPP_RANK call per test user, and for RPP+ one RPP_REFINE call before
+   * it (planned). The report lists the method, the training reward, the refined sentences kept,
+   * and histograms of what was served per prompt pattern.
    *
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if name is blank
    */
   static Method rpp(String name, UnaryOperator<RppOptimizer.Builder> options) {
-    Methods.checkName(name);
-    requireNonNull(options, "options");
-    Function<MethodContext, RppOptimizer> optimizer =
-        ctx -> requireNonNull(
-                options.apply(RppOptimizer.builder().llm(ctx.llm()).seed(ctx.seed()).concurrency(ctx.concurrency())),
-                "options returned null")
-            .build();
-    return new Methods.Simple(
-        name, Map.of(),
-        ctx -> {
-          RppModel model = optimizer.apply(ctx).fit(ctx.train());
-          Map<String, String> details = new LinkedHashMap<>();
-          details.put("method", model.method());
-          details.put("final mean training reward", String.format(java.util.Locale.ROOT, "%.4f", model.history().finalMeanReward()));
-          details.put("refined sentences kept", String.valueOf(model.history().refined().size()));
-          details.put("failed users", String.valueOf(model.history().failedUsers()));
-          return new PreparedMethod(model, List.of(), details);
-        },
-        (ctx, n) -> OptionalLong.of(optimizer.apply(ctx).estimate(ctx.train()).totalCalls() + (long) n));
+    return RppMethods.method(name, options, true);
+  }
+
+  /**
+   * "RPP-untrained": the fixed prompt RPP starts from, every agent on its default action ({@link
+   * RppOptimizer#untrained()}), built with the same {@code options} as the RPP it is compared
+   * with (RPP+'s refinement is not applied); no training, one RPP_RANK call per test user. Put it
+   * next to {@link #rpp} to see what the policy learned; the report compares them user by user.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if name is blank
+   */
+  static Method rppUntrained(String name, UnaryOperator<RppOptimizer.Builder> options) {
+    return RppMethods.method(name, options, false);
   }
 
   /**

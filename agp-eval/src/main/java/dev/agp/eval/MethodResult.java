@@ -31,6 +31,8 @@ import java.util.OptionalLong;
  * @param users per-user rankings and metrics, in test-user order
  * @param validationCurve validation scores during training (AGP: per epoch)
  * @param details facts from the preparation (learned prompt, best epoch, ...)
+ * @param servedHistograms counts of what the method served to the test users (RPP: per prompt
+ *     pattern); empty for most methods
  * @param kind what the row is for: Base, a sanity order, a control or a method
  */
 public record MethodResult(
@@ -50,6 +52,7 @@ public record MethodResult(
     List<UserResult> users,
     List<PreparedMethod.ValidationPoint> validationCurve,
     Map<String, String> details,
+    List<Histogram> servedHistograms,
     MethodKind kind) {
 
   /** @throws NullPointerException if an argument is null */
@@ -68,6 +71,7 @@ public record MethodResult(
     users = List.copyOf(users);
     validationCurve = List.copyOf(validationCurve);
     details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    servedHistograms = List.copyOf(servedHistograms);
     requireNonNull(kind, "kind");
   }
 
@@ -94,7 +98,7 @@ public record MethodResult(
       List<PreparedMethod.ValidationPoint> validationCurve,
       Map<String, String> details) {
     this(name, parameters, means, ndcg, versusBase, plannedCalls, trainingUsage, testUsage, cost, trainingTime, testTime,
-        fallbacks, repaired, users, validationCurve, details, MethodKind.METHOD);
+        fallbacks, repaired, users, validationCurve, details, List.of(), MethodKind.METHOD);
   }
 
   /**

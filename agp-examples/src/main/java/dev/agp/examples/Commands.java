@@ -38,6 +38,8 @@ final class Commands {
     Map<Stage, Integer> caps = new EnumMap<>(Stage.class);
     caps.putAll(AgpOptimizer.DEFAULT_MAX_OUTPUT_TOKENS);
     caps.putAll(RppOptimizer.DEFAULT_MAX_OUTPUT_TOKENS);
+    // a ranking call whose reasoning sentence asks for visible work may use the larger per-action cap
+    caps.merge(Stage.RPP_RANK, RppOptimizer.DEFAULT_REASONING_OUTPUT_TOKENS, Math::max);
     caps.put(Stage.DIRECT_RERANK, LlmRerankers.DEFAULT_DIRECT_MAX_TOKENS);
     caps.put(Stage.COT_RERANK, LlmRerankers.DEFAULT_COT_MAX_TOKENS);
     OUTPUT_CAPS = Map.copyOf(caps);

@@ -85,8 +85,8 @@ final class Options {
   static final class Methods {
     @Option(names = "--methods", paramLabel = "LIST", split = ",",
         description = "Methods besides Base and the sanity rows: llm-dir, llm-cot, agp, agp-untrained (AGP's starting "
-            + "prompt, untrained), agp-permuted (AGP trained on permuted labels), rpp, rpp+. "
-            + "Default: llm-dir,llm-cot,agp-untrained,agp,rpp.")
+            + "prompt, untrained), agp-permuted (AGP trained on permuted labels), rpp, rpp+ (rpp and rpp+ bring "
+            + "RPP-untrained, their fixed-prompt control). Default: llm-dir,llm-cot,agp-untrained,agp,rpp.")
     List<String> methods = new ArrayList<>(List.of("llm-dir", "llm-cot", "agp-untrained", "agp", "rpp"));
 
     @Option(names = "--epochs", paramLabel = "N", description = "AGP epochs. Default: ${DEFAULT-VALUE}.")
@@ -112,6 +112,11 @@ final class Options {
 
     @Option(names = "--rpp-iterations", paramLabel = "N", description = "RPP iterations over the training users. Default: ${DEFAULT-VALUE}.")
     int rppIterations = 15;
+
+    @Option(names = "--rpp-max-history", paramLabel = "N",
+        description = "Most history items RPP's history agent can show: it starts at --history-length and adds 0, 1 or 2"
+            + " items a step. Default: --history-length + 15.")
+    Integer rppMaxHistory;
 
     @Option(names = "--permutations", paramLabel = "N",
         description = "Also report each LLM method with position-bias control: N shuffled orders, Borda count. Default: off.")

@@ -288,6 +288,10 @@ final class Pipeline {
     positive("--batch-size", m.batchSize);
     positive("--history-length", m.historyLength);
     positive("--rpp-iterations", m.rppIterations);
+    if (m.rppMaxHistory != null && m.rppMaxHistory < m.historyLength) {
+      throw new UsageException("--rpp-max-history must be >= --history-length (" + m.historyLength + ") but was "
+          + m.rppMaxHistory);
+    }
     if (m.permutations < 0) {
       throw new UsageException("--permutations must be >= 0 but was " + m.permutations);
     }
@@ -347,8 +351,17 @@ final class Pipeline {
     String domain = prepared.domain();
     Function<UserCase, double[]> embedding = prepared.base().embeddingDimension() > 0 ? prepared.base()::userVector : null;
     List<Method> out = new ArrayList<>(Method.sanityRows(prepared.split(), SANITY_SEED));
+    int maxHistory = m.rppMaxHistory != null ? m.rppMaxHistory : m.historyLength + 15;
+    boolean control = false;
     for (String raw : m.methods) {
       String name = raw.strip().toLowerCase(Locale.ROOT);
+      if (name.startsWith("rpp") && !control) {
+        // the fixed prompt RPP starts from, so the report shows what the policy learned
+        out.add(Method.rppUntrained("RPP-untrained",
+            o -> o.domain(domain).iterations(m.rppIterations).initialHistoryLength(m.historyLength).maxHistoryLength(maxHistory)
+                .shownAttributes(m.showAttributes)));
+        control = true;
+      }
       Method method = switch (name) {
         case "llm-dir" -> Method.llm("LLM-Dir",
             llm -> LlmRerankers.builder(llm).domain(domain).historyLength(m.historyLength)
@@ -363,7 +376,8 @@ final class Pipeline {
         case "rpp", "rpp+" -> {
           boolean refine = name.equals("rpp+");
           yield Method.rpp(refine ? "RPP+" : "RPP", o -> {
-            o.domain(domain).iterations(m.rppIterations).refine(refine).maxHistoryLength(Math.max(m.historyLength, 3))
+            o.domain(domain).iterations(m.rppIterations).refine(refine)
+                .initialHistoryLength(m.historyLength).maxHistoryLength(maxHistory)
                 .shownAttributes(m.showAttributes)
                 .listener(rppProgress(refine ? "RPP+" : "RPP", progress));
             if (embedding != null) {
@@ -415,7 +429,8 @@ final class Pipeline {
     methods.forEach(x -> names.add(x.name()));
     String[][] pairs = {
         {"AGP", "LLM-Dir"}, {"AGP", "AGP-untrained"}, {"AGP", "AGP (permuted labels)"}, {"AGP-untrained", "LLM-Dir"},
-        {"RPP", "LLM-Dir"}, {"RPP+", "LLM-Dir"}, {"RPP+", "RPP"}, {"LLM-CoT", "LLM-Dir"}};
+        {"RPP", "LLM-Dir"}, {"RPP", "RPP-untrained"}, {"RPP+", "LLM-Dir"}, {"RPP+", "RPP-untrained"}, {"RPP+", "RPP"},
+        {"LLM-CoT", "LLM-Dir"}};
     for (String[] p : pairs) {
       if (names.contains(p[0]) && names.contains(p[1])) {
         b.compare(p[0], p[1]);

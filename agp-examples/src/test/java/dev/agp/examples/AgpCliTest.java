@@ -62,15 +62,19 @@ class AgpCliTest {
         .containsPattern("(?m)^Random order \\(sanity\\) +0\\.\\d{4}")
         .containsPattern("(?m)^AGP-untrained \\(control\\) +0\\.\\d{4}")
         .containsPattern("(?m)^AGP \\(permuted labels\\) \\(control\\) +0\\.\\d{4}")
+        .containsPattern("(?m)^RPP-untrained \\(control\\) +0\\.\\d{4}")
         .containsPattern("(?m)^AGP vs LLM-Dir: [+-]0\\.\\d{4} \\[")
         .containsPattern("(?m)^AGP vs AGP-untrained: [+-]0\\.\\d{4} \\[")
+        .containsPattern("(?m)^RPP vs RPP-untrained: [+-]0\\.\\d{4} \\[")
         .containsPattern("(?m)^(Sanity check passed|SANITY CHECK FAILED)")
         .contains("mode window", "AGP's learned prompt: ");
     assertThat(output.resolve("results.md")).content().contains("LLM: simulated LLM", "| AGP |", "| RPP |",
-        "## Paired comparisons", "## Sanity check");
+            "## Paired comparisons", "## Sanity check")
+        .contains("## What RPP learned: against its untrained prompt", "**RPP: reasoning guidance**",
+            "**RPP: history records (items shown)**");
     JsonNode json = new ObjectMapper().readTree(output.resolve("results.json").toFile());
     assertThat(json.at("/settings/llm").asText()).startsWith("simulated LLM");
-    assertThat(json.get("methods")).hasSize(10);
+    assertThat(json.get("methods")).hasSize(11);
     assertThat(output.resolve("methods.png")).exists();
     assertThat(output.resolve("agp-validation.png")).exists();
     assertThat(o.err()).doesNotContain("Exception");
@@ -137,6 +141,10 @@ class AgpCliTest {
     Outcome zero = agp("demo", "--epochs", "0");
     assertThat(zero.code()).isEqualTo(AgpCli.USAGE);
     assertThat(zero.err().strip()).isEqualTo("agp: --epochs must be >= 1 but was 0");
+
+    Outcome noRoom = agp("demo", "--history-length", "8", "--rpp-max-history", "6");
+    assertThat(noRoom.code()).isEqualTo(AgpCli.USAGE);
+    assertThat(noRoom.err().strip()).isEqualTo("agp: --rpp-max-history must be >= --history-length (8) but was 6");
 
     Outcome noCommand = agp();
     assertThat(noCommand.code()).isEqualTo(AgpCli.USAGE);

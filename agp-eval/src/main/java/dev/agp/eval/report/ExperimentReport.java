@@ -228,6 +228,7 @@ public final class ExperimentReport {
         }
       }
     }
+    RppSection.markdown(md, r);
     if (!charts.isEmpty()) {
       md.append("\n## Charts\n\n");
       for (String c : charts) {
@@ -439,6 +440,7 @@ public final class ExperimentReport {
     sanity.put("passed", result.sanityWarnings().isEmpty());
     ArrayNode warnings = sanity.putArray("warnings");
     result.sanityWarnings().forEach(warnings::add);
+    RppSection.json(root, result);
     try {
       return MAPPER.writeValueAsString(root) + "\n";
     } catch (IOException e) {
@@ -488,8 +490,7 @@ public final class ExperimentReport {
     ci.put("high", m.ndcg().high());
     ci.put("confidence", m.ndcg().confidence());
     if (m.versusBase().isPresent()) {
-      MethodResult.PairedComparison p = m.versusBase().get();
-      paired(n.putObject("versusBase"), p);
+      paired(n.putObject("versusBase"), m.versusBase().get());
     } else {
       n.putNull("versusBase");
     }
@@ -519,6 +520,7 @@ public final class ExperimentReport {
     }
     ObjectNode details = n.putObject("details");
     m.details().forEach(details::put);
+    RppSection.json(n, m);
     ArrayNode users = n.putArray("users");
     for (MethodResult.UserResult u : m.users()) {
       ObjectNode e = users.addObject();
@@ -539,7 +541,8 @@ public final class ExperimentReport {
     }
   }
 
-  private static void paired(ObjectNode v, MethodResult.PairedComparison p) {
+  /** A paired comparison's fields into {@code v}. */
+  static void paired(ObjectNode v, MethodResult.PairedComparison p) {
     v.put("baseline", p.baseline());
     v.put("meanDifference", p.meanDifference());
     v.put("low", p.low());
@@ -561,6 +564,7 @@ public final class ExperimentReport {
     n.put("failures", t.failures());
     n.put("retries", t.retries());
     n.put("cacheHits", t.cacheHits());
+    n.put("truncated", t.truncated());
     ObjectNode stages = n.putObject("byStage");
     for (Map.Entry<Stage, StageUsage> e : u.byStage().entrySet()) {
       ObjectNode s = stages.putObject(e.getKey().name());
