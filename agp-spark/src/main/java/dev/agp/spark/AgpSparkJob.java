@@ -26,8 +26,10 @@ import scala.Tuple2;
  *     --interactions interactions.parquet --items items.parquet --lists lists.parquet --output candidates/
  * </pre>
  *
- * <p>{@code rerank} reads the cases (Parquet, or JSON lines with {@code --format json}), writes the
- * rankings (see {@link RerankJob}) and prints their totals; the LLM comes from the {@code
+ * <p>{@code rerank} reads the cases (Parquet, or JSON lines with {@code --format json}) — joined
+ * with profiles written earlier when {@code --profiles} names them — writes the rankings (see
+ * {@link RerankJob}) and prints their totals; {@code profiles} writes the profiles of a table of
+ * users with an AGP model ({@link ProfileJob}); the LLM of both comes from the {@code
  * spark.agp.*} keys ({@link SparkLlmConfig#fromConf}). {@code candidates} runs {@link
  * LeaveOneOutJob} and {@link CandidateJob} and writes {@code train}, {@code validation}, {@code
  * test} and {@code eligible} under the output directory. Exit status: 0 done, 1 the job failed,
@@ -36,7 +38,9 @@ import scala.Tuple2;
 public final class AgpSparkJob {
 
   private static final String USAGE = """
-      usage: AgpSparkJob rerank --model PATH --cases PATH --output PATH [--format parquet|json]
+      usage: AgpSparkJob rerank --model PATH --cases PATH --output PATH [--profiles PATH] [--format parquet|json]
+                                [--output-format parquet|json] [--partitions N] [--concurrent-tasks N]
+             AgpSparkJob profiles --model PATH --users PATH --output PATH [--format parquet|json]
                                 [--output-format parquet|json] [--partitions N] [--concurrent-tasks N]
              AgpSparkJob candidates --interactions PATH --items PATH --lists PATH --output DIR
                                 [--format parquet|json] [--k N] [--max-history N] [--seed N] [--train N]
@@ -73,6 +77,8 @@ public final class AgpSparkJob {
     try {
       if (options.get("").equals("rerank")) {
         rerank(spark, options, out);
+      } else if (options.get("").equals("profiles")) {
+        profiles(spark, options, out);
       } else {
         candidates(spark, options, out);
       }
@@ -84,11 +90,7 @@ public final class AgpSparkJob {
   }
 
   private static void rerank(SparkSession spark, Map<String, String> o, PrintStream out) {
-    Map<String, String> conf = new HashMap<>();
-    for (Tuple2<String, String> kv : spark.sparkContext().getConf().getAll()) {
-      conf.put(kv._1(), kv._2());
-    }
-    RerankJob.Builder b = RerankJob.builder().model(required(o, "model")).llm(SparkLlmConfig.fromConf(conf));
+    RerankJob.Builder b = RerankJob.builder().model(required(o, "model")).llm(llm(spark));
     if (o.containsKey("partitions")) {
       b.partitions(number(o, "partitions"));
     }
@@ -96,9 +98,13 @@ public final class AgpSparkJob {
       b.concurrentTasks(number(o, "concurrent-tasks"));
     }
     String format = format(o, "format");
-    Dataset<Row> cases = format.equals("json")
-        ? spark.read().schema(CaseRows.INPUT).json(required(o, "cases"))
-        : spark.read().parquet(required(o, "cases"));
+    Dataset<Row> cases = read(spark, format, CaseRows.INPUT, required(o, "cases"));
+    if (o.containsKey("profiles")) {
+      Dataset<Row> profiles = read(spark, format, CaseRows.PROFILES, o.get("profiles"))
+          .select(CaseRows.USER, CaseRows.PROFILE, CaseRows.HISTORY_FINGERPRINT, CaseRows.PROMPT_FINGERPRINT);
+      cases = cases.join(profiles, cases.col(CaseRows.USER).equalTo(profiles.col(CaseRows.USER)), "left")
+          .drop(profiles.col(CaseRows.USER));
+    }
     String output = required(o, "output");
     String outputFormat = format(o, "output-format");
     b.build().rerank(cases).write().format(outputFormat).save(output);
@@ -107,6 +113,39 @@ public final class AgpSparkJob {
         "reranked %d rows into %s: %d fell back to the base order, %d invalid; %d LLM calls (%d from the cache),"
             + " %d input and %d output tokens%n",
         s.rows(), output, s.fallbacks(), s.invalid(), s.calls(), s.cachedCalls(), s.inputTokens(), s.outputTokens());
+  }
+
+  private static void profiles(SparkSession spark, Map<String, String> o, PrintStream out) {
+    ProfileJob.Builder b = ProfileJob.builder().model(required(o, "model")).llm(llm(spark));
+    if (o.containsKey("partitions")) {
+      b.partitions(number(o, "partitions"));
+    }
+    if (o.containsKey("concurrent-tasks")) {
+      b.concurrentTasks(number(o, "concurrent-tasks"));
+    }
+    String format = format(o, "format");
+    String output = required(o, "output");
+    String outputFormat = format(o, "output-format");
+    b.build().profiles(read(spark, format, CaseRows.INPUT, required(o, "users"))).write().format(outputFormat).save(output);
+    RerankJob.Summary s = ProfileJob.summary(spark.read().schema(CaseRows.PROFILES).format(outputFormat).load(output));
+    out.printf(Locale.ROOT,
+        "wrote %d profiles into %s: %d not written (%d invalid rows); %d LLM calls (%d from the cache),"
+            + " %d input and %d output tokens%n",
+        s.rows() - s.fallbacks(), output, s.fallbacks(), s.invalid(), s.calls(), s.cachedCalls(), s.inputTokens(),
+        s.outputTokens());
+  }
+
+  private static SparkLlmConfig llm(SparkSession spark) {
+    Map<String, String> conf = new HashMap<>();
+    for (Tuple2<String, String> kv : spark.sparkContext().getConf().getAll()) {
+      conf.put(kv._1(), kv._2());
+    }
+    return SparkLlmConfig.fromConf(conf);
+  }
+
+  /** Parquet as written; JSON lines with the schema given (inference would turn maps into structs). */
+  private static Dataset<Row> read(SparkSession spark, String format, org.apache.spark.sql.types.StructType schema, String path) {
+    return format.equals("json") ? spark.read().schema(schema).json(path) : spark.read().parquet(path);
   }
 
   private static void candidates(SparkSession spark, Map<String, String> o, PrintStream out) {
@@ -164,7 +203,8 @@ public final class AgpSparkJob {
 
   private static final Set<String> FLAGS = Set.of("allow-fewer-test-users");
   private static final Map<String, Set<String>> OPTIONS = Map.of(
-      "rerank", Set.of("model", "cases", "output", "format", "output-format", "partitions", "concurrent-tasks"),
+      "rerank", Set.of("model", "cases", "profiles", "output", "format", "output-format", "partitions", "concurrent-tasks"),
+      "profiles", Set.of("model", "users", "output", "format", "output-format", "partitions", "concurrent-tasks"),
       "candidates", Set.of("interactions", "items", "lists", "output", "format", "k", "max-history", "seed", "train",
           "validation", "test", "allow-fewer-test-users", "min-interactions", "duplicates", "k-core"));
 

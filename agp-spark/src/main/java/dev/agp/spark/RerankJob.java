@@ -31,13 +31,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Cases</b>: {@code user: string}, {@code history} and {@code candidates}: {@code
  * array<struct<id: string, title: string, attributes: map<string,string>>>} (attributes may be
- * left out; history oldest first, candidates best first). Other columns are ignored.
+ * left out; history oldest first, candidates best first). With an AGP model, the columns {@code
+ * profile}, {@code history_fingerprint} and {@code prompt_fingerprint} of the {@link ProfileJob}'s
+ * output, when present, let a user whose written profile still fits its history and the model be
+ * ranked with one call instead of two. Other columns are ignored.
  *
  * <p><b>Rankings</b>, one row per case row: {@code user}; {@code ranking: array<string>}, a
  * permutation of the candidate ids, best first; {@code fallback}, true when the LLM failed after
  * its retries and the base order was kept; {@code repair: struct<method, recognised, duplicates,
  * unknown, appended>}, how the answer was read; {@code calls}, {@code cached_calls}, {@code
- * input_tokens}, {@code output_tokens} of that user; and {@code error}, set (with the other
+ * input_tokens}, {@code output_tokens} of that user; {@code profile_reused}, whether a written
+ * profile was used; and {@code error}, set (with the other
  * columns null) when the row is not a valid case — it names the user and the field. No row is
  * dropped. {@link #summary(Dataset)} adds them up.
  *
@@ -105,15 +109,22 @@ public final class RerankJob {
   public Dataset<Row> rerank(Dataset<Row> cases) {
     requireNonNull(cases, "cases");
     CaseRows rows = CaseRows.of(cases.schema());
-    SparkSession spark = cases.sparkSession();
-    ServingModel serving = ServingModel.of(read(spark, model), model);
+    ServingModel serving = ServingModel.of(read(cases.sparkSession(), model), model);
+    return run(cases, rows, serving, llm, partitions, concurrentTasks, RerankTask.Work.RERANK, CaseRows.OUTPUT);
+  }
+
+  /** Hash-partitions the users and runs {@code work} on every partition (the reranking and profile jobs). */
+  static Dataset<Row> run(
+      Dataset<Row> users, CaseRows rows, ServingModel serving, SparkLlmConfig llm, int partitions,
+      OptionalInt concurrentTasks, RerankTask.Work work, org.apache.spark.sql.types.StructType output) {
+    SparkSession spark = users.sparkSession();
     int tasks = concurrentTasks.orElse(Math.min(partitions, spark.sparkContext().defaultParallelism()));
     long rpm = share("requestsPerMinute", llm.requestsPerMinute(), tasks);
     long tpm = share("tokensPerMinute", llm.tokensPerMinute(), tasks);
     Broadcast<ServingModel> shipped = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(serving);
-    return cases
+    return users
         .repartition(partitions, functions.col(CaseRows.USER))
-        .mapPartitions(new RerankTask(llm, shipped, rows, partitions, rpm, tpm), Encoders.row(CaseRows.OUTPUT));
+        .mapPartitions(new RerankTask(work, llm, shipped, rows, partitions, rpm, tpm), Encoders.row(output));
   }
 
   /** Each running task's share of a job-wide limit (0: no limit). */
@@ -130,7 +141,7 @@ public final class RerankJob {
     return each;
   }
 
-  private static byte[] read(SparkSession spark, String location) {
+  static byte[] read(SparkSession spark, String location) {
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
     try {
       FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -150,9 +161,14 @@ public final class RerankJob {
    */
   public static Summary summary(Dataset<Row> rankings) {
     requireNonNull(rankings, "rankings");
-    Row r = rankings.agg(
+    return totals(rankings, functions.col("fallback"));
+  }
+
+  /** The totals of an output table of the reranking or the profile job; {@code failed} marks failures. */
+  static Summary totals(Dataset<Row> out, org.apache.spark.sql.Column failed) {
+    Row r = out.agg(
             functions.count(functions.lit(1)),
-            functions.sum(functions.when(functions.col("fallback"), 1).otherwise(0)),
+            functions.sum(functions.when(failed, 1).otherwise(0)),
             functions.sum(functions.when(functions.col("error").isNotNull(), 1).otherwise(0)),
             functions.sum("calls"), functions.sum("cached_calls"), functions.sum("input_tokens"),
             functions.sum("output_tokens"))

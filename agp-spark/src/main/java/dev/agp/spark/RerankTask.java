@@ -1,10 +1,13 @@
 package dev.agp.spark;
 
-import dev.agp.CaseReranker;
+import dev.agp.AgpModel;
+import dev.agp.ProfileKey;
 import dev.agp.Ranking;
 import dev.agp.UserCase;
+import dev.agp.UserProfile;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmClients;
+import dev.agp.llm.LlmException;
 import dev.agp.llm.LlmRequest;
 import dev.agp.llm.LlmResponse;
 import dev.agp.llm.LlmResponseCache;
@@ -47,6 +50,15 @@ final class RerankTask implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
   private static final Duration MAX_GRACE = Duration.ofSeconds(30);
 
+  /** What a task does with each row. */
+  enum Work {
+    /** Rerank the case (with its written profile when it still fits). */
+    RERANK,
+    /** Write the user's profile. */
+    PROFILES
+  }
+
+  private final Work work;
   private final SparkLlmConfig config;
   private final Broadcast<ServingModel> model;
   private final CaseRows rows;
@@ -55,8 +67,9 @@ final class RerankTask implements MapPartitionsFunction<Row, Row> {
   private final long tokensPerMinute;
 
   RerankTask(
-      SparkLlmConfig config, Broadcast<ServingModel> model, CaseRows rows, int partitions,
+      Work work, SparkLlmConfig config, Broadcast<ServingModel> model, CaseRows rows, int partitions,
       long requestsPerMinute, long tokensPerMinute) {
+    this.work = work;
     this.config = config;
     this.model = model;
     this.rows = rows;
@@ -66,22 +79,23 @@ final class RerankTask implements MapPartitionsFunction<Row, Row> {
   }
 
   /** The shard of the response cache that partition {@code index} of {@code partitions} uses. */
-  static Path shard(String cacheDirectory, int partitions, int index) {
-    return Path.of(cacheDirectory, "rerank-" + partitions, "part-" + index);
+  static Path shard(String cacheDirectory, Work work, int partitions, int index) {
+    return Path.of(cacheDirectory, (work == Work.RERANK ? "rerank-" : "profiles-") + partitions, "part-" + index);
   }
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
     TaskContext task = TaskContext.get();
     int partition = task == null ? 0 : task.partitionId();
-    Function<LlmClient, CaseReranker> bind = model.value().load();
+    ServingModel served = model.value();
     LlmClient client = client(partition);
+    Function<Row, Row> each = work == Work.RERANK ? row -> rerank(row, client, served) : row -> profile(row, client, served);
     ExecutorService pool = Executors.newFixedThreadPool(config.concurrency(), r -> {
       Thread t = new Thread(r, "agp-spark-p" + partition);
       t.setDaemon(true);
       return t;
     });
-    Ordered rows = new Ordered(input, pool, user -> rerank(user, client, bind), 2 * config.concurrency());
+    Ordered rows = new Ordered(input, pool, each, 2 * config.concurrency());
     if (task != null) {
       task.addTaskCompletionListener((TaskCompletionListener) context -> rows.close(grace()));
     }
@@ -107,7 +121,7 @@ final class RerankTask implements MapPartitionsFunction<Row, Row> {
     if (config.cacheDirectory() == null) {
       return b.build();
     }
-    LlmResponseCache cache = LlmResponseCache.onDisk(shard(config.cacheDirectory(), partitions, partition));
+    LlmResponseCache cache = LlmResponseCache.onDisk(shard(config.cacheDirectory(), work, partitions, partition));
     LlmClient stack = b.cache(cache).build();
     return request -> {
       cache.refresh();
@@ -116,7 +130,7 @@ final class RerankTask implements MapPartitionsFunction<Row, Row> {
   }
 
   /** One output row: a ranking, or the reason the input row is not a case. */
-  private Row rerank(Row row, LlmClient client, Function<LlmClient, CaseReranker> bind) {
+  private Row rerank(Row row, LlmClient client, ServingModel served) {
     UserCase user;
     try {
       user = rows.toCase(row);
@@ -124,8 +138,34 @@ final class RerankTask implements MapPartitionsFunction<Row, Row> {
       return CaseRows.invalid(rows.userOf(row), e.getMessage());
     }
     Metered metered = new Metered(client);
-    Ranking ranking = bind.apply(metered).rerank(user);
-    return CaseRows.ranked(ranking, metered.usage());
+    if (rows.hasProfiles() && served.isAgp()) {
+      AgpModel agp = served.agp(metered);
+      UserProfile written = rows.profile(row, agp.profileKey(user));
+      if (written != null) {
+        return CaseRows.ranked(agp.rerank(user, written), metered.usage(), true);
+      }
+      return CaseRows.ranked(agp.rerank(user), metered.usage(), false);
+    }
+    Ranking ranking = served.reranker(metered).rerank(user);
+    return CaseRows.ranked(ranking, metered.usage(), false);
+  }
+
+  /** One output row of the profile job: the profile, or why there is none. */
+  private Row profile(Row row, LlmClient client, ServingModel served) {
+    UserCase user;
+    try {
+      user = rows.toCase(row);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return CaseRows.invalidProfile(rows.userOf(row), e.getMessage());
+    }
+    Metered metered = new Metered(client);
+    AgpModel agp = served.agp(metered);
+    ProfileKey key = agp.profileKey(user);
+    try {
+      return CaseRows.profiled(key, agp.profile(user), metered.usage(), null);
+    } catch (LlmException e) {
+      return CaseRows.profiled(key, null, metered.usage(), "the LLM failed: " + e.getMessage());
+    }
   }
 
   /** Counts one user's calls. */

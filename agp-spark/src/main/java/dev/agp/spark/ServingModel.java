@@ -17,22 +17,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A saved AGP or RPP model as the tasks receive it: the JSON document (which never holds a key)
- * and its SHA-256. Each executor parses it once ({@link #load()}) and binds it to a task's client
- * per user.
+ * and its SHA-256. Each executor parses it once and binds it to a task's client per user.
  */
 final class ServingModel implements Serializable {
 
   private static final long serialVersionUID = 1L;
   private static final Logger log = LoggerFactory.getLogger(ServingModel.class);
 
-  /** Parsed models of this JVM, by fingerprint: a JVM runs many tasks of the same job. */
-  private static final Map<String, Function<LlmClient, CaseReranker>> LOADED = new ConcurrentHashMap<>();
+  /** Parsed models of this JVM (an AgpModel or an RppModel, without a client), by fingerprint. */
+  private static final Map<String, Object> LOADED = new ConcurrentHashMap<>();
 
   private final byte[] json;
   private final String fingerprint;
@@ -87,23 +85,39 @@ final class ServingModel implements Serializable {
     return fingerprint;
   }
 
-  /** The model of this JVM, parsed on first use: a function binding it to a client. */
-  Function<LlmClient, CaseReranker> load() {
-    return LOADED.computeIfAbsent(fingerprint, f -> parse());
+  /** Whether this is an AGP model (profiles can be written ahead), not an RPP one. */
+  boolean isAgp() {
+    return format.equals(AgpModel.FORMAT);
   }
 
-  private Function<LlmClient, CaseReranker> parse() {
+  /** The model of this JVM, parsed on first use, serving through {@code llm}. */
+  CaseReranker reranker(LlmClient llm) {
+    Object m = LOADED.computeIfAbsent(fingerprint, f -> parse());
+    return m instanceof AgpModel agp ? agp.withLlm(llm) : ((RppModel) m).withLlm(llm);
+  }
+
+  /**
+   * The AGP model of this JVM, parsed on first use, serving through {@code llm}.
+   *
+   * @throws IllegalStateException if this is an RPP model
+   */
+  AgpModel agp(LlmClient llm) {
+    if (!(LOADED.computeIfAbsent(fingerprint, f -> parse()) instanceof AgpModel agp)) {
+      throw new IllegalStateException("an RPP model writes no profiles");
+    }
+    return agp.withLlm(llm);
+  }
+
+  private Object parse() {
     // the models read from files; the file lives only while it is read
     Path tmp = null;
     try {
       tmp = Files.createTempFile("agp-spark-model-", ".json");
       Files.write(tmp, json);
       if (format.equals(AgpModel.FORMAT)) {
-        AgpModel model = AgpModel.load(tmp);
-        return model::withLlm;
+        return AgpModel.load(tmp);
       }
-      RppModel model = RppModel.load(tmp);
-      return model::withLlm;
+      return RppModel.load(tmp);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot stage the model in a temporary file: " + e.getMessage(), e);
     } finally {
