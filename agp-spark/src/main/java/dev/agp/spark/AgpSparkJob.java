@@ -29,7 +29,7 @@ import scala.Tuple2;
  * <p>{@code rerank} reads the cases (Parquet, or JSON lines with {@code --format json}) — joined
  * with profiles written earlier when {@code --profiles} names them — writes the rankings (see
  * {@link RerankJob}) and prints their totals; {@code profiles} writes the profiles of a table of
- * users with an AGP model ({@link ProfileJob}); the LLM of both comes from the {@code
+ * users with an AGP model ({@link RerankJob#profiles}); the LLM of both comes from the {@code
  * spark.agp.*} keys ({@link SparkLlmConfig#fromConf}). {@code candidates} runs {@link
  * LeaveOneOutJob} and {@link CandidateJob} and writes {@code train}, {@code validation}, {@code
  * test} and {@code eligible} under the output directory. Exit status: 0 done, 1 the job failed,
@@ -116,7 +116,7 @@ public final class AgpSparkJob {
   }
 
   private static void profiles(SparkSession spark, Map<String, String> o, PrintStream out) {
-    ProfileJob.Builder b = ProfileJob.builder().model(required(o, "model")).llm(llm(spark));
+    RerankJob.Builder b = RerankJob.builder().model(required(o, "model")).llm(llm(spark));
     if (o.containsKey("partitions")) {
       b.partitions(number(o, "partitions"));
     }
@@ -127,7 +127,7 @@ public final class AgpSparkJob {
     String output = required(o, "output");
     String outputFormat = format(o, "output-format");
     b.build().profiles(read(spark, format, CaseRows.INPUT, required(o, "users"))).write().format(outputFormat).save(output);
-    RerankJob.Summary s = ProfileJob.summary(spark.read().schema(CaseRows.PROFILES).format(outputFormat).load(output));
+    RerankJob.Summary s = RerankJob.profileSummary(spark.read().schema(CaseRows.PROFILES).format(outputFormat).load(output));
     out.printf(Locale.ROOT,
         "wrote %d profiles into %s: %d not written (%d invalid rows); %d LLM calls (%d from the cache),"
             + " %d input and %d output tokens%n",

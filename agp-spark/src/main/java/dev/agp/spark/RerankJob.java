@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Cases</b>: {@code user: string}, {@code history} and {@code candidates}: {@code
  * array<struct<id: string, title: string, attributes: map<string,string>>>} (attributes may be
  * left out; history oldest first, candidates best first). With an AGP model, the columns {@code
- * profile}, {@code history_fingerprint} and {@code prompt_fingerprint} of the {@link ProfileJob}'s
+ * profile}, {@code history_fingerprint} and {@code prompt_fingerprint} of {@link #profiles}'s
  * output, when present, let a user whose written profile still fits its history and the model be
  * ranked with one call instead of two. Other columns are ignored.
  *
@@ -113,6 +113,49 @@ public final class RerankJob {
     return run(cases, rows, serving, llm, partitions, concurrentTasks, RerankTask.Work.RERANK, CaseRows.OUTPUT);
   }
 
+  /**
+   * Writes the profiles of {@code users} ahead of traffic with the saved AGP model ({@code
+   * AgpModel.profile} as a Spark job), lazily: one PROFILE call per user, run, limited, cached and
+   * retried as {@link #rerank} runs its calls.
+   *
+   * <pre>{@code
+   * Dataset<Row> profiles = job.profiles(spark.read().parquet("users"));   // user, history
+   * Dataset<Row> rankings = job.rerank(cases.join(
+   *     profiles.select("user", "profile", "history_fingerprint", "prompt_fingerprint"), "user", "left"));
+   * }</pre>
+   *
+   * <p><b>Users</b>: {@code user: string}, {@code history: array<struct<id, title, attributes>>}
+   * (oldest first; a {@code candidates} column is allowed and ignored). <b>Profiles</b>, one row
+   * per input row: {@code user}; {@code history_fingerprint} and {@code prompt_fingerprint}, the
+   * parts of the model's {@code ProfileKey} (the recent history the profile was written from and
+   * the model's prompt); {@code profile}, the text, null when it could not be written; {@code
+   * calls}, {@code cached_calls}, {@code input_tokens}, {@code output_tokens}; and {@code error}, why
+   * a row has no profile (an invalid row, or the LLM failing after its retries).
+   *
+   * <p>{@link #rerank} uses a case's {@code profile} column (one RERANK call instead of two) only
+   * when both fingerprints match the case's current history and the model serving it; otherwise it
+   * writes a fresh profile, so a changed history or another model never reuses a stale one. Its
+   * {@code profile_reused} column says which. Write profiles again only for users whose history
+   * changed: compare {@code history_fingerprint}s.
+   *
+   * @param users the users
+   * @return the profiles
+   * @throws NullPointerException if users is null
+   * @throws IllegalArgumentException if the schema does not fit, or the model is not a saved AGP
+   *     model (an RPP model writes no profiles)
+   * @throws IllegalStateException if a rate limit is below one call or token a minute per task
+   * @throws UncheckedIOException if the model cannot be read
+   */
+  public Dataset<Row> profiles(Dataset<Row> users) {
+    requireNonNull(users, "users");
+    CaseRows rows = CaseRows.forProfiles(users.schema());
+    ServingModel serving = ServingModel.of(read(users.sparkSession(), model), model);
+    if (!serving.isAgp()) {
+      throw new IllegalArgumentException(model + " is an RPP model, which writes no profiles: only AGP models do");
+    }
+    return run(users, rows, serving, llm, partitions, concurrentTasks, RerankTask.Work.PROFILES, CaseRows.PROFILES);
+  }
+
   /** Hash-partitions the users and runs {@code work} on every partition (the reranking and profile jobs). */
   static Dataset<Row> run(
       Dataset<Row> users, CaseRows rows, ServingModel serving, SparkLlmConfig llm, int partitions,
@@ -162,6 +205,20 @@ public final class RerankJob {
   public static Summary summary(Dataset<Row> rankings) {
     requireNonNull(rankings, "rankings");
     return totals(rankings, functions.col("fallback"));
+  }
+
+  /**
+   * Adds up a profiles table ({@link #profiles}): rows, profiles not written (counted in {@link
+   * Summary#fallbacks()}: the LLM failed or the row was invalid), invalid rows, calls, cached calls
+   * and tokens. One Spark action.
+   *
+   * @param profiles the table
+   * @return the totals
+   * @throws NullPointerException if profiles is null
+   */
+  public static Summary profileSummary(Dataset<Row> profiles) {
+    requireNonNull(profiles, "profiles");
+    return totals(profiles, functions.col(CaseRows.PROFILE).isNull());
   }
 
   /** The totals of an output table of the reranking or the profile job; {@code failed} marks failures. */

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ProfileJobTest {
+/** RerankJob.profiles and reranking with written profiles. */
+class ProfilesTest {
 
   private static final List<UserCase> USERS = Worlds.users(24);
 
@@ -54,7 +55,7 @@ class ProfileJobTest {
   }
 
   private static Dataset<Row> profiles(List<UserCase> users) {
-    return ProfileJob.builder().model(agpFile.toString()).llm(llm()).partitions(3).build()
+    return RerankJob.builder().model(agpFile.toString()).llm(llm()).partitions(3).build()
         .profiles(Worlds.table(spark(), users).drop("candidates"));
   }
 
@@ -65,7 +66,7 @@ class ProfileJobTest {
     for (Row r : profiles.collectAsList()) {
       got.put(r.getAs("user"), List.of(r.getAs("profile"), r.getAs("history_fingerprint"), r.getAs("prompt_fingerprint")));
     }
-    RerankJob.Summary summary = ProfileJob.summary(profiles);
+    RerankJob.Summary summary = RerankJob.profileSummary(profiles);
 
     Map<String, List<String>> expected = new TreeMap<>();
     for (UserCase u : USERS) {
@@ -112,7 +113,7 @@ class ProfileJobTest {
     Path rpp = dir.resolve("rpp-model.json");
     Worlds.rpp(rpp);
 
-    assertThatThrownBy(() -> ProfileJob.builder().model(rpp.toString()).llm(llm()).build()
+    assertThatThrownBy(() -> RerankJob.builder().model(rpp.toString()).llm(llm()).build()
             .profiles(Worlds.table(spark(), USERS)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("an RPP model, which writes no profiles");
