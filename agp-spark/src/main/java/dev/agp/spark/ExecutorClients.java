@@ -2,13 +2,16 @@ package dev.agp.spark;
 
 import dev.agp.langchain4j.LlmBackends;
 import dev.agp.llm.LlmClient;
+import dev.agp.llm.LlmClients;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Function;
 
 /**
@@ -23,6 +26,10 @@ final class ExecutorClients {
   static final int MAX_CALLS_PER_EXECUTOR = 1024;
 
   private static final Map<SparkLlmConfig, LlmClient> BACKENDS = new ConcurrentHashMap<>();
+  private static final Map<Share, Deque<LlmClient>> LIMITED = new ConcurrentHashMap<>();
+
+  /** A task's share of a job's limits. */
+  private record Share(SparkLlmConfig config, long requestsPerMinute, long tokensPerMinute) {}
 
   private ExecutorClients() {}
 
@@ -33,6 +40,34 @@ final class ExecutorClients {
    */
   static LlmClient backend(SparkLlmConfig config) {
     return BACKENDS.computeIfAbsent(config, c -> build(c, System::getenv));
+  }
+
+  /**
+   * The backend behind a rate limiter of {@code requestsPerMinute} and {@code tokensPerMinute}
+   * (0: none) for one running task, until {@link #release}d. Limiters outlive tasks: the next task
+   * of the executor takes over a released limiter with its bucket as the last task left it, so a
+   * job of many short tasks gets no fresh burst allowance per task and stays under its limit.
+   */
+  static LlmClient borrowLimited(SparkLlmConfig config, long requestsPerMinute, long tokensPerMinute) {
+    Share share = new Share(config, requestsPerMinute, tokensPerMinute);
+    LlmClient limited = LIMITED.computeIfAbsent(share, s -> new ConcurrentLinkedDeque<>()).pollFirst();
+    if (limited != null) {
+      return limited;
+    }
+    LlmClients.Builder b = LlmClients.builder(backend(config)).maxAttempts(1).maxConcurrentCalls(MAX_CALLS_PER_EXECUTOR);
+    if (requestsPerMinute > 0) {
+      b.requestsPerMinute(requestsPerMinute);
+    }
+    if (tokensPerMinute > 0) {
+      b.tokensPerMinute(tokensPerMinute);
+    }
+    return b.build();
+  }
+
+  /** Gives a limiter back for the executor's next task. */
+  static void release(SparkLlmConfig config, long requestsPerMinute, long tokensPerMinute, LlmClient limited) {
+    LIMITED.computeIfAbsent(new Share(config, requestsPerMinute, tokensPerMinute), s -> new ConcurrentLinkedDeque<>())
+        .addFirst(limited);
   }
 
   static LlmClient build(SparkLlmConfig c, Function<String, String> environment) {

@@ -40,7 +40,8 @@ import org.apache.spark.util.TaskCompletionListener;
  * reach the cache; a retried attempt then pays only for what a killed JVM had in flight.
  *
  * <p>Its client: the executor's backend ({@link ExecutorClients}), then this task's share of the
- * job's rate limits, retries with backoff, and — with a cache directory — the partition's cache
+ * job's rate limits (a limiter the executor's tasks hand on to each other, so that starting a task
+ * grants no new burst), retries with backoff, and — with a cache directory — the partition's cache
  * shard {@code <dir>/rerank-<partitions>/part-<index>}, loaded when the task starts and refreshed
  * from the file before every call, so a retried or speculative attempt of the partition, on any
  * executor, pays for no answer an earlier or concurrent attempt already wrote.
@@ -88,7 +89,8 @@ final class RerankTask implements MapPartitionsFunction<Row, Row> {
     TaskContext task = TaskContext.get();
     int partition = task == null ? 0 : task.partitionId();
     ServingModel served = model.value();
-    LlmClient client = client(partition);
+    LlmClient limited = ExecutorClients.borrowLimited(config, requestsPerMinute, tokensPerMinute);
+    LlmClient client = client(partition, limited);
     Function<Row, Row> each = work == Work.RERANK ? row -> rerank(row, client, served) : row -> profile(row, client, served);
     ExecutorService pool = Executors.newFixedThreadPool(config.concurrency(), r -> {
       Thread t = new Thread(r, "agp-spark-p" + partition);
@@ -97,7 +99,10 @@ final class RerankTask implements MapPartitionsFunction<Row, Row> {
     });
     Ordered rows = new Ordered(input, pool, each, 2 * config.concurrency());
     if (task != null) {
-      task.addTaskCompletionListener((TaskCompletionListener) context -> rows.close(grace()));
+      task.addTaskCompletionListener((TaskCompletionListener) context -> {
+        rows.close(grace());
+        ExecutorClients.release(config, requestsPerMinute, tokensPerMinute, limited);
+      });
     }
     return rows;
   }
@@ -107,17 +112,11 @@ final class RerankTask implements MapPartitionsFunction<Row, Row> {
     return config.timeout().compareTo(MAX_GRACE) < 0 ? config.timeout() : MAX_GRACE;
   }
 
-  private LlmClient client(int partition) {
-    LlmClients.Builder b = LlmClients.builder(ExecutorClients.backend(config))
+  private LlmClient client(int partition, LlmClient limited) {
+    LlmClients.Builder b = LlmClients.builder(limited)
         .model(config.model())
         .maxAttempts(config.maxAttempts())
         .maxConcurrentCalls(config.concurrency());
-    if (requestsPerMinute > 0) {
-      b.requestsPerMinute(requestsPerMinute);
-    }
-    if (tokensPerMinute > 0) {
-      b.tokensPerMinute(tokensPerMinute);
-    }
     if (config.cacheDirectory() == null) {
       return b.build();
     }

@@ -72,6 +72,21 @@ class RerankTaskTest {
     assertThat(pool.isTerminated()).isTrue();
   }
 
+  @Test
+  void borrowLimited_releasedLimiter_isHandedToTheNextTaskNotRebuilt() {
+    SparkLlmConfig config = SparkLlmConfig.compatible("http://127.0.0.1:9/v1", "limiter-test").build();
+
+    dev.agp.llm.LlmClient first = ExecutorClients.borrowLimited(config, 600, 0);
+    dev.agp.llm.LlmClient second = ExecutorClients.borrowLimited(config, 600, 0);
+    ExecutorClients.release(config, 600, 0, first);
+    dev.agp.llm.LlmClient third = ExecutorClients.borrowLimited(config, 600, 0);
+    dev.agp.llm.LlmClient otherShare = ExecutorClients.borrowLimited(config, 300, 0);
+
+    assertThat(second).as("two tasks at once, two limiters").isNotSameAs(first);
+    assertThat(third).as("the next task takes over the bucket").isSameAs(first);
+    assertThat(otherShare).isNotSameAs(first).isNotSameAs(second);
+  }
+
   private static void sleep(long ms) {
     try {
       Thread.sleep(ms);
