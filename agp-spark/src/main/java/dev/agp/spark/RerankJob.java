@@ -55,7 +55,8 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Rate limits.</b> The job-wide requests and tokens per minute are divided evenly among the
  * tasks that can run at once — {@link Builder#concurrentTasks(int)}, by default the smaller of the
  * partition count and the cluster's task slots when the job is built ({@code
- * SparkContext.defaultParallelism}) — and every task limits itself to its share. The job stays
+ * SparkContext.defaultParallelism}) — and every task limits itself to its share, through a limiter
+ * the executor hands from a finished task to its next one (a new task gets no fresh burst). The job stays
  * under the limit as long as no more tasks than that run at once; near the end of the job, when
  * fewer run, it runs below. With dynamic allocation, set {@code concurrentTasks} to the most task
  * slots the job can get.
