@@ -34,8 +34,9 @@ import org.jspecify.annotations.Nullable;
  * orderable type: a number or a timestamp), optionally {@code rating} (a number; 0 when absent).
  * <b>Input order</b>, which breaks timestamp ties, is the {@linkplain Builder#orderColumn order
  * column} when one is named, else the order the rows are read in ({@code
- * monotonically_increasing_id()}: partition by partition, row by row, which is file order for a
- * single file or for files read in name order). Rows with a null or blank user or item, a null
+ * monotonically_increasing_id()}: partition by partition, row by row). That is the file's order
+ * for a single file; Spark packs several files into partitions by size, not by name, so for an
+ * input of several files with tied timestamps name an order column. Rows with a null or blank user or item, a null
  * timestamp or a non-finite rating are left out and counted ({@link SparkLooSplit.Report#invalidRows()}).
  *
  * <pre>{@code
