@@ -20,7 +20,8 @@ import picocli.CommandLine;
 @Command(name = "agp", mixinStandardHelpOptions = true, versionProvider = AgpCli.Version.class,
     description = {"Learned-prompt LLM reranking for recommender systems: AGP, RPP and the LLM baselines on your "
         + "base recommender's top-10, side by side on the paper's protocol.", ""},
-    subcommands = {Commands.Demo.class, Commands.Run.class, Commands.Estimate.class, CommandLine.HelpCommand.class})
+    subcommands = {Commands.Demo.class, Commands.Run.class, Commands.Estimate.class, FitCommand.class, RerankCommand.class, CasesCommand.class,
+        CommandLine.HelpCommand.class})
 public final class AgpCli implements Runnable {
 
   /** Exit code for a mistake in the call. */
@@ -99,6 +100,15 @@ public final class AgpCli implements Runnable {
 
   PrintStream out() {
     return out;
+  }
+
+  PrintStream err() {
+    return err;
+  }
+
+  /** Whether standard error is a terminal on which progress bars may be drawn. */
+  boolean console() {
+    return console && !noProgress;
   }
 
   Map<String, String> env() {
