@@ -100,8 +100,9 @@ final class RerankCommand implements Callable<Integer> {
           + "falls back to the base order). Default: ${DEFAULT-VALUE}.")
   String batchFailures = "retry";
 
-  @Option(names = "--batch-poll-seconds", paramLabel = "N", description = "First wait between polls of a batch. Default: ${DEFAULT-VALUE}.")
-  int batchPollSeconds = 5;
+  @Option(names = "--batch-poll-seconds", paramLabel = "S",
+      description = "First wait between polls of a batch; it grows by half up to 2 minutes. Default: ${DEFAULT-VALUE}.")
+  double batchPollSeconds = 5;
 
   @Override
   public Integer call() {
@@ -153,7 +154,9 @@ final class RerankCommand implements Callable<Integer> {
     }
     Pipeline.positive("--fallback-window", fallbackWindow);
     Pipeline.positive("--batch-users", batchUsers);
-    Pipeline.positive("--batch-poll-seconds", batchPollSeconds);
+    if (!(batchPollSeconds > 0 && batchPollSeconds <= 3600)) {
+      throw new UsageException("--batch-poll-seconds must be in (0, 3600] but was " + batchPollSeconds);
+    }
     if (!(maxFallbackRate >= 0 && maxFallbackRate <= 1)) {
       throw new UsageException("--max-fallback-rate must be in [0, 1] but was " + maxFallbackRate);
     }
@@ -253,7 +256,8 @@ final class RerankCommand implements Callable<Integer> {
       }
     };
     try (OpenAiBatch batch = llm.batch(dir).listener(listener)
-        .pollInterval(java.time.Duration.ofSeconds(batchPollSeconds), java.time.Duration.ofSeconds(Math.max(batchPollSeconds, 120)))
+        .pollInterval(java.time.Duration.ofMillis(Math.round(batchPollSeconds * 1000)),
+            java.time.Duration.ofMillis(Math.round(Math.max(batchPollSeconds, 120) * 1000)))
         .build()) {
       BatchRounds rounds = new BatchRounds(batch, llm, saved.bind(), batchFailures.equals("retry"), concurrency);
       long seq = writer.firstSeq();
@@ -270,7 +274,7 @@ final class RerankCommand implements Callable<Integer> {
         }
         BatchRounds.Window w = rounds.rerank(users);
         int u = 0;
-        Semaphore unbounded = new Semaphore(Integer.MAX_VALUE);
+        Semaphore unbounded = new Semaphore(0);
         for (CaseFiles.Record r : chunk) {
           Result res;
           if (r.user() == null) {

@@ -213,6 +213,9 @@ final class BatchHttp {
           wait = retryAfter.get();
         }
       } catch (IOException e) {
+        if (Thread.currentThread().isInterrupted() || e instanceof java.nio.channels.ClosedByInterruptException) {
+          throw new BatchApiException(what + ": interrupted", false);
+        }
         failure = new BatchApiException(what + ": " + e.getClass().getSimpleName() + " talking to " + origin()
             + (e.getMessage() == null ? "" : " (" + redactor.redact(e.getMessage()) + ")"), true);
       } catch (InterruptedException e) {
