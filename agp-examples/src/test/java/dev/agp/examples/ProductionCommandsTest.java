@@ -314,6 +314,19 @@ class ProductionCommandsTest {
   }
 
   @Test
+  void estimate_modelWithABatchPrice_showsBothPricesTheTestPhaseAtHalf() {
+    AgpCliTest.Outcome o = agp("estimate", "--backend", "openai", "--model", "gpt-4o-mini", "--candidate-mode", "insert",
+        "--base", "popularity", "--methods", "llm-dir", "--train-users", "20", "--validation-users", "10", "--test-users", "40");
+
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.out()).contains("With --batch-api", "Batch API: $0.075 / $0.30 per million");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^LLM-Dir +40 +[0-9,]+ +[0-9,]+ +(0\\.\\d{4}) +(0\\.\\d{4})$")
+        .matcher(o.out());
+    assertThat(m.find()).as(o.out()).isTrue();
+    assertThat(Double.parseDouble(m.group(2))).isCloseTo(Double.parseDouble(m.group(1)) / 2, org.assertj.core.data.Offset.offset(0.0002));
+  }
+
+  @Test
   void rerank_badOptions_areRefusedBeforeAnyWork() {
     assertThat(agp("rerank", "--backend", "simulated", "--model-file", model.toString(), "--input", "missing.jsonl",
         "--output", "x.jsonl").err()).contains("--input: no such file");
