@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ParentCommand;
 
 /** The {@code agp} subcommands. */
@@ -87,7 +88,7 @@ final class Commands {
       Options.Backend backend = new Options.Backend();
       backend.backend = "simulated";
       cli.out().println("agp demo, offline. The LLM is a " + SimulatedLlm.NOTICE + ".");
-      return experiment(cli, data, protocol, methods, backend, output);
+      return experiment(cli, data, protocol, methods, backend, output, null);
     }
   }
 
@@ -112,9 +113,11 @@ final class Commands {
     @Option(names = "--output", paramLabel = "DIR", description = "Where reports go. Default: ${DEFAULT-VALUE}.")
     Path output = Path.of("agp-results");
 
+    @Mixin BatchRouter.Settings batch = new BatchRouter.Settings();
+
     @Override
     public Integer call() {
-      return experiment(cli, data, protocol, methods, backend, output);
+      return experiment(cli, data, protocol, methods, backend, output, batch);
     }
   }
 
@@ -208,18 +211,34 @@ final class Commands {
 
   /** Runs an experiment, prints the table and writes the reports. */
   static int experiment(AgpCli cli, Options.Data data, Options.Protocol protocol, Options.Methods methods,
-      Options.Backend backend, Path output) {
+      Options.Backend backend, Path output, BatchRouter.@Nullable Settings batch) {
     PrintStream out = cli.out();
     Progress progress = cli.progress();
     Pipeline.check(data, protocol, methods, backend, cli.env(), true);
+    boolean batched = batch != null && batch.enabled;
+    if (batched) {
+      BatchRouter.check(batch, backend);
+    }
     writable(output);
     Pipeline.Prepared prepared = Pipeline.prepare(data, protocol, progress, out);
-    Pipeline.Llm llm = Pipeline.llm(backend, cli.env(), prepared);
+    Pipeline.Llm llm = batched ? BatchRouter.llm(batch, backend, cli.env(), output) : Pipeline.llm(backend, cli.env(), prepared);
     List<Method> list = Pipeline.methods(methods, backend, prepared, progress);
-    Experiment experiment = Pipeline.experiment(prepared, llm, list, protocol, progress);
+    if (batched) {
+      // every test user in flight at once, so that a method's test calls go out in one batch per round
+      protocol.concurrency = Math.max(protocol.concurrency, prepared.sets().test().size());
+    }
+    Experiment experiment = Pipeline.experiment(prepared, llm, list, protocol, progress,
+        batched ? ((BatchRouter) llm.client()).switcher() : null);
     out.println("LLM: " + llm.description());
     out.println(Pipeline.plan(experiment));
-    ExperimentResult result = experiment.run();
+    ExperimentResult result;
+    try {
+      result = experiment.run();
+    } finally {
+      if (llm.client() instanceof BatchRouter router) {
+        router.close();
+      }
+    }
     progress.finish();
     List<Path> files = ExperimentReport.write(result, output);
     out.println();

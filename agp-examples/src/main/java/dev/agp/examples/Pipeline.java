@@ -435,6 +435,12 @@ final class Pipeline {
   // ---------------------------------------------------------------- the experiment
 
   static Experiment experiment(Prepared prepared, Llm llm, List<Method> methods, Options.Protocol p, Progress progress) {
+    return experiment(prepared, llm, methods, p, progress, null);
+  }
+
+  /** The experiment, with one more listener when given (the batch mode's switch). */
+  static Experiment experiment(Prepared prepared, Llm llm, List<Method> methods, Options.Protocol p, Progress progress,
+      @org.jspecify.annotations.Nullable ExperimentListener extra) {
     Experiment.Builder b = Experiment.builder()
         .llm(llm.client(), llm.description())
         .users(prepared.sets())
@@ -454,6 +460,9 @@ final class Pipeline {
             progress.finish();
           }
         });
+    if (extra != null) {
+      b.listener(extra);
+    }
     if (!llm.simulated() && llm.prices().priceOf(llm.model()).isPresent()) {
       b.costModel(CostModel.of(llm.prices()), "USD at list prices as of " + llm.prices().asOf());
     }

@@ -314,6 +314,33 @@ class ProductionCommandsTest {
   }
 
   @Test
+  void runBatchApi_testPhaseGoesThroughOneBatchPerRoundAndTrainingDoesNot() throws IOException {
+    try (FakeBatchServer server = simulatedBatchServer()) {
+      Path out = dir.resolve("results");
+
+      AgpCliTest.Outcome r = AgpCliTest.agp(Map.of("AGP_API_KEY", KEY), "run", "--backend", "compatible", "--base-url",
+          server.baseUrl(), "--model", "gpt-4o-mini", "--base", "popularity", "--candidate-mode", "insert",
+          "--train-users", "20", "--validation-users", "10", "--test-users", "30", "--methods", "llm-dir,agp",
+          "--epochs", "1", "--batch-api", "--batch-poll-seconds", "0.01", "--output", out.toString());
+
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(server.batchesCreated()).isEqualTo(3); // LLM-Dir: one round; AGP: profiles, then rankings
+      assertThat(server.batchRequests()).isEqualTo(30 + 2 * 30);
+      assertThat(server.directCalls()).isPositive(); // AGP's training
+      assertThat(r.out()).containsPattern("(?m)^LLM-Dir +0\\.\\d{4}").containsPattern("(?m)^AGP +0\\.\\d{4}")
+          .contains("test phase through the Batch API");
+      JsonNode dirMethod = JSON.readTree(out.resolve("results.json").toFile()).get("methods").get(1);
+      assertThat(dirMethod.get("name").asText()).isEqualTo("LLM-Dir");
+      long in = dirMethod.at("/testUsage/inputTokens").asLong();
+      long outTokens = dirMethod.at("/testUsage/outputTokens").asLong();
+      assertThat(in).isPositive();
+      // priced at the batch price: half of gpt-4o-mini's list price
+      assertThat(dirMethod.get("cost").asDouble()).isCloseTo((in * 0.075 + outTokens * 0.30) / 1e6,
+          org.assertj.core.data.Offset.offset(1e-9));
+    }
+  }
+
+  @Test
   void estimate_modelWithABatchPrice_showsBothPricesTheTestPhaseAtHalf() {
     AgpCliTest.Outcome o = agp("estimate", "--backend", "openai", "--model", "gpt-4o-mini", "--candidate-mode", "insert",
         "--base", "popularity", "--methods", "llm-dir", "--train-users", "20", "--validation-users", "10", "--test-users", "40");

@@ -1,0 +1,127 @@
+package dev.agp.examples;
+
+import dev.agp.eval.ExperimentListener;
+import dev.agp.eval.MethodResult;
+import dev.agp.langchain4j.OpenAiBatch;
+import dev.agp.llm.LlmClient;
+import dev.agp.llm.LlmClients;
+import dev.agp.llm.LlmRequest;
+import dev.agp.llm.LlmResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalLong;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code agp run --batch-api}: training calls go to the normal endpoint; each method's test phase
+ * goes through the Batch API ({@link BatchCollector}), switched by the experiment's listener. One
+ * response cache and one budget serve both paths, so a batch answer is cached and charged once,
+ * at the batch price.
+ */
+final class BatchRouter implements LlmClient, AutoCloseable {
+
+  /** The options of {@code run --batch-api}. */
+  static final class Settings {
+    @Option(names = "--batch-api", description = "Send each method's test-phase calls through the Batch API at the batch price.")
+    boolean enabled;
+
+    @Option(names = "--batch-dir", paramLabel = "DIR", description = "The batch journal (default: the output folder's batches/).")
+    Path dir;
+
+    @Option(names = "--batch-poll-seconds", paramLabel = "S", description = "First wait between polls of a batch. Default: ${DEFAULT-VALUE}.")
+    double pollSeconds = 5;
+
+    @Option(names = "--batch-failures", paramLabel = "POLICY",
+        description = "Requests a batch failed or left expired: retry (normal endpoint) or report (fallback). Default: ${DEFAULT-VALUE}.")
+    String failures = "retry";
+  }
+
+  private final LlmClient direct;
+  private final LlmClient batched;
+  private final BatchCollector collector;
+  private final OpenAiBatch batch;
+  private volatile boolean testing;
+
+  private BatchRouter(LlmClient direct, LlmClient batched, BatchCollector collector, OpenAiBatch batch) {
+    this.direct = direct;
+    this.batched = batched;
+    this.collector = collector;
+    this.batch = batch;
+  }
+
+  /**
+   * Checks the batch options before any work.
+   *
+   * @throws UsageException for a backend without a Batch API or a bad option
+   */
+  static void check(Settings s, Options.Backend backend) {
+    if (!(s.pollSeconds > 0 && s.pollSeconds <= 3600)) {
+      throw new UsageException("--batch-poll-seconds must be in (0, 3600] but was " + s.pollSeconds);
+    }
+    if (!s.failures.equals("retry") && !s.failures.equals("report")) {
+      throw new UsageException("--batch-failures: unknown policy '" + s.failures + "' (retry, report)");
+    }
+    String name = backend.backend.toLowerCase(java.util.Locale.ROOT);
+    if (name.equals("simulated") || name.equals("deepseek")) {
+      throw new UsageException("--batch-api: the " + name + " backend has no Batch API; use openai or a compatible "
+          + "server that implements /v1/files and /v1/batches");
+    }
+  }
+
+  /**
+   * The LLM of a {@code run --batch-api}, in the shape the experiment takes.
+   *
+   * @throws UsageException for a backend without a Batch API or a bad option
+   */
+  static Pipeline.Llm llm(Settings s, Options.Backend backend, Map<String, String> env, Path output) {
+    check(s, backend);
+    ServingLlm llm = ServingLlm.of(ServingLlm.Settings.from(backend), env, () -> {
+      throw new UsageException("--batch-api: the simulated backend has no Batch API");
+    }, "item");
+    Path dir = s.dir != null ? s.dir : output.resolve("batches");
+    OpenAiBatch batch = llm.batch(dir)
+        .pollInterval(Duration.ofMillis(Math.round(s.pollSeconds * 1000)), Duration.ofMillis(Math.round(Math.max(s.pollSeconds, 120) * 1000)))
+        .build();
+    BatchCollector collector = new BatchCollector(batch, llm.raw(), s.failures.equals("retry"), Duration.ofMillis(500),
+        OpenAiBatch.DEFAULT_MAX_REQUESTS_PER_BATCH);
+    LlmClients.Builder b = LlmClients.builder(collector).model(llm.model).prices(llm.prices).maxAttempts(1)
+        .maxConcurrentCalls(Integer.MAX_VALUE);
+    if (llm.cache != null) {
+      b.cache(llm.cache);
+    }
+    if (llm.budget != null) {
+      b.budget(llm.budget);
+    }
+    BatchRouter router = new BatchRouter(llm.direct(), b.build(), collector, batch);
+    return new Pipeline.Llm(router, llm.description() + ", test phase through the Batch API", false, llm.model, llm.prices);
+  }
+
+  /** Switches to the Batch API when a method's test phase starts, back when it ends. */
+  ExperimentListener switcher() {
+    return new ExperimentListener() {
+      @Override public void onMethodStart(String method, OptionalLong plannedCalls) {
+        testing = false;
+      }
+
+      @Override public void onTestStart(String method, int testUsers) {
+        testing = true;
+      }
+
+      @Override public void onMethodEnd(MethodResult result) {
+        testing = false;
+      }
+    };
+  }
+
+  @Override
+  public LlmResponse complete(LlmRequest request) {
+    return (testing ? batched : direct).complete(request);
+  }
+
+  @Override
+  public void close() {
+    collector.close();
+    batch.close();
+  }
+}
