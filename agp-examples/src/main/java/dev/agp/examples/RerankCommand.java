@@ -481,7 +481,8 @@ final class RerankCommand implements Callable<Integer> {
       sb.append(String.format(Locale.ROOT, ". LLM: %,d calls, %,d cache hits, %,d tokens", usage.calls(), usage.cacheHits(),
           usage.totalTokens()));
       if (llm.priced()) {
-        sb.append(String.format(Locale.ROOT, ", $%s at list prices", llm.spent().setScale(4, java.math.RoundingMode.HALF_UP).toPlainString()));
+        sb.append(String.format(Locale.ROOT, ", $%s at list prices%s", llm.spent().setScale(4, java.math.RoundingMode.HALF_UP).toPlainString(),
+            llm.prices.batchPriceOf(llm.model).isPresent() ? " (batch answers at the batch price)" : ""));
       }
       return sb.append('.').toString();
     }
