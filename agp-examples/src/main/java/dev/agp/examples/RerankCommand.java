@@ -129,6 +129,7 @@ final class RerankCommand implements Callable<Integer> {
       }
       end = batchApi ? batched(reader, saved, llm, writer) : streamed(reader, saved, llm, writer);
       writer.finish();
+      writer.rethrow();
       untitled = reader.untitledItems();
     }
     out.println(writer.summary());
@@ -201,7 +202,15 @@ final class RerankCommand implements Callable<Integer> {
           writer.complete(mine, Result.error(rec, rec.error()), permits);
           continue;
         }
-        pool.execute(() -> writer.complete(mine, rerankOne(model, watch, rec), permits));
+        pool.execute(() -> {
+          Result r;
+          try {
+            r = rerankOne(model, watch, rec);
+          } catch (RuntimeException | Error e) {
+            r = Result.error(rec, "cannot rerank: " + CaseFiles.message(e));
+          }
+          writer.complete(mine, r, permits);
+        });
       }
       pool.shutdown();
       while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
@@ -363,7 +372,9 @@ final class RerankCommand implements Callable<Integer> {
     private long fallbacks;
     private long errors;
     private long written;
-    private final AtomicInteger stop = new AtomicInteger(); // 0 running, 1 budget, 2 fallbacks
+    private long ranked;
+    private final AtomicInteger stop = new AtomicInteger(); // 0 running, 1 budget, 2 fallbacks, 3 output failed
+    private final AtomicReference<IOException> fatal = new AtomicReference<>();
     private final AtomicReference<String> lastError = new AtomicReference<>("");
 
     Writer(Path file, long already, int fallbackWindow, double maxRate, ServingLlm llm, AgpCli cli, long total) {
@@ -405,6 +416,7 @@ final class RerankCommand implements Callable<Integer> {
       progress.update(written, fallbacks, status);
     }
 
+    /** Never throws: a failure to write stops the run and is reported by {@link #rethrow()}. */
     void complete(long seq, Result r, Semaphore permits) {
       done.put(seq, r);
       synchronized (this) {
@@ -415,18 +427,37 @@ final class RerankCommand implements Callable<Integer> {
           if (stop.get() != 0) {
             continue; // after a stop nothing more is written
           }
-          write(x);
+          try {
+            write(x);
+          } catch (IOException e) {
+            fail(e);
+          }
         }
         try {
           out.flush();
         } catch (IOException e) {
-          throw new UncheckedIOException("cannot write the output: " + e.getMessage(), e);
+          fail(e);
         }
       }
       progress.update(written, fallbacks, "");
     }
 
-    private void write(Result x) {
+    private void fail(IOException e) {
+      if (fatal.compareAndSet(null, e)) {
+        stop.set(3);
+      }
+    }
+
+    /** Throws what stopped the output from being written, if anything did. */
+    void rethrow() {
+      IOException e = fatal.get();
+      if (e != null) {
+        throw new UncheckedIOException("cannot write the output (" + e.getMessage() + "); the records before it are kept:"
+            + " rerun to continue", e);
+      }
+    }
+
+    private void write(Result x) throws IOException {
       if (x.budget()) {
         stop.set(1);
         return;
@@ -448,13 +479,12 @@ final class RerankCommand implements Callable<Integer> {
         lastError.set("line " + x.record().line() + ": " + x.error());
         line = RerankOutput.error(x.record(), x.error());
       }
-      try {
-        out.write(line);
-        out.write('\n');
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write the output: " + e.getMessage(), e);
-      }
+      out.write(line);
+      out.write('\n');
       written++;
+      if (x.ranking() != null) {
+        ranked++;
+      }
       if (recent.size() >= Math.min(fallbackWindow, 20) && recentFallbacks > maxRate * recent.size()) {
         stop.set(2);
       }
@@ -471,8 +501,8 @@ final class RerankCommand implements Callable<Integer> {
     }
 
     String summary() {
-      StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "Reranked %,d users this run (%,d in the output)",
-          written, first + written));
+      StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "Reranked %,d users this run (%,d records in the output)",
+          ranked, first + written));
       sb.append(String.format(Locale.ROOT, "; %,d fell back to the base order; %,d lines could not be reranked", fallbacks, errors));
       if (errors > 0) {
         sb.append(" (last: ").append(lastError.get()).append(')');

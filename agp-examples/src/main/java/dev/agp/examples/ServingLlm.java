@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
 /**
  * The LLM of {@code agp fit} and {@code agp rerank}: the backend, and the cache, budget and meter
  * they share between the normal endpoint and the Batch API. The key is read from the environment
- * once and kept here; it is never printed, logged or written.
+ * once and kept here; it is never printed, logged or written. Each key goes to its own host only:
+ * {@code OPENAI_API_KEY} to OpenAI, {@code DEEPSEEK_API_KEY} to DeepSeek, {@code AGP_API_KEY} to the
+ * server of {@code --backend compatible}.
  */
 final class ServingLlm {
 
@@ -167,7 +169,8 @@ final class ServingLlm {
       case "openai" -> new ServingLlm(s, backend, model, LlmBackends.OPENAI_BASE_URL, key(env, "OPENAI_API_KEY", backend), null);
       case "deepseek" -> new ServingLlm(s, backend, model, LlmBackends.DEEPSEEK_BASE_URL, key(env, "DEEPSEEK_API_KEY", backend), null);
       default -> {
-        String k = env.getOrDefault("AGP_API_KEY", env.getOrDefault("OPENAI_API_KEY", ""));
+        // a key belongs to its host: an OpenAI or DeepSeek key is never sent to another server
+        String k = env.getOrDefault("AGP_API_KEY", "");
         yield new ServingLlm(s, backend, model, s.baseUrl.strip(), k.isBlank() ? "" : k, null);
       }
     };

@@ -126,7 +126,7 @@ class ProductionCommandsTest {
         cases.toString(), "--output", out.toString(), "--concurrency", "3");
 
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("resuming after 12 already in", "Reranked 58 users this run (70 in the output)");
+    assertThat(r.out()).contains("resuming after 12 already in", "Reranked 58 users this run (70 records in the output)");
     assertThat(Files.readAllLines(out)).isEqualTo(full);
   }
 
@@ -351,6 +351,40 @@ class ProductionCommandsTest {
         .matcher(o.out());
     assertThat(m.find()).as(o.out()).isTrue();
     assertThat(Double.parseDouble(m.group(2))).isCloseTo(Double.parseDouble(m.group(1)) / 2, org.assertj.core.data.Offset.offset(0.0002));
+  }
+
+  @Test
+  void readmeProductionSection_everyCommandParses() throws IOException {
+    String readme = Files.readString(Path.of("..").toAbsolutePath().normalize().resolve("README.md"));
+    int start = readme.indexOf("## Use it in production");
+    assertThat(start).isNotNegative();
+    String section = readme.substring(start, readme.indexOf("\n## ", start + 5) < 0 ? readme.length() : readme.indexOf("\n## ", start + 5));
+    List<String> commands = new ArrayList<>();
+    StringBuilder current = null;
+    for (String line : section.split("\n")) {
+      String l = line.strip();
+      if (current != null) {
+        current.append(' ').append(l.replace("\\", ""));
+        if (!l.endsWith("\\")) {
+          commands.add(current.toString());
+          current = null;
+        }
+      } else if (l.startsWith("java -jar $AGP ")) {
+        String body = l.substring("java -jar $AGP ".length());
+        body = body.contains(" #") ? body.substring(0, body.indexOf(" #")) : body;
+        if (body.endsWith("\\")) {
+          current = new StringBuilder(body.replace("\\", ""));
+        } else {
+          commands.add(body);
+        }
+      }
+    }
+    assertThat(commands).hasSizeGreaterThanOrEqualTo(6);
+    for (String c : commands) {
+      picocli.CommandLine line = new picocli.CommandLine(new AgpCli(System.out, System.err, Map.of(), false));
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> line.parseArgs(c.strip().split("\\s+"))))
+          .as(c).isNull();
+    }
   }
 
   @Test
