@@ -39,7 +39,7 @@ public final class BatchResumeBenchmark {
     SplittableRandom r = new SplittableRandom(42);
     try (BufferedWriter w = Files.newBufferedWriter(cases, StandardCharsets.UTF_8)) {
       for (int u = 0; u < users; u++) {
-        w.write("user" + u + "\t" + ids(r, 5) + "\t" + ids(r, 10) + "\n");
+        w.write("user" + u + "\t" + RerankBenchmark.ids(r, 5) + "\t" + RerankBenchmark.ids(r, 10) + "\n");
       }
     }
     LlmClient fixed = request -> LlmResponse.of("<ranking>B, A, C</ranking>", new TokenUsage(request.characterCount() / 4, 10));
@@ -98,17 +98,5 @@ public final class BatchResumeBenchmark {
     System.out.printf(Locale.ROOT, "| %s | %d | %d | %,d | %,d | %d | %,d | %.1f |%n", name, server.batchesCreated(), server.uploads(),
         server.batchRequests(), server.distinctBatchRequests(), server.directCalls(), Files.lines(out).count(),
         (System.nanoTime() - t0) / 1e9);
-  }
-
-  private static String ids(SplittableRandom r, int n) {
-    StringBuilder sb = new StringBuilder();
-    java.util.Set<Integer> seen = new java.util.HashSet<>();
-    while (seen.size() < n) {
-      int i = r.nextInt(20_000);
-      if (seen.add(i)) {
-        sb.append(sb.length() == 0 ? "" : ",").append('i').append(i);
-      }
-    }
-    return sb.toString();
   }
 }

@@ -182,7 +182,7 @@ public final class RerankBenchmark {
         sampler.peakUsed / 1e6, sampler.peakLive / 1e6, Runtime.getRuntime().maxMemory() / 1e6, served, load());
   }
 
-  private static String ids(SplittableRandom r, int n) {
+  static String ids(SplittableRandom r, int n) {
     StringBuilder sb = new StringBuilder();
     java.util.Set<Integer> seen = new java.util.HashSet<>();
     while (seen.size() < n) {

@@ -124,8 +124,16 @@ public final class LlmResponseCache {
 
   // ---------------------------------------------------------------- lookups, for CachingLlmClient
 
-  /** The SHA-256 (hex) of the canonical form of {@code request} sent to {@code model}. */
-  static String key(String model, LlmRequest request) {
+  /**
+   * The key of {@code request} sent to {@code model}: the SHA-256 (hex) of its canonical form (the
+   * parts listed in the class documentation). Other stores of answers (a Batch API's {@code
+   * custom_id}) use it so that an answer is known by the same name everywhere.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public static String key(String model, LlmRequest request) {
+    requireNonNull(model, "model");
+    requireNonNull(request, "request");
     Hasher h = Hashing.sha256().newHasher();
     field(h, "agp-llm-cache-key/1");
     field(h, model);

@@ -5,16 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.common.hash.Hasher;
-import com.google.common.hash.Hashing;
 import dev.agp.llm.LlmMessage;
 import dev.agp.llm.LlmRequest;
 import dev.agp.llm.LlmResponse;
+import dev.agp.llm.LlmResponseCache;
 import dev.agp.llm.PriceTable;
 import dev.agp.llm.TokenUsage;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -38,28 +35,12 @@ final class BatchLines {
   private BatchLines() {}
 
   /**
-   * The request's id in a batch: the SHA-256 (hex) of the model and the canonical request (every
-   * message's role and text, temperature, output cap, JSON flag), the same parts a response cache
-   * keys on. Identical requests share an id, so a batch asks for each once.
+   * The request's id in a batch: its {@linkplain LlmResponseCache#key response-cache key} (a hash
+   * of the model and the canonical request). Identical requests share an id, so a batch asks for
+   * each once.
    */
   static String customId(String model, LlmRequest request) {
-    Hasher h = Hashing.sha256().newHasher();
-    field(h, "agp-batch-request/1");
-    field(h, model);
-    h.putInt(request.messages().size());
-    for (LlmMessage m : request.messages()) {
-      field(h, m.role().name());
-      field(h, m.text());
-    }
-    field(h, BigDecimal.valueOf(request.temperature()).stripTrailingZeros().toPlainString());
-    h.putInt(request.maxOutputTokens().orElse(0));
-    h.putBoolean(request.json());
-    return h.hash().toString();
-  }
-
-  private static void field(Hasher h, String s) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    h.putInt(b.length).putBytes(b);
+    return LlmResponseCache.key(model, request);
   }
 
   /** One line of the input file, without the newline. */

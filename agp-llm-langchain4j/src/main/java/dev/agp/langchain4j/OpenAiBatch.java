@@ -556,16 +556,7 @@ public final class OpenAiBatch implements AutoCloseable {
       if (model.isBlank()) {
         throw new IllegalArgumentException("model must not be blank");
       }
-      java.net.URI uri;
-      try {
-        uri = java.net.URI.create(baseUrl.strip());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("baseUrl is not a URL: " + baseUrl, e);
-      }
-      if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-        throw new IllegalArgumentException("baseUrl must be an http or https URL but was " + baseUrl);
-      }
-      this.baseUrl = baseUrl.strip();
+      this.baseUrl = LlmBackends.requireUrl(baseUrl);
       this.model = model;
     }
 
