@@ -37,6 +37,9 @@ final class BatchRouter implements LlmClient, AutoCloseable {
     String failures = "retry";
   }
 
+  /** Test users in flight at once in batch mode (one thread each, waiting for its batch). */
+  static final int MAX_TEST_THREADS = 2000;
+
   private final LlmClient direct;
   private final LlmClient batched;
   private final BatchCollector collector;

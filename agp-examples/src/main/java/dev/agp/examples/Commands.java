@@ -224,8 +224,9 @@ final class Commands {
     Pipeline.Llm llm = batched ? BatchRouter.llm(batch, backend, cli.env(), output) : Pipeline.llm(backend, cli.env(), prepared);
     List<Method> list = Pipeline.methods(methods, backend, prepared, progress);
     if (batched) {
-      // every test user in flight at once, so that a method's test calls go out in one batch per round
-      protocol.concurrency = Math.max(protocol.concurrency, prepared.sets().test().size());
+      // every test user in flight at once (up to a bound on threads), so that a method's test calls
+      // go out in one batch per round
+      protocol.concurrency = Math.max(protocol.concurrency, Math.min(prepared.sets().test().size(), BatchRouter.MAX_TEST_THREADS));
     }
     Experiment experiment = Pipeline.experiment(prepared, llm, list, protocol, progress,
         batched ? ((BatchRouter) llm.client()).switcher() : null);
