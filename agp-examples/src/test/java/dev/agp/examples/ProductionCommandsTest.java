@@ -90,6 +90,36 @@ class ProductionCommandsTest {
   }
 
   @Test
+  void fit_stoppedByItsBudget_resumesFromTheCheckpointAndARerunWithTheCachePaysNothing() throws IOException {
+    Path out = dir.resolve("m.json");
+    String[] base = {"fit", "--backend", "simulated", "--cases", cases.toString(), "--train-users", "20",
+        "--validation-users", "10", "--epochs", "1", "--batch-size", "5", "--checkpoint", dir.resolve("ckpt").toString(),
+        "--cache", dir.resolve("cache").toString(), "--output", out.toString()};
+
+    AgpCliTest.Outcome stopped = agp(with(base, "--budget-tokens", "15000"));
+    AgpCliTest.Outcome resumed = agp(base);
+    Files.delete(out);
+    String[] fresh = base.clone();
+    fresh[java.util.Arrays.asList(base).indexOf("--checkpoint") + 1] = dir.resolve("other-checkpoint").toString();
+    AgpCliTest.Outcome cached = agp(fresh); // a fit from scratch: every answer is in the cache
+
+    assertThat(stopped.code()).as(stopped.err()).isEqualTo(RerankCommand.BUDGET_STOP);
+    assertThat(stopped.out()).contains("Stopped by the budget", "the same --checkpoint to resume");
+    assertThat(out).exists();
+    assertThat(resumed.code()).as(resumed.err()).isZero();
+    assertThat(cached.code()).as(cached.err()).isZero();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9,]+) calls \\(([0-9,]+) from the cache").matcher(cached.out());
+    assertThat(m.find()).as(cached.out()).isTrue();
+    assertThat(m.group(2)).isEqualTo(m.group(1));
+  }
+
+  private static String[] with(String[] base, String... more) {
+    List<String> all = new ArrayList<>(List.of(base));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  @Test
   void fit_casesWithoutLabels_isRefusedNamingTheLine() throws IOException {
     Path unlabelled = dir.resolve("unlabelled.tsv");
     Files.writeString(unlabelled, "user\thistory\tcandidates\nu1\ta,b\tc,d,e\n");
