@@ -80,7 +80,7 @@ public final class RerankBenchmark {
     Dataset data = Datasets.movieLens(SampleData.movieLens());
     LooSplit split = LeaveOneOut.split(data.interactions());
     CandidateSets sets = CandidateProtocol.builder().trainUsers(10).validationUsers(10).testUsers(300)
-        .mode(CandidateMode.INSERT_HELD_OUT).seed(42).build().apply(data.items(), split, Recommenders.popularity(split));
+        .mode(CandidateMode.BASE_WINDOW).seed(42).build().apply(data.items(), split, Recommenders.popularity(split));
     SimulatedLlm sim = SimulatedLlm.of(Catalogue.of(data.items().values()), "movie");
     Path cases = work.resolve("sample-cases-" + users + ".jsonl");
     try (BufferedWriter w = Files.newBufferedWriter(cases, StandardCharsets.UTF_8)) {

@@ -36,4 +36,9 @@ public final class LlmCalls {
   public String complete(Stage stage, List<LlmMessage> messages) {
     return llm.complete(request(stage, messages)).text();
   }
+
+  /** Sends {@code messages} with the stage's temperature and an output cap chosen by the caller. */
+  public String complete(Stage stage, List<LlmMessage> messages, int maxOutputTokens) {
+    return llm.complete(request(stage, messages).withMaxOutputTokens(maxOutputTokens)).text();
+  }
 }

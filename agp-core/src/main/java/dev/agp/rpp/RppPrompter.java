@@ -57,10 +57,10 @@ final class RppPrompter {
     Map<String, String> v = new HashMap<>();
     v.put("role", role.isEmpty() ? "" : role + " ");
     v.put("historyIntro", prompt.sentence(PromptPattern.HISTORY_RECORDS));
-    v.put("history", PromptBlocks.history(user.recentHistory(prompt.historyLength()), s.maxTitleChars()));
+    v.put("history", PromptBlocks.history(user.recentHistory(prompt.historyLength()), s.maxTitleChars(), s.shownAttributes()));
     v.put("count", String.valueOf(shown.size()));
     v.put("domain", s.domain());
-    v.put("candidates", PromptBlocks.candidates(shown, s.maxTitleChars()));
+    v.put("candidates", PromptBlocks.candidates(shown, s.maxTitleChars(), s.shownAttributes()));
     v.put("example", CandidateLabels.example(shown.size()));
     v.put("reasoning", prompt.sentence(PromptPattern.REASONING_GUIDANCE));
     v.put("format", prompt.sentence(PromptPattern.OUTPUT_FORMAT));
@@ -95,7 +95,7 @@ final class RppPrompter {
           .append(p.tag()).append('>');
     });
     Map<String, String> v = new HashMap<>();
-    v.put("history", PromptBlocks.history(user.recentHistory(prompt.historyLength()), s.maxTitleChars()));
+    v.put("history", PromptBlocks.history(user.recentHistory(prompt.historyLength()), s.maxTitleChars(), s.shownAttributes()));
     v.put("sentences", block.toString());
     v.put("domain", s.domain());
     v.put("maxChars", String.valueOf(s.maxSentenceChars()));

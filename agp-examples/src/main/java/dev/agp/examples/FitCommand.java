@@ -82,7 +82,8 @@ final class FitCommand implements Callable<Integer> {
   int validationUsers = 20;
 
   @Option(names = "--candidate-mode", paramLabel = "MODE",
-      description = "Raw data only: paper (users whose held-out item is in the base top 10) or insert. Default: ${DEFAULT-VALUE}.")
+      description = "Raw data only: paper (users whose held-out item is in the base top 10) or window (K consecutive "
+          + "items of the base ranking around the held-out item). Default: ${DEFAULT-VALUE}.")
   String candidateMode = "paper";
 
   @Option(names = "--seed", paramLabel = "N", description = "Seed of the split and the training. Default: ${DEFAULT-VALUE}.")
@@ -174,9 +175,6 @@ final class FitCommand implements Callable<Integer> {
     Pipeline.positive("--history-length", historyLength);
     Pipeline.positive("--rpp-iterations", rppIterations);
     feedback();
-    if (!candidateMode.equalsIgnoreCase("paper") && !candidateMode.equalsIgnoreCase("insert")) {
-      throw new UsageException("--candidate-mode: unknown mode '" + candidateMode + "' (paper, insert)");
-    }
     if (cases != null) {
       Pipeline.existing("--cases", cases);
       if (data.data != null || data.candidates != null || !data.dataset.equalsIgnoreCase("sample")) {
@@ -333,8 +331,8 @@ final class FitCommand implements Callable<Integer> {
     }
     RppOptimizer optimizer = b.build();
     CallEstimate plan = optimizer.estimate(users.train());
-    out.println(plan(plan, llm) + String.format(Locale.ROOT, "; then 1 call per validation user (%d) to score the model",
-        users.validation().size()));
+    out.println(plan(plan, llm) + String.format(Locale.ROOT, "; then %d call%s per validation user (%d) to score the model",
+        refine ? 2 : 1, refine ? "s" : "", users.validation().size()));
     RppModel model = optimizer.fit(users.train());
     progress.finish();
     List<double[]> curve = new ArrayList<>();

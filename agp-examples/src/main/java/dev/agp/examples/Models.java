@@ -14,8 +14,13 @@ final class Models {
 
   private Models() {}
 
-  /** What a saved model is. */
-  record Saved(String format, String domain, Function<LlmClient, CaseReranker> bind) {
+  /**
+   * What a saved model is.
+   *
+   * @param callsPerUser LLM calls a rerank makes at most: AGP 2 (profile, ranking), RPP 1, RPP+ 2
+   *     (refinement, ranking)
+   */
+  record Saved(String format, String domain, int callsPerUser, Function<LlmClient, CaseReranker> bind) {
     boolean rpp() {
       return format.equals(RppModel.FORMAT);
     }
@@ -32,24 +37,23 @@ final class Models {
     }
     String format;
     String domain;
+    boolean refine;
     try {
       var root = CaseFiles.JSON.readTree(path.toFile());
       format = root.path("format").asText("");
       domain = root.path("settings").path("domain").asText("item");
+      refine = root.path("settings").path("refine").asBoolean(false);
     } catch (IOException e) {
       throw new UsageException("--model-file: " + path + " is not a JSON document (" + CaseFiles.message(e) + ")");
     }
     try {
       if (format.equals(AgpModel.FORMAT)) {
         AgpModel model = AgpModel.load(path);
-        return new Saved(format, domain, model::withLlm);
+        return new Saved(format, domain, 2, model::withLlm);
       }
       if (format.equals(RppModel.FORMAT)) {
         RppModel model = RppModel.load(path);
-        return new Saved(format, domain, llm -> {
-          RppModel bound = model.withLlm(llm);
-          return bound;
-        });
+        return new Saved(format, domain, refine ? 2 : 1, model::withLlm);
       }
     } catch (RuntimeException e) {
       throw new UsageException("--model-file: " + path + ": " + CaseFiles.message(e));

@@ -117,8 +117,8 @@ final class RerankCommand implements Callable<Integer> {
         input, total, done > 0 ? String.format(Locale.ROOT, "; resuming after %,d already in %s", done, output) : "");
     out.println("LLM: " + llm.description() + (batchApi ? ", through the Batch API" : ""));
     long remaining = Math.max(0, total - done);
-    long calls = remaining * (saved.rpp() ? 1 : 2);
-    out.printf(Locale.ROOT, "Planned LLM calls: at most %,d (%d per user)%s%n", calls, saved.rpp() ? 1 : 2,
+    long calls = remaining * saved.callsPerUser();
+    out.printf(Locale.ROOT, "Planned LLM calls: at most %,d (%d per user)%s%n", calls, saved.callsPerUser(),
         llm.simulated() ? "" : ", priced at " + (batchApi ? "the batch price" : "the list price") + " as answers arrive");
     Writer writer = new Writer(output, done, fallbackWindow, maxFallbackRate, llm, cli, total);
     Outcome end;

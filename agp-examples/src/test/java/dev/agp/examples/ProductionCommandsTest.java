@@ -41,11 +41,11 @@ class ProductionCommandsTest {
   @BeforeAll
   static void casesAndModel() {
     cases = shared.resolve("cases.jsonl");
-    AgpCliTest.Outcome c = agp("cases", "--base", "popularity", "--candidate-mode", "insert", "--train-users", "20",
+    AgpCliTest.Outcome c = agp("cases", "--base", "popularity", "--candidate-mode", "window", "--train-users", "20",
         "--validation-users", "10", "--test-users", "40", "--users", "train,validation,test", "--output", cases.toString());
     assertThat(c.code()).as(c.err()).isZero();
     model = shared.resolve("agp-model.json");
-    AgpCliTest.Outcome f = agp("fit", "--backend", "simulated", "--base", "popularity", "--candidate-mode", "insert",
+    AgpCliTest.Outcome f = agp("fit", "--backend", "simulated", "--base", "popularity", "--candidate-mode", "window",
         "--train-users", "20", "--validation-users", "10", "--epochs", "1", "--output", model.toString());
     assertThat(f.code()).as(f.err()).isZero();
     reference = shared.resolve("reference.jsonl");
@@ -349,7 +349,7 @@ class ProductionCommandsTest {
       Path out = dir.resolve("results");
 
       AgpCliTest.Outcome r = AgpCliTest.agp(Map.of("AGP_API_KEY", KEY), "run", "--backend", "compatible", "--base-url",
-          server.baseUrl(), "--model", "gpt-4o-mini", "--base", "popularity", "--candidate-mode", "insert",
+          server.baseUrl(), "--model", "gpt-4o-mini", "--base", "popularity", "--candidate-mode", "window",
           "--train-users", "20", "--validation-users", "10", "--test-users", "30", "--methods", "llm-dir,agp",
           "--epochs", "1", "--batch-api", "--batch-poll-seconds", "0.01", "--output", out.toString());
 
@@ -372,7 +372,7 @@ class ProductionCommandsTest {
 
   @Test
   void estimate_modelWithABatchPrice_showsBothPricesTheTestPhaseAtHalf() {
-    AgpCliTest.Outcome o = agp("estimate", "--backend", "openai", "--model", "gpt-4o-mini", "--candidate-mode", "insert",
+    AgpCliTest.Outcome o = agp("estimate", "--backend", "openai", "--model", "gpt-4o-mini", "--candidate-mode", "window",
         "--base", "popularity", "--methods", "llm-dir", "--train-users", "20", "--validation-users", "10", "--test-users", "40");
 
     assertThat(o.code()).as(o.err()).isZero();
