@@ -48,10 +48,18 @@ import org.slf4j.LoggerFactory;
  * IllegalStateException} naming the method and the user. Results do not depend on {@code
  * concurrency}: users are gathered in order and the bootstrap is seeded.
  *
+ * <p>Evidence needs controls beside the methods: {@link Method#sanityRows} (user-blind orders of
+ * the same lists; {@link ExperimentResult#sanityWarnings()} says when one beats Base by more than
+ * Base's interval), {@link Method#agpUntrained} and {@link Method#withPermutedLabels} (a learning
+ * method without its learning, or taught noise), and {@link Builder#compare} for paired
+ * comparisons between any two rows. The {@code agp} command line adds all of them.
+ *
  * <pre>{@code
  * ExperimentResult r = Experiment.builder()
  *     .llm(client).users(candidateSets)
+ *     .methods(Method.sanityRows(split, 42))
  *     .method(Method.direct()).method(Method.chainOfThought()).method(Method.agp())
+ *     .method(Method.agpUntrained("AGP-untrained", b -> b)).compare("AGP", "AGP-untrained")
  *     .concurrency(8).seed(42)
  *     .costModel(CostModel.perMillionTokens(0.15, 0.60))
  *     .build().run();

@@ -119,10 +119,13 @@ public record MethodResult(
   }
 
   /**
-   * Test users whose answer was the base order exactly although no fallback happened: a model
-   * copying the example or ignoring the user shows up here.
+   * Test users whose LLM answer was the base order exactly although no fallback happened: a model
+   * copying the example or ignoring the user shows up here. 0 for rows that made no test call.
    */
   public int baseOrderAnswers() {
+    if (testUsage.total().calls() == 0) {
+      return 0; // no LLM answered: Base and the sanity rows order by code
+    }
     return (int) users.stream().filter(u -> u.baseOrder() && !u.fallback()).count();
   }
 
