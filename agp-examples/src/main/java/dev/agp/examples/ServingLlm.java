@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
@@ -228,45 +230,34 @@ final class ServingLlm {
   private LlmClient stack(boolean shared, boolean metered) {
     if (simulated != null) {
       LlmClients.Builder b = LlmClients.builder(simulated).model(model).maxConcurrentCalls(settings.maxConcurrentCalls);
-      limits(b::requestsPerMinute, b::tokensPerMinute);
-      if (shared && cache != null) {
-        b.cache(cache);
-      }
-      if (shared && budget != null) {
-        b.budget(budget);
-      }
-      if (metered) {
-        b.meter(meter);
-      }
+      configure(b::cache, b::budget, b::meter, b::requestsPerMinute, b::tokensPerMinute, shared, metered);
       return b.build();
     }
     LlmBackends.Builder b = backend.equals("compatible")
         ? LlmBackends.openAiCompatibleBuilder(baseUrl, key, model)
         : backend.equals("deepseek") ? LlmBackends.deepSeekBuilder(key, model) : LlmBackends.openAiBuilder(key, model);
     b.timeout(Duration.ofSeconds(settings.timeoutSeconds)).prices(prices).maxConcurrentCalls(settings.maxConcurrentCalls);
-    if (!backend.equals("compatible") && baseUrl != null && !baseUrl.equals(LlmBackends.OPENAI_BASE_URL)
-        && !baseUrl.equals(LlmBackends.DEEPSEEK_BASE_URL)) {
-      b.baseUrl(baseUrl);
-    }
-    limits(b::requestsPerMinute, b::tokensPerMinute);
-    if (shared && cache != null) {
-      b.cache(cache);
-    }
-    if (shared && budget != null) {
-      b.budget(budget);
-    }
-    if (metered) {
-      b.meter(meter);
-    }
+    configure(b::cache, b::budget, b::meter, b::requestsPerMinute, b::tokensPerMinute, shared, metered);
     return b.build();
   }
 
-  private void limits(java.util.function.LongConsumer rpm, java.util.function.LongConsumer tpm) {
+  /** The options both stack builders share, set the same way. */
+  private void configure(Consumer<LlmResponseCache> cacheOption, Consumer<LlmBudget> budgetOption,
+      Consumer<LlmUsageMeter> meterOption, LongConsumer rpm, LongConsumer tpm, boolean shared, boolean metered) {
     if (settings.requestsPerMinute != null) {
       rpm.accept(settings.requestsPerMinute);
     }
     if (settings.tokensPerMinute != null) {
       tpm.accept(settings.tokensPerMinute);
+    }
+    if (shared && cache != null) {
+      cacheOption.accept(cache);
+    }
+    if (shared && budget != null) {
+      budgetOption.accept(budget);
+    }
+    if (metered) {
+      meterOption.accept(meter);
     }
   }
 
