@@ -125,10 +125,13 @@ public final class LlmResponseCache {
   // ---------------------------------------------------------------- lookups, for CachingLlmClient
 
   /**
-   * The key of {@code request} sent to {@code model}: the SHA-256 (hex) of its canonical form (the
-   * parts listed in the class documentation). Other stores of answers (a Batch API's {@code
-   * custom_id}) use it so that an answer is known by the same name everywhere.
+   * The SHA-256 (hex) of the canonical form of {@code request} sent to {@code model}: the key its
+   * answer is cached under, and a name for the request that reveals none of its text (the command
+   * line's spend ledger records it to tell a repeated paid call; a Batch API's {@code custom_id}).
    *
+   * @param model the model the request goes to
+   * @param request the request
+   * @return 64 lowercase hex digits
    * @throws NullPointerException if an argument is null
    */
   public static String key(String model, LlmRequest request) {

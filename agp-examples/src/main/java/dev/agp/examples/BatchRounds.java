@@ -82,14 +82,14 @@ final class BatchRounds {
   }
 
   Window rerank(List<UserCase> users) {
-    Gate gate = new Gate(llm.raw());
-    LlmClients.Builder stack = LlmClients.builder(gate).model(llm.model).prices(llm.prices).maxAttempts(1)
-        .maxConcurrentCalls(Integer.MAX_VALUE)
-        .cache(llm.cache != null ? llm.cache : LlmResponseCache.inMemory());
+    Gate gate = new Gate(llm.raw(false));
+    LlmClients.Builder paid = LlmClients.builder(gate).model(llm.model).prices(llm.prices).maxAttempts(1)
+        .maxConcurrentCalls(Integer.MAX_VALUE);
     if (llm.budget != null) {
-      stack.budget(llm.budget);
+      paid.budget(llm.budget);
     }
-    RerankCommand.BudgetWatch watch = new RerankCommand.BudgetWatch(stack.build());
+    // the gate's answers pass the budget, then the spend ledger, then the cache (this window's, without --cache)
+    RerankCommand.BudgetWatch watch = new RerankCommand.BudgetWatch(llm.over(paid.build(), LlmResponseCache.inMemory()));
     CaseReranker model = bind.apply(watch);
     UserResult[] results = new UserResult[users.size()];
     List<String> batchIds = new ArrayList<>();

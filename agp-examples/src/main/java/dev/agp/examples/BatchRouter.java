@@ -5,12 +5,12 @@ import dev.agp.eval.MethodResult;
 import dev.agp.langchain4j.OpenAiBatch;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmClients;
-import dev.agp.llm.LlmRequest;
-import dev.agp.llm.LlmResponse;
+import dev.agp.llm.LlmBudget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * response cache and one budget serve both paths, so a batch answer is cached and charged once,
  * at the batch price.
  */
-final class BatchRouter implements LlmClient, AutoCloseable {
+final class BatchRouter implements AutoCloseable {
 
   /** The options of {@code run --batch-api}. */
   static final class Settings {
@@ -40,17 +40,15 @@ final class BatchRouter implements LlmClient, AutoCloseable {
   /** Test users in flight at once in batch mode (one thread each, waiting for its batch). */
   static final int MAX_TEST_THREADS = 2000;
 
-  private final LlmClient direct;
-  private final LlmClient batched;
   private final BatchCollector collector;
   private final OpenAiBatch batch;
+  private final LlmClient batched;
   private volatile boolean testing;
 
-  private BatchRouter(LlmClient direct, LlmClient batched, BatchCollector collector, OpenAiBatch batch) {
-    this.direct = direct;
-    this.batched = batched;
+  private BatchRouter(BatchCollector collector, OpenAiBatch batch, LlmClient batched) {
     this.collector = collector;
     this.batch = batch;
+    this.batched = batched;
   }
 
   /**
@@ -65,7 +63,7 @@ final class BatchRouter implements LlmClient, AutoCloseable {
     if (!s.failures.equals("retry") && !s.failures.equals("report")) {
       throw new UsageException("--batch-failures: unknown policy '" + s.failures + "' (retry, report)");
     }
-    String name = backend.backend.toLowerCase(java.util.Locale.ROOT);
+    String name = backend.name();
     if (name.equals("simulated") || name.equals("deepseek")) {
       throw new UsageException("--batch-api: the " + name + " backend has no Batch API; use openai or a compatible "
           + "server that implements /v1/files and /v1/batches");
@@ -73,31 +71,38 @@ final class BatchRouter implements LlmClient, AutoCloseable {
   }
 
   /**
-   * The LLM of a {@code run --batch-api}, in the shape the experiment takes.
+   * The Batch API side of a {@code run --batch-api}: the journalled batch client, the collector and
+   * the budget in front of it; {@link #over} puts it next to the normal endpoint.
    *
+   * @param budget the run's budget, shared with the normal endpoint, or null
    * @throws UsageException for a backend without a Batch API or a bad option
    */
-  static Pipeline.Llm llm(Settings s, Options.Backend backend, Map<String, String> env, Path output) {
+  static BatchRouter open(Settings s, Options.Backend backend, Options.Calls calls, Map<String, String> env, Path output,
+      @Nullable LlmBudget budget) {
     check(s, backend);
-    ServingLlm llm = ServingLlm.of(ServingLlm.Settings.from(backend), env, () -> {
+    ServingLlm llm = ServingLlm.of(backend, calls, new ServingLlm.Serving(), env, () -> {
       throw new UsageException("--batch-api: the simulated backend has no Batch API");
-    }, "item");
+    }, "item", null, null);
     Path dir = s.dir != null ? s.dir : output.resolve("batches");
     OpenAiBatch batch = llm.batch(dir)
         .pollInterval(Duration.ofMillis(Math.round(s.pollSeconds * 1000)), Duration.ofMillis(Math.round(Math.max(s.pollSeconds, 120) * 1000)))
         .build();
-    BatchCollector collector = new BatchCollector(batch, llm.raw(), s.failures.equals("retry"), Duration.ofMillis(500),
+    BatchCollector collector = new BatchCollector(batch, llm.raw(false), s.failures.equals("retry"), Duration.ofMillis(500),
         OpenAiBatch.DEFAULT_MAX_REQUESTS_PER_BATCH);
     LlmClients.Builder b = LlmClients.builder(collector).model(llm.model).prices(llm.prices).maxAttempts(1)
         .maxConcurrentCalls(Integer.MAX_VALUE);
-    if (llm.cache != null) {
-      b.cache(llm.cache);
+    if (budget != null) {
+      b.budget(budget);
     }
-    if (llm.budget != null) {
-      b.budget(llm.budget);
-    }
-    BatchRouter router = new BatchRouter(llm.direct(), b.build(), collector, batch);
-    return new Pipeline.Llm(router, llm.description() + ", test phase through the Batch API", false, llm.model, llm.prices);
+    return new BatchRouter(collector, batch, b.build());
+  }
+
+  /**
+   * The client that sends calls to {@code direct} (the normal endpoint with its budget and
+   * retries) during training and to the Batch API during a method's test phase.
+   */
+  LlmClient over(LlmClient direct) {
+    return request -> (testing ? batched : direct).complete(request);
   }
 
   /** Switches to the Batch API when a method's test phase starts, back when it ends. */
@@ -115,11 +120,6 @@ final class BatchRouter implements LlmClient, AutoCloseable {
         testing = false;
       }
     };
-  }
-
-  @Override
-  public LlmResponse complete(LlmRequest request) {
-    return (testing ? batched : direct).complete(request);
   }
 
   @Override

@@ -17,7 +17,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code agp cases}: writes the protocol's users as a cases file, for {@code agp fit --cases} and {@code agp rerank}. */
 @Command(name = "cases", sortOptions = false, mixinStandardHelpOptions = true, abbreviateSynopsis = true,
@@ -30,6 +32,7 @@ import picocli.CommandLine.ParentCommand;
 final class CasesCommand implements Callable<Integer> {
 
   @ParentCommand AgpCli cli;
+  @Spec CommandSpec spec;
   @Mixin Options.Data data = new Options.Data();
   @Mixin Options.Protocol protocol = new Options.Protocol();
 
@@ -47,11 +50,7 @@ final class CasesCommand implements Callable<Integer> {
         throw new UsageException("--users: unknown set '" + s + "' (train, validation, test)");
       }
     }
-    Options.Methods none = new Options.Methods();
-    none.methods = new java.util.ArrayList<>(List.of("agp"));
-    Options.Backend offline = new Options.Backend();
-    offline.backend = "simulated";
-    Pipeline.check(data, protocol, none, offline, cli.env(), false);
+    Pipeline.checkData(data, Options.given(spec));
     Pipeline.Prepared prepared = Pipeline.prepare(data, protocol, cli.progress(), cli.out());
     CandidateSets sets = prepared.sets();
     long n = 0;

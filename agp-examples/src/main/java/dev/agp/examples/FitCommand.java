@@ -48,8 +48,10 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code agp fit}: trains AGP or RPP on your data and saves the model with a small report. */
 @Command(name = "fit", sortOptions = false, mixinStandardHelpOptions = true, abbreviateSynopsis = true,
@@ -67,6 +69,7 @@ import picocli.CommandLine.ParentCommand;
 final class FitCommand implements Callable<Integer> {
 
   @ParentCommand AgpCli cli;
+  @Spec CommandSpec spec;
   @Mixin Options.Data data = new Options.Data();
 
   @Option(names = "--cases", paramLabel = "FILE", description = "Labelled cases to train on instead of the raw dataset files.")
@@ -114,6 +117,8 @@ final class FitCommand implements Callable<Integer> {
   int rppIterations = 15;
 
   @Mixin Options.Backend backend = new Options.Backend();
+  @Mixin Options.Spending spending = new Options.Spending();
+  @Mixin Options.Calls calls = new Options.Calls();
 
   @Option(names = "--output", paramLabel = "FILE", description = "The model file. Default: ${DEFAULT-VALUE}.")
   Path output = Path.of("agp-model.json");
@@ -123,8 +128,19 @@ final class FitCommand implements Callable<Integer> {
     PrintStream out = cli.out();
     check();
     long t0 = System.nanoTime();
+    Path folder = ExperimentRun.ledgerFolder(spending, output.toAbsolutePath().getParent());
+    SpendLedger ledger = SpendLedger.open(folder, SpendLedger.newRunId());
+    dev.agp.llm.LlmBudget budget = null;
+    if (spending.budgeted()) {
+      budget = Pipeline.remaining(spending, ledger.earlier()).orElseThrow(() -> new CommandStop(AgpCli.BUDGET_STOPPED,
+          "the budget is already spent by earlier runs in the spend ledger " + ledger.file() + "; nothing was run. Raise "
+              + (spending.budgetTokens != null ? "--budget-tokens" : "--budget-usd") + " to go on."));
+    }
     Users users = cases != null ? fromCases() : fromDataset();
-    ServingLlm llm = ServingLlm.of(ServingLlm.Settings.from(backend), cli.env(), () -> Catalogue.of(users.items()), users.domain());
+    ServingLlm.Serving limits = new ServingLlm.Serving();
+    limits.cache = spending.cache;
+    ServingLlm llm = ServingLlm.of(backend, calls, limits, cli.env(), () -> Catalogue.of(users.items()), users.domain(),
+        budget, ledger);
     out.println("LLM: " + llm.description());
     String name = method.toLowerCase(Locale.ROOT);
     Progress progress = cli.progress();
@@ -134,13 +150,14 @@ final class FitCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       progress.finish();
       if (budgetStop(e)) {
-        out.println("Stopped by the budget: " + e.getMessage());
-        out.println("Nothing is lost: rerun with a larger --budget-usd / --budget-tokens"
-            + (backend.checkpoint != null ? " and the same --checkpoint to resume" : " (add --checkpoint to resume where it stopped)")
-            + ".");
-        return RerankCommand.BUDGET_STOP;
+        throw new CommandStop(AgpCli.BUDGET_STOPPED, "stopped by the budget: " + CliMessages.describe(e)
+            + ". Nothing is lost: rerun with a larger --budget-usd / --budget-tokens"
+            + (spending.checkpoint != null ? " and the same --checkpoint to resume"
+                : " (add --checkpoint to resume where it stopped)") + ".");
       }
       throw e;
+    } finally {
+      ledger.close();
     }
     progress.finish();
     fitted.save().run();
@@ -150,7 +167,7 @@ final class FitCommand implements Callable<Integer> {
     out.println(report.summary());
     out.println("Model: " + output.toAbsolutePath().normalize() + "; report: " + files.get(0).getFileName() + ", "
         + files.get(1).getFileName());
-    return 0;
+    return AgpCli.SUCCESS;
   }
 
   private static boolean budgetStop(Throwable e) {
@@ -175,10 +192,16 @@ final class FitCommand implements Callable<Integer> {
     Pipeline.positive("--history-length", historyLength);
     Pipeline.positive("--rpp-iterations", rppIterations);
     feedback();
+    Set<String> given = Options.given(spec);
+    if (!Set.of("paper", "window").contains(candidateMode.toLowerCase(Locale.ROOT))) {
+      throw new UsageException("--candidate-mode: unknown mode '" + candidateMode + "' (paper, window)");
+    }
     if (cases != null) {
       Pipeline.existing("--cases", cases);
-      if (data.data != null || data.candidates != null || !data.dataset.equalsIgnoreCase("sample")) {
-        throw new UsageException("--cases replaces the dataset: leave out --dataset, --data and --candidates");
+      for (String flag : List.of("--dataset", "--data", "--items", "--candidates", "--base", "--base-epochs", "--candidate-mode")) {
+        if (given.contains(flag)) {
+          throw new UsageException("--cases replaces the dataset: " + flag + " has no effect with it");
+        }
       }
       if (titles != null) {
         Pipeline.existing("--titles", titles);
@@ -187,12 +210,9 @@ final class FitCommand implements Callable<Integer> {
       if (titles != null) {
         throw new UsageException("--titles goes with --cases (the raw datasets carry their titles)");
       }
-      Options.Protocol p = protocol();
-      Options.Methods none = new Options.Methods();
-      none.methods = new ArrayList<>(List.of("agp"));
-      Pipeline.check(data, p, none, backend, cli.env(), false);
+      Pipeline.checkData(data, given);
     }
-    ServingLlm.check(ServingLlm.Settings.from(backend), cli.env(), true);
+    ServingLlm.check(backend, spending, calls, null, cli.env(), given);
     Path parent = output.toAbsolutePath().getParent();
     if (parent != null && !Files.isDirectory(parent)) {
       throw new UsageException("--output: no such directory: " + parent);
@@ -285,7 +305,7 @@ final class FitCommand implements Callable<Integer> {
         .historyLength(historyLength).feedbackMode(feedback()).concurrency(concurrency).seed(seed)
         .listener(new AgpListener() {
           @Override public void onFitStart(CallEstimate plan, boolean resumed) {
-            progress.start("Training AGP" + (resumed ? " (resumed)" : ""), plan.totalCalls());
+            progress.start("Training AGP" + (resumed ? " (resumed)" : ""), plan.totalCalls(), "calls", true);
           }
 
           @Override public void onLlmCall(LlmCallEvent event) {
@@ -295,7 +315,7 @@ final class FitCommand implements Callable<Integer> {
     if (initialPrompt != null) {
       b.initialPrompt(initialPrompt);
     }
-    if (backend.checkpoint != null) {
+    if (spending.checkpoint != null) {
       b.checkpoint(checkpointDir().resolve("agp-fit.json"));
     }
     AgpOptimizer optimizer = b.build();
@@ -319,14 +339,14 @@ final class FitCommand implements Callable<Integer> {
         .refine(refine).maxHistoryLength(Math.max(historyLength, 3)).concurrency(concurrency).seed(seed)
         .listener(new RppListener() {
           @Override public void onFitStart(CallEstimate plan, boolean resumed) {
-            progress.start("Training " + (refine ? "RPP+" : "RPP") + (resumed ? " (resumed)" : ""), plan.totalCalls());
+            progress.start("Training " + (refine ? "RPP+" : "RPP") + (resumed ? " (resumed)" : ""), plan.totalCalls(), "calls", true);
           }
 
           @Override public void onLlmCall(LlmCallEvent event) {
             progress.step();
           }
         });
-    if (backend.checkpoint != null) {
+    if (spending.checkpoint != null) {
       b.checkpoint(checkpointDir().resolve(refine ? "rpp-plus-fit.json" : "rpp-fit.json"));
     }
     RppOptimizer optimizer = b.build();
@@ -346,11 +366,11 @@ final class FitCommand implements Callable<Integer> {
 
   private Path checkpointDir() {
     try {
-      Files.createDirectories(backend.checkpoint);
+      Files.createDirectories(spending.checkpoint);
     } catch (IOException e) {
-      throw new UsageException("--checkpoint: cannot create " + backend.checkpoint + " (" + e.getMessage() + ")");
+      throw new UsageException("--checkpoint: cannot create " + spending.checkpoint + " (" + e.getMessage() + ")");
     }
-    return backend.checkpoint;
+    return spending.checkpoint;
   }
 
   private static double ndcg(CaseReranker model, List<UserCase> users) {

@@ -33,7 +33,9 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code agp rerank}: a saved model over a file of cases, streamed, in order, resumable. */
 @Command(name = "rerank", sortOptions = false, mixinStandardHelpOptions = true, abbreviateSynopsis = true,
@@ -50,9 +52,6 @@ import picocli.CommandLine.ParentCommand;
             + "against its input line's checksum. --batch-api sends the calls through OpenAI's Batch API at half the price.",
         ""})
 final class RerankCommand implements Callable<Integer> {
-
-  /** Exit code of a run stopped by its budget (what was reranked before is written; rerun to go on). */
-  static final int BUDGET_STOP = 3;
 
   @ParentCommand AgpCli cli;
 
@@ -83,7 +82,13 @@ final class RerankCommand implements Callable<Integer> {
   @Option(names = "--fallback-window", paramLabel = "N", description = "Users the fallback rate is measured over. Default: ${DEFAULT-VALUE}.")
   int fallbackWindow = 100;
 
-  @Mixin ServingLlm.Settings backend = new ServingLlm.Settings();
+  @Mixin Options.Backend backend = new Options.Backend();
+  @Mixin ServingLlm.Serving serving = new ServingLlm.Serving();
+
+  @Option(names = "--timeout-seconds", paramLabel = "N", description = "Per-call timeout. Default: ${DEFAULT-VALUE}.")
+  int timeoutSeconds = 60;
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--batch-api", description = "Send the calls through the Batch API (/v1/files, /v1/batches) at the batch price.")
   boolean batchApi;
@@ -110,15 +115,26 @@ final class RerankCommand implements Callable<Integer> {
     check();
     Models.Saved saved = Models.read(modelFile);
     CaseFiles.ItemTitles titles = items == null ? CaseFiles.ItemTitles.empty() : CaseFiles.ItemTitles.read(items, "--titles");
-    ServingLlm llm = ServingLlm.of(backend, cli.env(), ServingLlm::sampleCatalogue, saved.domain());
+    Options.Calls calls = calls();
+    // a budget counts every rerun of this output: the spend ledger lives next to it (memory: ~100 bytes a paid call)
+    SpendLedger ledger = null;
+    dev.agp.llm.LlmBudget budget = null;
+    if (serving.budgetTokens != null || serving.budgetUsd != null) {
+      SpendLedger l = SpendLedger.open(ledgerFolder(), SpendLedger.newRunId());
+      ledger = l;
+      budget = Pipeline.remaining(serving.spending(), l.earlier()).orElseThrow(() -> new CommandStop(AgpCli.BUDGET_STOPPED,
+          "the budget is already spent by earlier runs (spend ledger " + l.file() + "); nothing was run. Raise the budget"
+              + " to go on."));
+    }
+    ServingLlm llm = ServingLlm.of(backend, calls, serving, cli.env(), ServingLlm::sampleCatalogue, saved.domain(), budget, ledger);
     long total = CaseFiles.countRecords(input);
     long done = RerankOutput.resume(input, output);
     out.printf(Locale.ROOT, "agp rerank: %s model %s over %s (%,d users)%s%n", saved.rpp() ? "RPP" : "AGP", modelFile,
         input, total, done > 0 ? String.format(Locale.ROOT, "; resuming after %,d already in %s", done, output) : "");
     out.println("LLM: " + llm.description() + (batchApi ? ", through the Batch API" : ""));
     long remaining = Math.max(0, total - done);
-    long calls = remaining * saved.callsPerUser();
-    out.printf(Locale.ROOT, "Planned LLM calls: at most %,d (%d per user)%s%n", calls, saved.callsPerUser(),
+    long planned = remaining * saved.callsPerUser();
+    out.printf(Locale.ROOT, "Planned LLM calls: at most %,d (%d per user)%s%n", planned, saved.callsPerUser(),
         llm.simulated() ? "" : ", priced at " + (batchApi ? "the batch price" : "the list price") + " as answers arrive");
     Writer writer = new Writer(output, done, fallbackWindow, maxFallbackRate, llm, cli, total);
     Outcome end;
@@ -131,6 +147,10 @@ final class RerankCommand implements Callable<Integer> {
       writer.finish();
       writer.rethrow();
       untitled = reader.untitledItems();
+    } finally {
+      if (ledger != null) {
+        ledger.close();
+      }
     }
     out.println(writer.summary());
     if (untitled > 0) {
@@ -138,12 +158,10 @@ final class RerankCommand implements Callable<Integer> {
           items == null ? " (no --titles file)" : " in --titles");
     }
     return switch (end) {
-      case DONE -> 0;
-      case BUDGET -> {
-        cli.out().println("Stopped by the budget: rerun with a larger budget to continue after the last user written.");
-        yield BUDGET_STOP;
-      }
-      case FALLBACKS -> throw new IllegalStateException(writer.fallbackMessage());
+      case DONE -> AgpCli.SUCCESS;
+      case BUDGET -> throw new CommandStop(AgpCli.BUDGET_STOPPED, "stopped by the budget: the next user's calls could "
+          + "exceed it. Every user before it is in " + output + "; rerun with a larger budget to continue after them.");
+      case FALLBACKS -> throw new CommandStop(AgpCli.FAILURE, writer.fallbackMessage());
     };
   }
 
@@ -170,11 +188,30 @@ final class RerankCommand implements Callable<Integer> {
     if (output.toAbsolutePath().getParent() != null && !Files.isDirectory(output.toAbsolutePath().getParent())) {
       throw new UsageException("--output: no such directory: " + output.toAbsolutePath().getParent());
     }
-    ServingLlm.check(backend, cli.env(), true);
+    ServingLlm.check(backend, serving.spending(), calls(), serving, cli.env(), Options.given(spec));
     if (batchApi && (backend.backend.equalsIgnoreCase("simulated") || backend.backend.equalsIgnoreCase("deepseek"))) {
       throw new UsageException("--batch-api: the " + backend.backend + " backend has no Batch API; use openai or a "
           + "compatible server that implements /v1/files and /v1/batches");
     }
+  }
+
+  private Options.Calls calls() {
+    Options.Calls c = new Options.Calls();
+    c.timeoutSeconds = timeoutSeconds;
+    return c;
+  }
+
+  private Path ledgerFolder() {
+    if (serving.cache != null) {
+      return serving.cache;
+    }
+    Path folder = output.toAbsolutePath().resolveSibling(output.getFileName() + ".spend");
+    try {
+      java.nio.file.Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw new UsageException("--output: cannot create " + folder + " for the spend ledger (" + e.getMessage() + ")");
+    }
+    return folder;
   }
 
   /** How a run ended. */

@@ -11,50 +11,38 @@ import dev.agp.llm.PriceTable;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
-import java.util.function.LongConsumer;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
- * The LLM of {@code agp fit} and {@code agp rerank}: the backend, and the cache, budget and meter
- * they share between the normal endpoint and the Batch API. The key is read from the environment
- * once and kept here; it is never printed, logged or written. Each key goes to its own host only:
- * {@code OPENAI_API_KEY} to OpenAI, {@code DEEPSEEK_API_KEY} to DeepSeek, {@code AGP_API_KEY} to the
- * server of {@code --backend compatible}.
+ * The LLM of {@code agp fit} and {@code agp rerank}: the backend, and the cache, budget, spend
+ * ledger and meter shared by the normal endpoint and the Batch API. Paid answers go to the spend
+ * ledger (when there is one) before the cache stores them, as in {@code run}. The key is read from
+ * the environment once and kept here; it is never printed, logged or written, and each key goes
+ * to its own host only: {@code OPENAI_API_KEY} to OpenAI, {@code DEEPSEEK_API_KEY} to DeepSeek,
+ * {@code AGP_API_KEY} to the server of {@code --backend compatible}.
  */
 final class ServingLlm {
 
-  /** The backend options of the serving commands. */
-  static final class Settings {
-    @Option(names = "--backend", paramLabel = "NAME",
-        description = "openai, deepseek, compatible (Ollama, vLLM, llama.cpp server) or simulated (offline). "
-            + "Default: ${DEFAULT-VALUE}.")
-    String backend = "openai";
-
-    @Option(names = "--model", paramLabel = "NAME",
-        description = "The model (default: gpt-4o-mini for openai, deepseek-chat for deepseek).")
-    @Nullable String model;
-
-    @Option(names = "--base-url", paramLabel = "URL",
-        description = "For --backend compatible: the server's OpenAI-compatible base URL, e.g. http://localhost:11434/v1.")
-    @Nullable String baseUrl;
-
+  /** What {@code agp rerank} adds to the backend options: the cache, the budget and the rate limits. */
+  static final class Serving {
     @Option(names = "--cache", paramLabel = "DIR",
         description = "Keep every answer on disk here; a rerun makes no paid call for an answer already received "
             + "(answers are also held in memory, about 1 KB a call).")
     @Nullable Path cache;
 
-    @Option(names = "--budget-tokens", paramLabel = "N", description = "Stop cleanly before spending more tokens than this.")
+    @Option(names = "--budget-tokens", paramLabel = "N",
+        description = "Stop cleanly before spending more tokens than this, counting what earlier reruns of this output "
+            + "spent (the spend ledger next to the output).")
     @Nullable Long budgetTokens;
 
-    @Option(names = "--budget-usd", paramLabel = "AMOUNT", description = "Stop cleanly before spending more than this, in US dollars.")
+    @Option(names = "--budget-usd", paramLabel = "AMOUNT",
+        description = "Stop cleanly before spending more than this, in US dollars (batch calls at the batch price), "
+            + "counting what earlier reruns spent.")
     @Nullable BigDecimal budgetUsd;
-
-    @Option(names = "--timeout-seconds", paramLabel = "N", description = "Per-call timeout. Default: ${DEFAULT-VALUE}.")
-    int timeoutSeconds = 60;
 
     @Option(names = "--requests-per-minute", paramLabel = "N", description = "Requests a minute to the normal endpoint (default: no limit).")
     @Nullable Long requestsPerMinute;
@@ -65,15 +53,11 @@ final class ServingLlm {
     @Option(names = "--max-concurrent-calls", paramLabel = "N", description = "Calls in flight at once. Default: ${DEFAULT-VALUE}.")
     int maxConcurrentCalls = LlmClients.DEFAULT_MAX_CONCURRENT_CALLS;
 
-    static Settings from(Options.Backend b) {
-      Settings s = new Settings();
-      s.backend = b.backend;
-      s.model = b.model;
-      s.baseUrl = b.baseUrl;
-      s.cache = b.cache;
-      s.budgetTokens = b.budgetTokens;
-      s.budgetUsd = b.budgetUsd;
-      s.timeoutSeconds = b.timeoutSeconds;
+    Options.Spending spending() {
+      Options.Spending s = new Options.Spending();
+      s.cache = cache;
+      s.budgetTokens = budgetTokens;
+      s.budgetUsd = budgetUsd;
       return s;
     }
   }
@@ -83,106 +67,71 @@ final class ServingLlm {
   final PriceTable prices = PriceTable.defaults();
   final @Nullable LlmResponseCache cache;
   final @Nullable LlmBudget budget;
+  final @Nullable SpendLedger ledger;
   final LlmUsageMeter meter = new LlmUsageMeter();
-  private final Settings settings;
+  private final @Nullable Spending payer;
+  private final Options.Calls calls;
+  private final Serving limits;
   private final @Nullable String baseUrl;
   private final String key;
   private final @Nullable SimulatedLlm simulated;
 
-  private ServingLlm(Settings s, String backend, String model, @Nullable String baseUrl, String key,
-      @Nullable SimulatedLlm simulated) {
-    this.settings = s;
-    this.backend = backend;
-    this.model = model;
-    this.baseUrl = baseUrl;
+  private ServingLlm(Options.Backend b, Options.Calls calls, Serving limits, @Nullable LlmBudget budget,
+      @Nullable SpendLedger ledger, String key, @Nullable SimulatedLlm simulated) {
+    this.backend = b.name();
+    this.model = Pipeline.modelName(b);
+    this.baseUrl = switch (backend) {
+      case "openai" -> LlmBackends.OPENAI_BASE_URL;
+      case "deepseek" -> LlmBackends.DEEPSEEK_BASE_URL;
+      case "compatible" -> b.baseUrl == null ? null : b.baseUrl.strip();
+      default -> null;
+    };
+    this.calls = calls;
+    this.limits = limits;
     this.key = key;
     this.simulated = simulated;
-    this.cache = s.cache == null ? null : LlmResponseCache.onDisk(s.cache);
-    this.budget = s.budgetTokens == null && s.budgetUsd == null ? null
-        : s.budgetTokens != null && s.budgetUsd != null ? LlmBudget.ofTokensAndCost(s.budgetTokens, s.budgetUsd)
-        : s.budgetTokens != null ? LlmBudget.ofTokens(s.budgetTokens) : LlmBudget.ofCost(s.budgetUsd);
+    this.cache = limits.cache == null ? null : LlmResponseCache.onDisk(limits.cache);
+    this.budget = budget;
+    this.ledger = ledger;
+    this.payer = ledger == null ? null : new Spending(model, prices, ledger);
   }
 
   /**
-   * Checks the options before any work, so that a mistake costs nothing.
+   * Checks the backend options before any work, as {@code run} does, so that a mistake costs nothing.
    *
    * @throws UsageException naming the flag
    */
-  static void check(Settings s, Map<String, String> env, boolean needsKey) {
-    String backend = s.backend.toLowerCase(Locale.ROOT);
-    switch (backend) {
-      case "simulated" -> {
-        if (s.budgetUsd != null) {
-          throw new UsageException("--budget-usd: the simulated LLM costs nothing; use --budget-tokens");
-        }
+  static void check(Options.Backend b, Options.Spending s, Options.Calls calls, @Nullable Serving limits,
+      Map<String, String> env, Set<String> given) {
+    Pipeline.checkBackend(b, s, env, given, true);
+    Pipeline.positive("--timeout-seconds", calls.timeoutSeconds);
+    if (limits != null) {
+      Pipeline.positive("--max-concurrent-calls", limits.maxConcurrentCalls);
+      if (limits.requestsPerMinute != null) {
+        Pipeline.positive("--requests-per-minute", limits.requestsPerMinute);
       }
-      case "openai" -> {
-        if (needsKey) {
-          key(env, "OPENAI_API_KEY", backend);
-        }
+      if (limits.tokensPerMinute != null) {
+        Pipeline.positive("--tokens-per-minute", limits.tokensPerMinute);
       }
-      case "deepseek" -> {
-        if (needsKey) {
-          key(env, "DEEPSEEK_API_KEY", backend);
-        }
-      }
-      case "compatible" -> {
-        if (s.baseUrl == null || s.baseUrl.isBlank()) {
-          throw new UsageException("--base-url is required with --backend compatible, e.g. http://localhost:11434/v1");
-        }
-        if (s.model == null) {
-          throw new UsageException("--model is required with --backend compatible (the name the server serves)");
-        }
-      }
-      default -> throw new UsageException("--backend: unknown backend '" + s.backend + "' (openai, deepseek, compatible, simulated)");
-    }
-    Pipeline.positive("--timeout-seconds", s.timeoutSeconds);
-    Pipeline.positive("--max-concurrent-calls", s.maxConcurrentCalls);
-    if (s.requestsPerMinute != null) {
-      Pipeline.positive("--requests-per-minute", s.requestsPerMinute);
-    }
-    if (s.tokensPerMinute != null) {
-      Pipeline.positive("--tokens-per-minute", s.tokensPerMinute);
-    }
-    if (s.budgetTokens != null) {
-      Pipeline.positive("--budget-tokens", s.budgetTokens);
-    }
-    if (s.budgetUsd != null && s.budgetUsd.signum() <= 0) {
-      throw new UsageException("--budget-usd must be > 0 but was " + s.budgetUsd);
-    }
-    String model = modelName(s, backend);
-    if (s.budgetUsd != null && PriceTable.defaults().priceOf(model).isEmpty()) {
-      throw new UsageException("--budget-usd: no list price is known for " + model + "; use --budget-tokens");
     }
   }
 
   /**
-   * The backend the settings name, with the key from {@code env}.
+   * The backend the options name, with the key from {@code env}.
    *
    * @param catalogue the items the simulated LLM knows (unused by real backends)
-   * @throws UsageException for a missing key or a bad option
+   * @param budget what is left of the budget, or null for none
+   * @param ledger where paid calls are recorded, or null
+   * @throws UsageException for a missing key
    */
-  static ServingLlm of(Settings s, Map<String, String> env, java.util.function.Supplier<Catalogue> catalogue, String domain) {
-    check(s, env, true);
-    String backend = s.backend.toLowerCase(Locale.ROOT);
-    String model = modelName(s, backend);
-    return switch (backend) {
-      case "simulated" -> new ServingLlm(s, backend, model, null, "", SimulatedLlm.of(catalogue.get(), domain));
-      case "openai" -> new ServingLlm(s, backend, model, LlmBackends.OPENAI_BASE_URL, key(env, "OPENAI_API_KEY", backend), null);
-      case "deepseek" -> new ServingLlm(s, backend, model, LlmBackends.DEEPSEEK_BASE_URL, key(env, "DEEPSEEK_API_KEY", backend), null);
-      default -> {
-        // a key belongs to its host: an OpenAI or DeepSeek key is never sent to another server
-        String k = env.getOrDefault("AGP_API_KEY", "");
-        yield new ServingLlm(s, backend, model, s.baseUrl.strip(), k.isBlank() ? "" : k, null);
-      }
-    };
-  }
-
-  private static String modelName(Settings s, String backend) {
-    return s.model != null ? s.model : switch (backend) {
-      case "deepseek" -> LlmBackends.DEFAULT_DEEPSEEK_MODEL;
-      case "simulated" -> SimulatedLlm.MODEL;
-      default -> LlmBackends.DEFAULT_OPENAI_MODEL;
+  static ServingLlm of(Options.Backend b, Options.Calls calls, Serving limits, Map<String, String> env,
+      Supplier<Catalogue> catalogue, String domain, @Nullable LlmBudget budget, @Nullable SpendLedger ledger) {
+    return switch (b.name()) {
+      case "simulated" -> new ServingLlm(b, calls, limits, budget, ledger, "", SimulatedLlm.of(catalogue.get(), domain));
+      case "openai" -> new ServingLlm(b, calls, limits, budget, ledger, key(env, "OPENAI_API_KEY", "openai"), null);
+      case "deepseek" -> new ServingLlm(b, calls, limits, budget, ledger, key(env, "DEEPSEEK_API_KEY", "deepseek"), null);
+      // a key belongs to its host: an OpenAI or DeepSeek key is never sent to another server
+      default -> new ServingLlm(b, calls, limits, budget, ledger, env.getOrDefault("AGP_API_KEY", "").strip(), null);
     };
   }
 
@@ -214,51 +163,63 @@ final class ServingLlm {
     };
   }
 
-  /** The normal endpoint with retries, limits, the shared cache and budget, metered. */
+  /**
+   * The normal endpoint: retries, limits and the budget under the spend ledger, the shared cache
+   * over it, metered.
+   */
   LlmClient direct() {
-    return stack(true, true);
+    return over(raw(true));
   }
 
   /**
-   * The normal endpoint with retries and limits but without the cache, the budget and the meter:
-   * what a batch falls back to underneath its own cache and budget.
+   * The normal endpoint with retries and limits (and the budget when {@code budgeted}), without
+   * cache, ledger or meter: what a batch falls back to under its own accounting.
    */
-  LlmClient raw() {
-    return stack(false, false);
-  }
-
-  private LlmClient stack(boolean shared, boolean metered) {
+  LlmClient raw(boolean budgeted) {
+    LlmBudget b = budgeted ? budget : null;
     if (simulated != null) {
-      LlmClients.Builder b = LlmClients.builder(simulated).model(model).maxConcurrentCalls(settings.maxConcurrentCalls);
-      configure(b::cache, b::budget, b::meter, b::requestsPerMinute, b::tokensPerMinute, shared, metered);
-      return b.build();
+      LlmClients.Builder sim = LlmClients.builder(simulated).model(model).maxConcurrentCalls(limits.maxConcurrentCalls);
+      if (limits.requestsPerMinute != null) {
+        sim.requestsPerMinute(limits.requestsPerMinute);
+      }
+      if (limits.tokensPerMinute != null) {
+        sim.tokensPerMinute(limits.tokensPerMinute);
+      }
+      if (b != null) {
+        sim.budget(b);
+      }
+      return sim.build();
     }
-    LlmBackends.Builder b = backend.equals("compatible")
+    LlmBackends.Builder real = backend.equals("compatible")
         ? LlmBackends.openAiCompatibleBuilder(baseUrl, key, model)
         : backend.equals("deepseek") ? LlmBackends.deepSeekBuilder(key, model) : LlmBackends.openAiBuilder(key, model);
-    b.timeout(Duration.ofSeconds(settings.timeoutSeconds)).prices(prices).maxConcurrentCalls(settings.maxConcurrentCalls);
-    configure(b::cache, b::budget, b::meter, b::requestsPerMinute, b::tokensPerMinute, shared, metered);
-    return b.build();
+    real.timeout(Duration.ofSeconds(calls.timeoutSeconds)).prices(prices).maxConcurrentCalls(limits.maxConcurrentCalls);
+    if (limits.requestsPerMinute != null) {
+      real.requestsPerMinute(limits.requestsPerMinute);
+    }
+    if (limits.tokensPerMinute != null) {
+      real.tokensPerMinute(limits.tokensPerMinute);
+    }
+    if (b != null) {
+      real.budget(b);
+    }
+    return real.build();
   }
 
-  /** The options both stack builders share, set the same way. */
-  private void configure(Consumer<LlmResponseCache> cacheOption, Consumer<LlmBudget> budgetOption,
-      Consumer<LlmUsageMeter> meterOption, LongConsumer rpm, LongConsumer tpm, boolean shared, boolean metered) {
-    if (settings.requestsPerMinute != null) {
-      rpm.accept(settings.requestsPerMinute);
-    }
-    if (settings.tokensPerMinute != null) {
-      tpm.accept(settings.tokensPerMinute);
-    }
-    if (shared && cache != null) {
-      cacheOption.accept(cache);
-    }
-    if (shared && budget != null) {
-      budgetOption.accept(budget);
-    }
-    if (metered) {
-      meterOption.accept(meter);
-    }
+  /**
+   * {@code paid} (a stack that makes paid calls, budget included) under the spend ledger, with a
+   * response cache over it ({@code fallback} when there is no shared one) and the meter on top.
+   */
+  LlmClient over(LlmClient paid, @Nullable LlmResponseCache fallback) {
+    LlmClient recorded = payer == null ? paid : payer.payer(paid);
+    LlmResponseCache c = cache != null ? cache : fallback;
+    LlmClient top = c == null ? recorded
+        : LlmClients.builder(recorded).model(model).maxAttempts(1).maxConcurrentCalls(Integer.MAX_VALUE).cache(c).build();
+    return top;
+  }
+
+  private LlmClient over(LlmClient paid) {
+    return meter.wrap(over(paid, null));
   }
 
   /**

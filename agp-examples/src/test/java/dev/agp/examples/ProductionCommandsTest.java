@@ -103,8 +103,8 @@ class ProductionCommandsTest {
     fresh[java.util.Arrays.asList(base).indexOf("--checkpoint") + 1] = dir.resolve("other-checkpoint").toString();
     AgpCliTest.Outcome cached = agp(fresh); // a fit from scratch: every answer is in the cache
 
-    assertThat(stopped.code()).as(stopped.err()).isEqualTo(RerankCommand.BUDGET_STOP);
-    assertThat(stopped.out()).contains("Stopped by the budget", "the same --checkpoint to resume");
+    assertThat(stopped.code()).as(stopped.err()).isEqualTo(AgpCli.BUDGET_STOPPED);
+    assertThat(stopped.err()).contains("stopped by the budget", "the same --checkpoint to resume");
     assertThat(out).exists();
     assertThat(resumed.code()).as(resumed.err()).isZero();
     assertThat(cached.code()).as(cached.err()).isZero();
@@ -231,12 +231,18 @@ class ProductionCommandsTest {
     AgpCliTest.Outcome first = agp("rerank", "--backend", "simulated", "--model-file", model.toString(), "--input",
         cases.toString(), "--output", out.toString(), "--budget-tokens", "20000", "--concurrency", "1");
     int written = Files.readAllLines(out).size();
+    AgpCliTest.Outcome again = agp("rerank", "--backend", "simulated", "--model-file", model.toString(), "--input",
+        cases.toString(), "--output", out.toString(), "--budget-tokens", "20000", "--concurrency", "1");
+    int writtenAgain = Files.readAllLines(out).size();
     AgpCliTest.Outcome second = agp("rerank", "--backend", "simulated", "--model-file", model.toString(), "--input",
         cases.toString(), "--output", out.toString());
 
-    assertThat(first.code()).as(first.err()).isEqualTo(RerankCommand.BUDGET_STOP);
-    assertThat(first.out()).contains("Stopped by the budget");
+    assertThat(first.code()).as(first.err()).isEqualTo(AgpCli.BUDGET_STOPPED);
+    assertThat(first.err()).contains("stopped by the budget", "rerun with a larger budget");
     assertThat(written).isBetween(1, 69);
+    // the spend ledger next to the output counts the first run: the same budget has nothing left for a user
+    assertThat(again.code()).as(again.err()).isEqualTo(AgpCli.BUDGET_STOPPED);
+    assertThat(writtenAgain).isEqualTo(written);
     assertThat(second.code()).as(second.err()).isZero();
     assertThat(Files.readAllLines(out)).isEqualTo(Files.readAllLines(reference));
   }
