@@ -130,7 +130,7 @@ public final class LatencyServer implements AutoCloseable {
     try {
       if (apiKey != null && !("Bearer " + apiKey).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
         unauthorized.incrementAndGet();
-        write(ex, 401, "{\"error\":{\"message\":\"invalid api key\",\"type\":\"invalid_request_error\"}}");
+        OpenAiWire.send(ex, 401, "{\"error\":{\"message\":\"invalid api key\",\"type\":\"invalid_request_error\"}}");
         return;
       }
       JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
