@@ -14,7 +14,7 @@ import picocli.CommandLine;
 
 /**
  * The {@code agp} command line: {@code demo} (offline, no flags needed), {@code run} and {@code
- * estimate}. Exit codes: {@value #SUCCESS} success; {@value #FAILURE} a failure while running (a
+ * estimate}; for production {@code fit}, {@code rerank} and {@code cases}. Exit codes: {@value #SUCCESS} success; {@value #FAILURE} a failure while running (a
  * method whose calls failed, unreadable data), after writing what finished; {@value #USAGE} a
  * mistake in the call (a bad flag, a missing file or key), before any work; {@value
  * #BUDGET_STOPPED} stopped by the budget, after writing what finished. Each prints one line on
@@ -24,7 +24,8 @@ import picocli.CommandLine;
 @Command(name = "agp", mixinStandardHelpOptions = true, versionProvider = AgpCli.Version.class,
     description = {"Learned-prompt LLM reranking for recommender systems: AGP, RPP and the LLM baselines on your "
         + "base recommender's top-10, side by side on the paper's protocol.", ""},
-    subcommands = {Commands.Demo.class, Commands.Run.class, Commands.Estimate.class, CommandLine.HelpCommand.class})
+    subcommands = {Commands.Demo.class, Commands.Run.class, Commands.Estimate.class, FitCommand.class, RerankCommand.class, CasesCommand.class,
+        CommandLine.HelpCommand.class})
 public final class AgpCli implements Runnable {
 
   /** Exit code of a run that finished: every method ran and the reports are written. */
@@ -127,11 +128,20 @@ public final class AgpCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: demo, run or estimate");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: demo, run, estimate, fit, rerank or cases");
   }
 
   PrintStream out() {
     return out;
+  }
+
+  PrintStream err() {
+    return err;
+  }
+
+  /** Whether standard error is a terminal on which progress bars may be drawn. */
+  boolean console() {
+    return console && !noProgress;
   }
 
   Map<String, String> env() {

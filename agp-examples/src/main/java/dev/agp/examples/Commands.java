@@ -125,11 +125,16 @@ final class Commands {
     @Option(names = "--output", paramLabel = "DIR", description = "Where reports go. Default: ${DEFAULT-VALUE}.")
     Path output = Path.of(RUN_OUTPUT);
 
+    @Mixin BatchRouter.Settings batch = new BatchRouter.Settings();
+
     @Override
     public Integer call() {
       Pipeline.check(data, protocol, methods, backend, spending, calls, cli.env(), Options.given(spec), Pipeline.Command.RUN);
       writable(output);
-      return ExperimentRun.run(cli, data, protocol, methods, backend, spending, calls, output, true);
+      if (batch.enabled) {
+        BatchRouter.check(batch, backend);
+      }
+      return ExperimentRun.run(cli, data, protocol, methods, backend, spending, calls, output, true, batch);
     }
   }
 
@@ -175,8 +180,10 @@ final class Commands {
       var price = simulated ? java.util.Optional.<PriceTable.ModelPrice>empty() : prices.priceOf(model);
       out.printf("%nEstimate for %s (no LLM was called; input tokens from a dry run against the simulated LLM,"
           + " ~4 characters a token; output tokens at most each stage's cap):%n", simulated ? "the simulated LLM" : model);
-      out.printf("%-12s %14s %16s %18s %14s%n", "Method", "Calls (max)", "Input tokens", "Output tokens (max)",
-          price.isPresent() ? "Cost USD (max)" : "Cost");
+      var batchPrice = simulated ? java.util.Optional.<PriceTable.ModelPrice>empty() : prices.batchPriceOf(model);
+      out.printf("%-12s %14s %16s %18s %14s%s%n", "Method", "Calls (max)", "Input tokens", "Output tokens (max)",
+          price.isPresent() ? "Cost USD (max)" : "Cost", batchPrice.isPresent() ? String.format("%18s", "With --batch-api") : "");
+      double totalBatch = 0;
       long totalCalls = 0;
       long totalTokens = 0;
       double totalCost = 0;
@@ -199,13 +206,27 @@ final class Commands {
         }
         totalCalls += planned;
         totalTokens += input + outputBound;
-        out.printf(Locale.ROOT, "%-12s %,14d %,16d %,18d %14s%n", m.name(), planned, input, outputBound, cost);
+        String batch = "";
+        if (batchPrice.isPresent() && price.isPresent()) {
+          // training stays on the normal endpoint; the test phase goes through batches
+          double testShare = m.usage().total().totalTokens() == 0 ? 0
+              : (double) m.testUsage().total().totalTokens() / m.usage().total().totalTokens();
+          dev.agp.llm.TokenUsage all = new dev.agp.llm.TokenUsage(input, outputBound);
+          double b = (1 - testShare) * price.get().cost(all).doubleValue() + testShare * batchPrice.get().cost(all).doubleValue();
+          totalBatch += b;
+          batch = String.format(Locale.ROOT, "%18.4f", b);
+        }
+        out.printf(Locale.ROOT, "%-12s %,14d %,16d %,18d %14s%s%n", m.name(), planned, input, outputBound, cost, batch);
       }
-      out.printf(Locale.ROOT, "%-12s %,14d %16s %18s %14s%n", "Total", totalCalls, "", "",
-          price.isPresent() ? String.format(Locale.ROOT, "%.4f", totalCost) : "-");
+      out.printf(Locale.ROOT, "%-12s %,14d %16s %18s %14s%s%n", "Total", totalCalls, "", "",
+          price.isPresent() ? String.format(Locale.ROOT, "%.4f", totalCost) : "-",
+          batchPrice.isPresent() ? String.format(Locale.ROOT, "%18.4f", totalBatch) : "");
       if (price.isPresent()) {
         out.printf("Prices: %s at $%s / $%s per million input / output tokens, list prices as of %s.%n", model,
             price.get().inputPerMillion().toPlainString(), price.get().outputPerMillion().toPlainString(), prices.asOf());
+        batchPrice.ifPresent(b -> out.printf("Batch API: $%s / $%s per million input / output tokens; with --batch-api the "
+            + "test phase pays it, training stays on the normal endpoint at list prices.%n",
+            b.inputPerMillion().toPlainString(), b.outputPerMillion().toPlainString()));
       } else if (!simulated) {
         out.println("No list price is known for " + model + " (a local server costs nothing per token).");
       }

@@ -60,12 +60,24 @@ final class ExperimentRun {
    */
   static int run(AgpCli cli, Options.Data data, Options.Protocol protocol, Options.Methods methods,
       Options.Backend backend, Options.Spending spending, Options.Calls calls, Path output, boolean ledgered) {
+    return run(cli, data, protocol, methods, backend, spending, calls, output, ledgered, null);
+  }
+
+  /**
+   * Runs the experiment, each method's test phase through the Batch API when {@code batch} says so.
+   *
+   * @param batch the options of {@code run --batch-api}, or null
+   */
+  static int run(AgpCli cli, Options.Data data, Options.Protocol protocol, Options.Methods methods,
+      Options.Backend backend, Options.Spending spending, Options.Calls calls, Path output, boolean ledgered,
+      BatchRouter.@Nullable Settings batch) {
     SpendLedger ledger = ledgered ? SpendLedger.open(ledgerFolder(spending, output), SpendLedger.newRunId()) : null;
-    return new ExperimentRun(cli, spending, output, ledger).run(data, protocol, methods, backend, calls);
+    return new ExperimentRun(cli, spending, output, ledger).run(data, protocol, methods, backend, calls,
+        batch != null && batch.enabled ? batch : null);
   }
 
   private int run(Options.Data data, Options.Protocol protocol, Options.Methods methods, Options.Backend backend,
-      Options.Calls calls) {
+      Options.Calls calls, BatchRouter.@Nullable Settings batch) {
     Progress progress = cli.progress();
     LlmBudget budget = budgetAtStart();
     LlmResponseCache cache = null;
@@ -76,10 +88,17 @@ final class ExperimentRun {
     }
     checkpointsAtStart(methods);
     Pipeline.Prepared prepared = Pipeline.prepare(data, protocol, progress, out);
-    Pipeline.Llm llm = Pipeline.llm(backend, calls, cli.env(), prepared, cache, budget, ledger);
+    BatchRouter router = batch == null ? null : BatchRouter.open(batch, backend, calls, cli.env(), output, budget);
+    Pipeline.Llm llm = Pipeline.llm(backend, calls, cli.env(), prepared, cache, budget, ledger,
+        router == null ? java.util.function.UnaryOperator.identity() : router::over);
     List<Method> list = Pipeline.methods(methods, spending, calls, prepared, progress, out::println);
-    Experiment experiment = Pipeline.experiment(prepared, llm, list, protocol, calls, progress);
-    out.println("LLM: " + llm.description());
+    if (router != null) {
+      // every test user in flight at once (up to a bound on threads): one batch per method and round
+      protocol.concurrency = Math.max(protocol.concurrency, Math.min(prepared.sets().test().size(), BatchRouter.MAX_TEST_THREADS));
+    }
+    Experiment experiment = Pipeline.experiment(prepared, llm, list, protocol, calls, progress,
+        router == null ? null : router.switcher());
+    out.println("LLM: " + llm.description() + (router == null ? "" : "; each method's test phase through the Batch API"));
     out.println(Pipeline.plan(experiment));
     ExperimentResult result;
     ExperimentStoppedException stopped = null;
@@ -93,6 +112,9 @@ final class ExperimentRun {
     } finally {
       if (ledger != null) {
         ledger.close();
+      }
+      if (router != null) {
+        router.close();
       }
     }
     List<Path> files = ExperimentReport.write(result, output);

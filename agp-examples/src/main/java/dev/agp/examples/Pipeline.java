@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -208,7 +209,7 @@ final class Pipeline {
     }
   }
 
-  private static void checkBackend(Options.Backend b, Options.Spending s, Map<String, String> env, Set<String> given,
+  static void checkBackend(Options.Backend b, Options.Spending s, Map<String, String> env, Set<String> given,
       boolean needsKey) {
     String backend = b.name();
     if (!BACKENDS.contains(backend)) {
@@ -585,6 +586,17 @@ final class Pipeline {
    */
   static Llm llm(Options.Backend b, Options.Calls c, Map<String, String> env, Prepared prepared,
       @Nullable LlmResponseCache cache, @Nullable LlmBudget budget, @Nullable SpendLedger ledger) {
+    return llm(b, c, env, prepared, cache, budget, ledger, UnaryOperator.identity());
+  }
+
+  /**
+   * The backend as {@link #llm(Options.Backend, Options.Calls, Map, Prepared, LlmResponseCache,
+   * LlmBudget, SpendLedger)} builds it, with {@code route} applied to the stack under the payer
+   * (the Batch API's router of {@code run --batch-api}).
+   */
+  static Llm llm(Options.Backend b, Options.Calls c, Map<String, String> env, Prepared prepared,
+      @Nullable LlmResponseCache cache, @Nullable LlmBudget budget, @Nullable SpendLedger ledger,
+      UnaryOperator<LlmClient> route) {
     String backend = b.name();
     PriceTable prices = PriceTable.defaults();
     if (backend.equals("simulated")) {
@@ -612,7 +624,7 @@ final class Pipeline {
     String model = modelName(b);
     String where = backend.equals("compatible") ? "an OpenAI-compatible server at " + b.baseUrl
         : backend.equals("deepseek") ? "DeepSeek" : "OpenAI";
-    Spending spending = accounted(builder.build(), model, prices, cache, ledger);
+    Spending spending = accounted(route.apply(builder.build()), model, prices, cache, ledger);
     return new Llm(spending, model + " via " + where, false, model, prices, spending, budget);
   }
 
@@ -869,6 +881,12 @@ final class Pipeline {
 
   static Experiment experiment(Prepared prepared, Llm llm, List<Method> methods, Options.Protocol p, Options.Calls c,
       Progress progress) {
+    return experiment(prepared, llm, methods, p, c, progress, null);
+  }
+
+  /** The experiment, with one more listener when given (the switch of {@code run --batch-api}). */
+  static Experiment experiment(Prepared prepared, Llm llm, List<Method> methods, Options.Protocol p, Options.Calls c,
+      Progress progress, @Nullable ExperimentListener extra) {
     Experiment.Builder b = Experiment.builder()
         .llm(llm.client(), llm.description())
         .users(prepared.sets())
@@ -893,6 +911,9 @@ final class Pipeline {
             progress.finish();
           }
         });
+    if (extra != null) {
+      b.listener(extra);
+    }
     if (!llm.simulated() && llm.prices().priceOf(llm.model()).isPresent()) {
       b.costModel(CostModel.of(llm.prices()), "USD at list prices as of " + llm.prices().asOf());
     }

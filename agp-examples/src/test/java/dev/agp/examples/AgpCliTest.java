@@ -92,7 +92,7 @@ class AgpCliTest {
     assertThat(o.code()).as(o.err()).isZero();
     assertThat(o.out()).contains("Estimate for gpt-4o-mini (no LLM was called", "Calls (max)", "Cost USD (max)")
         .containsPattern("(?m)^LLM-Dir +40 ")
-        .containsPattern("(?m)^AGP +[0-9,]+ +[0-9,]+ +[0-9,]+ +0\\.\\d{4}$")
+        .containsPattern("(?m)^AGP +[0-9,]+ +[0-9,]+ +[0-9,]+ +0\\.\\d{4} +0\\.\\d{4}$")
         .contains("Prices: gpt-4o-mini at $0.15 / $0.60 per million input / output tokens");
   }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * The propagation kernel's peak on a real graph: LightGCN's layers alone (users from items, then
  * items from users), warm, on the graph of a MovieLens folder, in GFLOP/s of wall time and per
  * CPU-second (the latter holds on a shared machine). The floor of a LightGCN epoch is its
- * propagation work at this rate (BENCHMARKS.md, section 6).
+ * propagation work at this rate (BENCHMARKS.md, section 8).
  *
  * <p>Not a unit test (its name does not end in Test). Run it with
  *
