@@ -299,8 +299,9 @@ class ProductionCommandsTest {
   void rerankBatchApi_killedWhileABatchRuns_reattachesOnRerunWithoutSubmittingAgain() throws Exception {
     try (FakeBatchServer server = simulatedBatchServer()) {
       Path out = dir.resolve("out.jsonl");
+      // with the Vector API module, as agp.jar's relaunch gives it: the process killed is the one that works
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), AgpCli.class.getName()));
+          "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), AgpCli.class.getName()));
       command.addAll(List.of(batchArgs(server, out, "--batch-poll-seconds", "0.5")));
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile());
       pb.environment().put("AGP_API_KEY", KEY);

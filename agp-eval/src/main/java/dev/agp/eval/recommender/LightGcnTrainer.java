@@ -43,13 +43,13 @@ final class LightGcnTrainer {
   private final int nu;
   private final int ni;
   private final int d;
-  // normalised adjacency, both directions, in CSR form
-  private final int[] uPtr;
-  private final int[] uCol;
-  private final float[] uW;
-  private final int[] iPtr;
-  private final int[] iCol;
-  private final float[] iW;
+  // normalised adjacency, both directions, in CSR form (read by PropagationPeakBenchmark)
+  final int[] uPtr;
+  final int[] uCol;
+  final float[] uW;
+  final int[] iPtr;
+  final int[] iCol;
+  final float[] iW;
   private final int[] edgeUser;
   private final int[] edgeItem;
 

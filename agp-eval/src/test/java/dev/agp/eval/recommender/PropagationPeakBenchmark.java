@@ -4,7 +4,6 @@ import dev.agp.eval.LeaveOneOut;
 import dev.agp.eval.data.Datasets;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -42,37 +41,13 @@ class PropagationPeakBenchmark {
     int nu = t.users.length;
     int ni = t.items.length;
     int edges = Math.toIntExact(t.edges());
-    // the trainer's normalised adjacency, both directions
-    int[] itemDeg = new int[ni];
-    for (int[] p : t.positives) {
-      for (int i : p) {
-        itemDeg[i]++;
-      }
-    }
-    int[] uPtr = new int[nu + 1];
-    int[] uCol = new int[edges];
-    float[] uW = new float[edges];
-    for (int u = 0, e = 0; u < nu; u++) {
-      for (int i : t.positives[u]) {
-        uCol[e] = i;
-        uW[e] = (float) (1.0 / Math.sqrt((double) t.positives[u].length * itemDeg[i]));
-        e++;
-      }
-      uPtr[u + 1] = e;
-    }
-    int[] iPtr = new int[ni + 1];
-    for (int i = 0; i < ni; i++) {
-      iPtr[i + 1] = iPtr[i] + itemDeg[i];
-    }
-    int[] iCol = new int[edges];
-    float[] iW = new float[edges];
-    int[] fill = Arrays.copyOf(iPtr, ni);
-    for (int u = 0; u < nu; u++) {
-      for (int k = uPtr[u]; k < uPtr[u + 1]; k++) {
-        iCol[fill[uCol[k]]] = u;
-        iW[fill[uCol[k]]++] = uW[k];
-      }
-    }
+    LightGcnTrainer graph = new LightGcnTrainer(LightGcn.builder().dimension(D).build(), t); // the trainer's adjacency
+    int[] uPtr = graph.uPtr;
+    int[] uCol = graph.uCol;
+    float[] uW = graph.uW;
+    int[] iPtr = graph.iPtr;
+    int[] iCol = graph.iCol;
+    float[] iW = graph.iW;
     SplittableRandom r = new SplittableRandom(1);
     float[] users = new float[nu * D];
     float[] items = new float[ni * D];
