@@ -1,10 +1,13 @@
 package dev.agp.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -48,6 +51,23 @@ public final class AgpJson {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * Writes {@code value} to {@code out} and flushes it, leaving the stream open: the caller owns
+   * it.
+   */
+  public static void write(OutputStream out, Object value) throws IOException {
+    MAPPER.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, value);
+    out.flush();
+  }
+
+  /**
+   * Reads one document of {@code type} from {@code in}, leaving the stream open: the caller owns
+   * it.
+   */
+  public static <T> T read(InputStream in, Class<T> type) throws IOException {
+    return MAPPER.readerFor(type).without(JsonParser.Feature.AUTO_CLOSE_SOURCE).readValue(in);
   }
 
   private static final class NonClosing extends java.io.FilterOutputStream {
