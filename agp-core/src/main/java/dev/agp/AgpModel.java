@@ -18,7 +18,6 @@ import dev.agp.llm.LlmException;
 import dev.agp.llm.LlmUsageMeter;
 import dev.agp.llm.Stage;
 import dev.agp.llm.UsageReport;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -696,11 +695,7 @@ public final class AgpModel implements CaseReranker {
    */
   public void save(Path path) {
     requireNonNull(path, "path");
-    try {
-      AgpJson.writeAtomically(path, document());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot save the model to " + path, e);
-    }
+    AgpJson.saveModel(path, document());
   }
 
   /**
@@ -713,11 +708,7 @@ public final class AgpModel implements CaseReranker {
    */
   public void save(OutputStream out) {
     requireNonNull(out, "out");
-    try {
-      AgpJson.write(out, document());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the model to the stream: " + e.getMessage(), e);
-    }
+    AgpJson.saveModel(out, document());
   }
 
   private ModelDocument document() {
@@ -754,13 +745,7 @@ public final class AgpModel implements CaseReranker {
    */
   public static AgpModel load(Path path) {
     requireNonNull(path, "path");
-    ModelDocument doc;
-    try {
-      doc = AgpJson.MAPPER.readValue(path.toFile(), ModelDocument.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read a saved model from " + path + ": " + e.getMessage(), e);
-    }
-    return fromDocument(doc, path.toString());
+    return fromDocument(AgpJson.readModel(path, ModelDocument.class), path.toString());
   }
 
   /**
@@ -797,13 +782,7 @@ public final class AgpModel implements CaseReranker {
    */
   public static AgpModel load(InputStream in) {
     requireNonNull(in, "in");
-    ModelDocument doc;
-    try {
-      doc = AgpJson.read(in, ModelDocument.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read a saved model from the stream: " + e.getMessage(), e);
-    }
-    return fromDocument(doc, "the stream");
+    return fromDocument(AgpJson.readModel(in, ModelDocument.class), "the stream");
   }
 
   private static AgpModel fromDocument(@Nullable ModelDocument doc, String source) {
