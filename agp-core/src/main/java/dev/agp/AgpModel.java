@@ -151,11 +151,13 @@ public final class AgpModel implements CaseReranker {
    * #withDeadline deadline} passes, the base order comes back {@linkplain Ranking#fallback()
    * flagged as a fallback} and is counted in {@link #servingStats()}, {@link #fallbacks()} and, for
    * failures, {@link #usage()}; this method does not throw for LLM failures, malformed answers or
-   * slowness.
+   * slowness. A call refused by the client's budget is not a failure of the backend: it
+   * propagates, so that nobody mistakes an exhausted budget for the base order.
    *
    * @param user the user's history and the base recommender's candidates
    * @return a permutation of the candidates
    * @throws NullPointerException if user is null
+   * @throws LlmBudgetExceededException if the client's budget refuses a call
    * @throws IllegalStateException if the model was loaded without an LlmClient, or a custom
    *     reranker returned something other than a permutation of the candidates
    */
@@ -509,6 +511,8 @@ public final class AgpModel implements CaseReranker {
           profile = o.profile();
         }
       }
+    } catch (LlmBudgetExceededException e) {
+      throw e;
     } catch (LlmException e) {
       log.warn("Writing the profile of user {} failed ({}); returning the base order", user.userId(), e.getMessage());
       return Served.failure(user, ProfileSource.GENERATED);
@@ -523,6 +527,8 @@ public final class AgpModel implements CaseReranker {
     Ranking ranking;
     try {
       ranking = requireNonNull(reranker).rerank(user, profile);
+    } catch (LlmBudgetExceededException e) {
+      throw e;
     } catch (LlmException e) {
       log.warn("Reranking user {} failed ({}); returning the base order", user.userId(), e.getMessage());
       return Served.failure(user, source);

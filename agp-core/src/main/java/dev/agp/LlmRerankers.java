@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.agp.internal.LlmCalls;
 import dev.agp.internal.PromptBlocks;
+import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmException;
 import dev.agp.llm.Stage;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Both use the same labels and parser as AGP, and return the base order flagged as a fallback
- * when the backend fails. Thread-safe.
+ * when the backend fails. A call refused by the client's {@link dev.agp.llm.LlmBudget} is not a
+ * backend failure: its {@link LlmBudgetExceededException} propagates, so that an evaluation stops
+ * instead of scoring the base order for the remaining users. Thread-safe.
  */
 public final class LlmRerankers {
 
@@ -170,6 +173,8 @@ public final class LlmRerankers {
       String answer;
       try {
         answer = calls.complete(stage, PromptBlocks.fill(template, values));
+      } catch (LlmBudgetExceededException e) {
+        throw e;
       } catch (LlmException e) {
         log.warn("{} for user {} failed ({}); returning the base order", stage, user.userId(), e.getMessage());
         return Ranking.fallback(user);

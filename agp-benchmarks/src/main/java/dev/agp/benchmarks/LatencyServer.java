@@ -2,23 +2,15 @@ package dev.agp.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.agp.llm.LlmClient;
-import dev.agp.llm.LlmMessage;
-import dev.agp.llm.LlmRequest;
 import dev.agp.llm.LlmResponse;
-import dev.agp.testing.BuiltInPrompts;
+import dev.agp.testing.OpenAiWire;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,8 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An OpenAI-compatible server on loopback ({@code POST /v1/chat/completions}) that answers with
  * any {@link LlmClient} (the simulated LLM in the benchmarks) after an injected latency, and
- * fails a share of requests with HTTP 503. The stage of each request is recognised from the
- * blocks of the SDK's built-in prompts ({@link BuiltInPrompts}). Latencies and faults are drawn from one seeded stream.
+ * fails a share of requests with HTTP 503. Requests and answers are read and written by {@link
+ * OpenAiWire}, which recognises each request's stage from the blocks of the SDK's built-in
+ * prompts. Latencies and faults are drawn from one seeded stream.
  */
 final class LatencyServer implements AutoCloseable {
 
@@ -114,56 +107,18 @@ final class LatencyServer implements AutoCloseable {
       Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
       if (fault) {
         faults.incrementAndGet();
-        write(ex, 503, "{\"error\":{\"message\":\"injected fault\",\"type\":\"server_error\"}}");
+        OpenAiWire.send(ex, 503, "{\"error\":{\"message\":\"injected fault\",\"type\":\"server_error\"}}");
         return;
       }
-      LlmRequest request = request(body);
-      LlmResponse answer = answers.complete(request);
-      ObjectNode out = JSON.createObjectNode();
-      out.put("id", "chatcmpl-bench").put("object", "chat.completion").put("created", 0).put("model", answer.model());
-      ObjectNode choice = out.putArray("choices").addObject();
-      choice.put("index", 0).put("finish_reason", "stop");
-      choice.putObject("message").put("role", "assistant").put("content", answer.text());
-      out.putObject("usage").put("prompt_tokens", answer.usage().inputTokens())
-          .put("completion_tokens", answer.usage().outputTokens()).put("total_tokens", answer.usage().totalTokens());
-      write(ex, 200, JSON.writeValueAsString(out));
+      LlmResponse answer = answers.complete(OpenAiWire.request(body));
+      OpenAiWire.send(ex, 200, OpenAiWire.completion(answer));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      write(ex, 503, "{\"error\":{\"message\":\"server stopping\"}}");
+      OpenAiWire.send(ex, 503, "{\"error\":{\"message\":\"server stopping\"}}");
     } catch (RuntimeException e) {
-      write(ex, 500, "{\"error\":{\"message\":\"benchmark server failed\"}}");
+      OpenAiWire.send(ex, 500, "{\"error\":{\"message\":\"benchmark server failed\"}}");
     } finally {
       ex.close();
     }
   }
-
-  private static void write(HttpExchange ex, int status, String body) throws IOException {
-    byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().add("Content-Type", "application/json");
-    ex.sendResponseHeaders(status, b.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(b);
-    }
-  }
-
-  static LlmRequest request(JsonNode body) {
-    List<LlmMessage> messages = new ArrayList<>();
-    String system = "";
-    for (JsonNode m : body.path("messages")) {
-      String text = m.path("content").asText("");
-      switch (m.path("role").asText()) {
-        case "system" -> {
-          messages.add(LlmMessage.system(text));
-          system = text;
-        }
-        case "assistant" -> messages.add(LlmMessage.assistant(text));
-        default -> messages.add(LlmMessage.user(text));
-      }
-    }
-    String user = messages.isEmpty() ? "" : messages.get(messages.size() - 1).text();
-    OptionalInt max = body.has("max_tokens") ? OptionalInt.of(body.get("max_tokens").asInt()) : OptionalInt.empty();
-    return new LlmRequest(messages.isEmpty() ? List.of(LlmMessage.user("")) : messages, BuiltInPrompts.stageOf(system, user),
-        body.path("temperature").asDouble(0), max, false);
-  }
-
 }

@@ -197,8 +197,19 @@ public final class LlmResponseCache {
 
   // ---------------------------------------------------------------- lookups, for CachingLlmClient
 
-  /** The SHA-256 (hex) of the canonical form of {@code request} sent to {@code model}. */
-  static String key(String model, LlmRequest request) {
+  /**
+   * The SHA-256 (hex) of the canonical form of {@code request} sent to {@code model}: the key its
+   * answer is cached under, and a name for the request that reveals none of its text (the command
+   * line's spend ledger records it to tell a repeated paid call; a Batch API's {@code custom_id}).
+   *
+   * @param model the model the request goes to
+   * @param request the request
+   * @return 64 lowercase hex digits
+   * @throws NullPointerException if an argument is null
+   */
+  public static String key(String model, LlmRequest request) {
+    requireNonNull(model, "model");
+    requireNonNull(request, "request");
     Hasher h = Hashing.sha256().newHasher();
     field(h, "agp-llm-cache-key/1");
     field(h, model);

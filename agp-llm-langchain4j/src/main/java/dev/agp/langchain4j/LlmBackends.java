@@ -191,7 +191,7 @@ public final class LlmBackends {
     return apiKey;
   }
 
-  private static String requireUrl(String baseUrl) {
+  static String requireUrl(String baseUrl) {
     requireNonNull(baseUrl, "baseUrl");
     URI uri;
     try {

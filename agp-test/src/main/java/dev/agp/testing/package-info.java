@@ -4,8 +4,9 @@
  * records what it was asked; {@link dev.agp.testing.LlmClientContractTest}, the JUnit 5 contract
  * every {@code LlmClient} implementation must meet; {@link dev.agp.testing.BuiltInPrompts}, which
  * tells the stage of a request built from the SDK's own prompts (for fake HTTP servers, which do
- * not see the stage); and {@link dev.agp.testing.GenreWorld}, a small deterministic world whose
- * scripted answers make a learned prompt visibly better than a naive one.
+ * not see the stage); {@link dev.agp.testing.OpenAiWire}, OpenAI's chat completion JSON as such a
+ * server reads and writes it; and {@link dev.agp.testing.GenreWorld}, a small deterministic world
+ * whose scripted answers make a learned prompt visibly better than a naive one.
  *
  * <p>The artifact declares JUnit Jupiter's API and AssertJ as its own dependencies; bring a JUnit
  * engine to run the contract test.
