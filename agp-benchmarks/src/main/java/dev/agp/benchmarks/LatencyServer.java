@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An OpenAI-compatible server on loopback ({@code POST /v1/chat/completions}) that answers with
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * OpenAiWire}, which recognises each request's stage from the blocks of the SDK's built-in
  * prompts. Latencies and faults are drawn from one seeded stream.
  */
-final class LatencyServer implements AutoCloseable {
+public final class LatencyServer implements AutoCloseable {
 
   static {
     // the JDK server writes headers and body separately: without TCP_NODELAY each exchange meets the
@@ -34,16 +35,17 @@ final class LatencyServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** How long the server takes to answer. */
-  interface Latency {
+  public interface Latency {
+    /** The next latency, drawn from {@code random}. */
     Duration next(SplittableRandom random);
 
     /** The same latency every time. */
-    static Latency fixed(Duration d) {
+    public static Latency fixed(Duration d) {
       return r -> d;
     }
 
     /** Log-normal around {@code median} with shape {@code sigma}: a long right tail like real APIs. */
-    static Latency logNormal(Duration median, double sigma) {
+    public static Latency logNormal(Duration median, double sigma) {
       return r -> {
         double u1 = Math.max(1e-12, r.nextDouble());
         double z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * r.nextDouble());
@@ -60,8 +62,12 @@ final class LatencyServer implements AutoCloseable {
   private final SplittableRandom random;
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger faults = new AtomicInteger();
+  private final AtomicInteger unauthorized = new AtomicInteger();
+  private final @Nullable String apiKey;
 
-  private LatencyServer(LlmClient answers, Latency latency, double faultRate, long seed) throws IOException {
+  private LatencyServer(LlmClient answers, Latency latency, double faultRate, long seed, @Nullable String apiKey)
+      throws IOException {
+    this.apiKey = apiKey;
     this.answers = answers;
     this.latency = latency;
     this.faultRate = faultRate;
@@ -72,20 +78,45 @@ final class LatencyServer implements AutoCloseable {
     server.start();
   }
 
-  static LatencyServer start(LlmClient answers, Latency latency, double faultRate, long seed) throws IOException {
-    return new LatencyServer(answers, latency, faultRate, seed);
+  /**
+   * A server on a free loopback port answering with {@code answers} after {@code latency}, failing
+   * a {@code faultRate} share of requests with HTTP 503 (seeded).
+   *
+   * @throws IOException if the server cannot bind
+   */
+  public static LatencyServer start(LlmClient answers, Latency latency, double faultRate, long seed) throws IOException {
+    return new LatencyServer(answers, latency, faultRate, seed, null);
   }
 
-  String baseUrl() {
+  /**
+   * The same server, answering HTTP 401 (counted in {@link #unauthorized()}) to any request whose
+   * {@code Authorization} header is not {@code Bearer apiKey}.
+   *
+   * @throws IOException if the server cannot bind
+   */
+  public static LatencyServer start(LlmClient answers, Latency latency, double faultRate, long seed, String apiKey)
+      throws IOException {
+    return new LatencyServer(answers, latency, faultRate, seed, apiKey);
+  }
+
+  /** The URL {@code /chat/completions} is appended to. */
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
   }
 
-  int requests() {
+  /** Requests received. */
+  public int requests() {
     return requests.get();
   }
 
-  int faults() {
+  /** Requests failed on purpose. */
+  public int faults() {
     return faults.get();
+  }
+
+  /** Requests refused for a missing or wrong key. */
+  public int unauthorized() {
+    return unauthorized.get();
   }
 
   @Override
@@ -97,6 +128,11 @@ final class LatencyServer implements AutoCloseable {
   private void exchange(HttpExchange ex) throws IOException {
     requests.incrementAndGet();
     try {
+      if (apiKey != null && !("Bearer " + apiKey).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+        unauthorized.incrementAndGet();
+        OpenAiWire.send(ex, 401, "{\"error\":{\"message\":\"invalid api key\",\"type\":\"invalid_request_error\"}}");
+        return;
+      }
       JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
       Duration wait;
       boolean fault;

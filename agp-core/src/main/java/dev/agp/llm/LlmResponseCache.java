@@ -80,6 +80,10 @@ public final class LlmResponseCache {
   private final AtomicLong evictions = new AtomicLong();
   private long skippedRecords;
   private boolean tornRecordDropped;
+  /** Bytes of the file read into memory so far (up to the end of its last complete line). */
+  private long readTo;
+  /** Lines of the file read so far, the header included. */
+  private long linesRead;
 
   private LlmResponseCache(@Nullable Path file, long maxEntries) {
     this.file = file;
@@ -325,8 +329,11 @@ public final class LlmResponseCache {
           ch.truncate(end);
         }
         if (end == 0) {
-          ch.write(ByteBuffer.wrap(line(new Header(FORMAT, VERSION))), 0);
+          byte[] header = line(new Header(FORMAT, VERSION));
+          ch.write(ByteBuffer.wrap(header), 0);
           ch.force(false);
+          readTo = header.length;
+          linesRead = 1;
           return;
         }
         String[] lines = new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n", -1);
@@ -334,7 +341,70 @@ public final class LlmResponseCache {
         for (int i = 1; i < lines.length - 1; i++) {
           readRecord(lines[i], i + 1);
         }
+        readTo = end;
+        linesRead = lines.length - 1;
       }
+    }
+  }
+
+  /**
+   * Reads the answers other caches, threads or processes appended to this cache's file since it
+   * was loaded or last refreshed (for example a retried or speculative copy of the same work in
+   * another JVM), so that they are not paid for again. Costs one file-size check when nothing was
+   * appended. Records are read as when loading: unreadable ones are skipped and counted; an
+   * incomplete last line (a record still being written, or torn by a crash) is left for later.
+   * Does nothing for an in-memory cache.
+   *
+   * @return the answers added to memory
+   * @throws UncheckedIOException if the file cannot be read
+   */
+  public int refresh() {
+    if (file == null) {
+      return 0;
+    }
+    try {
+      synchronized (lockOf(file)) {
+        if (Files.size(file) <= readTo) {
+          return 0;
+        }
+        synchronized (this) {
+          return readTail();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot refresh the response cache " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private int readTail() throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size - readTo > Integer.MAX_VALUE - 16) {
+        throw new IOException("the file grew by " + (size - readTo) + " bytes, more than one refresh may read");
+      }
+      ByteBuffer tail = ByteBuffer.allocate((int) (size - readTo));
+      while (tail.hasRemaining() && ch.read(tail, readTo + tail.position()) >= 0) {
+        // read fully
+      }
+      byte[] bytes = tail.array();
+      int end = bytes.length;
+      while (end > 0 && bytes[end - 1] != '\n') {
+        end--;
+      }
+      int before = entries.size();
+      for (int from = 0; from < end; ) {
+        int nl = from;
+        while (bytes[nl] != '\n') {
+          nl++;
+        }
+        linesRead++;
+        if (nl > from) {
+          readRecord(new String(bytes, from, nl - from, StandardCharsets.UTF_8), linesRead);
+        }
+        from = nl + 1;
+      }
+      readTo += end;
+      return entries.size() - before;
     }
   }
 
@@ -356,7 +426,7 @@ public final class LlmResponseCache {
     }
   }
 
-  private void readRecord(String text, int lineNumber) {
+  private void readRecord(String text, long lineNumber) {
     Entry e;
     try {
       e = JSON.readValue(text, Entry.class);
