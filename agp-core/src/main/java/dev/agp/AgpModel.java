@@ -18,7 +18,8 @@ import dev.agp.llm.LlmException;
 import dev.agp.llm.LlmUsageMeter;
 import dev.agp.llm.Stage;
 import dev.agp.llm.UsageReport;
-import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,8 +78,10 @@ import org.slf4j.LoggerFactory;
  * {@link #servingStats()} counts requests, store hits and fallbacks; {@link ServingListener}s
  * receive an event per request (the {@code agp-micrometer} module turns them into metrics).
  *
- * <p>{@link #save} writes a versioned JSON document (prompt, the serving settings and templates,
- * the fit's history and usage; never a key); {@link #load(Path, LlmClient)} reads it back.
+ * <p>{@link #save(Path)} writes a versioned JSON document (prompt, the serving settings and
+ * templates, the fit's history and usage; never a key); {@link #load(Path, LlmClient)} reads it
+ * back. {@link #save(OutputStream)} and {@link #load(InputStream, LlmClient)} do the same over
+ * streams, for a model shipped inside an application's jar as a classpath resource.
  */
 public final class AgpModel implements CaseReranker {
 
@@ -693,28 +696,43 @@ public final class AgpModel implements CaseReranker {
   /**
    * Writes this model as a versioned JSON document, atomically.
    *
+   * @param path the file to write (its folder is created when missing)
    * @throws UncheckedIOException if the file cannot be written
    */
   public void save(Path path) {
     requireNonNull(path, "path");
+    AgpJson.saveModel(path, document());
+  }
+
+  /**
+   * Writes this model's JSON document, the same as {@link #save(Path)} writes, to a stream (a
+   * resource being built into a jar, a blob store, an HTTP response). The stream is flushed and
+   * left open: the caller closes it.
+   *
+   * @param out where the document goes
+   * @throws UncheckedIOException if the stream cannot be written
+   */
+  public void save(OutputStream out) {
+    requireNonNull(out, "out");
+    AgpJson.saveModel(out, document());
+  }
+
+  private ModelDocument document() {
     AgpSettings.Limits l = settings.limits();
-    ModelDocument doc =
-        new ModelDocument(
-            FORMAT, VERSION, prompt.text(),
-            new ServingSettings(
-                settings.domain(), settings.historyLength(), settings.cutoff(), l.title(), l.profile(), l.prompt(),
-                settings.temperatures(), settings.maxOutputTokens(), settings.templates().overrides(), l.attributes()),
-            history, usage());
-    try {
-      AgpJson.writeAtomically(path, doc);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot save the model to " + path, e);
-    }
+    return new ModelDocument(
+        FORMAT, VERSION, prompt.text(),
+        new ServingSettings(
+            settings.domain(), settings.historyLength(), settings.cutoff(), l.title(), l.profile(), l.prompt(),
+            settings.temperatures(), settings.maxOutputTokens(), settings.templates().overrides(), l.attributes()),
+        history, usage());
   }
 
   /**
    * Reads a saved model and serves it through {@code llm}.
    *
+   * @param path a file written by {@link #save(Path)}
+   * @param llm the client that serves the model
+   * @return the model, ready to rerank
    * @throws UncheckedIOException if the file cannot be read
    * @throws IllegalArgumentException if it is not a saved AGP model, or a newer version
    */
@@ -726,26 +744,66 @@ public final class AgpModel implements CaseReranker {
    * Reads a saved model for inspection ({@link #prompt()}, {@link #history()}, {@link #usage()});
    * bind a client with {@link #withLlm} before reranking.
    *
+   * @param path a file written by {@link #save(Path)}
+   * @return the model, without a client
    * @throws UncheckedIOException if the file cannot be read
    * @throws IllegalArgumentException if it is not a saved AGP model, or a newer version
    */
   public static AgpModel load(Path path) {
     requireNonNull(path, "path");
-    ModelDocument doc;
-    try {
-      doc = AgpJson.MAPPER.readValue(path.toFile(), ModelDocument.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read a saved model from " + path + ": " + e.getMessage(), e);
+    return fromDocument(AgpJson.readModel(path, ModelDocument.class), path.toString());
+  }
+
+  /**
+   * Reads a saved model from a stream and serves it through {@code llm}: a model packaged as a
+   * classpath resource, for instance.
+   *
+   * <pre>{@code
+   * try (InputStream in = MyApp.class.getResourceAsStream("/models/agp-model.json")) {
+   *   AgpModel model = AgpModel.load(in, llm);
+   * }
+   * }</pre>
+   *
+   * @param in a document written by {@link #save(OutputStream)} or {@link #save(Path)}; left open
+   *     (the caller closes it)
+   * @param llm the client that serves the model
+   * @return the model, ready to rerank
+   * @throws UncheckedIOException if the stream cannot be read or holds no JSON document
+   * @throws IllegalArgumentException if it is not a saved AGP model, or a newer version
+   */
+  public static AgpModel load(InputStream in, LlmClient llm) {
+    requireNonNull(llm, "llm");
+    return load(in).withLlm(llm);
+  }
+
+  /**
+   * Reads a saved model from a stream for inspection; bind a client with {@link #withLlm} before
+   * reranking.
+   *
+   * @param in a document written by {@link #save(OutputStream)} or {@link #save(Path)}; left open
+   *     (the caller closes it)
+   * @return the model, without a client
+   * @throws UncheckedIOException if the stream cannot be read or holds no JSON document
+   * @throws IllegalArgumentException if it is not a saved AGP model, or a newer version
+   */
+  public static AgpModel load(InputStream in) {
+    requireNonNull(in, "in");
+    return fromDocument(AgpJson.readModel(in, ModelDocument.class), "the stream");
+  }
+
+  private static AgpModel fromDocument(@Nullable ModelDocument doc, String source) {
+    if (doc == null) {
+      throw new IllegalArgumentException(source + " is not a saved AGP model (it holds JSON null)");
     }
     if (!FORMAT.equals(doc.format())) {
-      throw new IllegalArgumentException(path + " is not a saved AGP model (format " + doc.format() + ")");
+      throw new IllegalArgumentException(source + " is not a saved AGP model (format " + doc.format() + ")");
     }
     if (doc.version() < 1 || doc.version() > VERSION) {
       throw new IllegalArgumentException(
-          path + " has model version " + doc.version() + "; this release reads versions 1 to " + VERSION);
+          source + " has model version " + doc.version() + "; this release reads versions 1 to " + VERSION);
     }
     if (doc.prompt() == null || doc.settings() == null) {
-      throw new IllegalArgumentException(path + " lacks the prompt or the settings of a saved model");
+      throw new IllegalArgumentException(source + " lacks the prompt or the settings of a saved model");
     }
     ServingSettings s = doc.settings();
     AgpOptimizer.Builder b =

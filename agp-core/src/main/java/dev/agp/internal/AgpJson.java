@@ -1,17 +1,22 @@
 package dev.agp.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import org.jspecify.annotations.Nullable;
 
 /** JSON documents of the SDK (checkpoints, saved models) and their atomic writing. */
 public final class AgpJson {
@@ -47,6 +52,75 @@ public final class AgpJson {
       }
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Writes {@code value} to {@code out} and flushes it, leaving the stream open: the caller owns
+   * it.
+   */
+  public static void write(OutputStream out, Object value) throws IOException {
+    MAPPER.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, value);
+    out.flush();
+  }
+
+  /**
+   * Reads one document of {@code type} from {@code in}, leaving the stream open: the caller owns
+   * it.
+   */
+  public static <T> T read(InputStream in, Class<T> type) throws IOException {
+    return MAPPER.readerFor(type).without(JsonParser.Feature.AUTO_CLOSE_SOURCE).readValue(in);
+  }
+
+  /**
+   * Saves a model's document to {@code path} atomically.
+   *
+   * @throws UncheckedIOException naming the file, if it cannot be written
+   */
+  public static void saveModel(Path path, Object document) {
+    try {
+      writeAtomically(path, document);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save the model to " + path, e);
+    }
+  }
+
+  /**
+   * Writes a model's document to {@code out}, flushed and left open.
+   *
+   * @throws UncheckedIOException if the stream cannot be written
+   */
+  public static void saveModel(OutputStream out, Object document) {
+    try {
+      write(out, document);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the model to the stream: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads a saved model's document from {@code path}; null when the file holds JSON null.
+   *
+   * @throws UncheckedIOException naming the file, if it cannot be read or is not JSON
+   */
+  public static <T> @Nullable T readModel(Path path, Class<T> type) {
+    try {
+      return MAPPER.readValue(path.toFile(), type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read a saved model from " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads a saved model's document from {@code in}, left open; null when it holds JSON null.
+   *
+   * @throws UncheckedIOException if the stream cannot be read or holds no JSON document
+   */
+  public static <T> @Nullable T readModel(InputStream in, Class<T> type) {
+    try {
+      return read(in, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read a saved model from the stream: " + e.getMessage(), e);
     }
   }
 

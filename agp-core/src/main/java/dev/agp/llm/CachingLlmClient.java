@@ -10,8 +10,9 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Answers from an {@link LlmResponseCache} when it can and stores what the backend answers.
- * Identical requests in flight together make one backend call: the others wait for it and are
- * answered from the cache; if it fails, one of them calls in turn.
+ * Identical requests in flight together make one backend call: the others wait for it and get
+ * its answer as a cache hit (even if a bounded cache has evicted it meanwhile); if it fails, one
+ * of them calls in turn.
  */
 final class CachingLlmClient implements LlmClient {
 
@@ -38,7 +39,10 @@ final class CachingLlmClient implements LlmClient {
       CompletableFuture<LlmResponse> mine = new CompletableFuture<>();
       CompletableFuture<LlmResponse> leader = inFlight.putIfAbsent(key, mine);
       if (leader != null) {
-        awaitQuietly(leader, request.stage());
+        Optional<LlmResponse> shared = awaitQuietly(leader, request.stage());
+        if (shared.isPresent()) {
+          return cache.shared(shared.get());
+        }
         continue;
       }
       try {
@@ -62,12 +66,16 @@ final class CachingLlmClient implements LlmClient {
     }
   }
 
-  /** Waits for the leader's call; its failure is not ours, so it is dropped and we try ourselves. */
-  private static void awaitQuietly(CompletableFuture<LlmResponse> leader, Stage stage) {
+  /**
+   * Waits for the leader's call and returns its answer; its failure is not ours, so it is dropped
+   * (empty) and we try ourselves.
+   */
+  private static Optional<LlmResponse> awaitQuietly(CompletableFuture<LlmResponse> leader, Stage stage) {
     try {
-      leader.get();
+      return Optional.of(leader.get());
     } catch (ExecutionException | CompletionException e) {
       // the leader's caller gets its failure; this caller looks again and may call itself
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LlmNonRetriableException(

@@ -2,7 +2,7 @@ package dev.agp.llm;
 
 /**
  * The SDK's only port to a language model. One abstract method, so a lambda, a Mockito mock or
- * {@code ScriptedLlmClient} from the test-jar is a complete fake.
+ * {@code dev.agp.testing.ScriptedLlmClient} from the {@code agp-test} artifact is a complete fake.
  *
  * <p>Implementations must be safe to call from several threads at once: the optimizers run a
  * batch's users concurrently.

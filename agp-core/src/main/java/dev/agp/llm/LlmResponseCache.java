@@ -5,6 +5,10 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import com.google.common.cache.RemovalCause;
+import com.google.common.cache.RemovalNotification;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import java.io.IOException;
@@ -19,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -38,27 +43,41 @@ import org.slf4j.LoggerFactory;
  * answer it already received. A torn last record left by a crash is dropped; other unreadable
  * lines are skipped, counted in {@link Stats#skippedRecords()} and logged with their line number.
  * Several caches, threads or processes may append to the same file: writes are serialised by a
- * lock per file within the JVM and a file lock across processes. Answers are kept in memory for
- * the cache's lifetime. Sampled answers (temperature above 0) are cached like any other: a cached
- * run replays them.
+ * lock per file within the JVM and a file lock across processes. A disk cache also keeps every
+ * answer in memory for its lifetime (the file is the record of what was paid for, and a run reads
+ * it whole). Sampled answers (temperature above 0) are cached like any other: a cached run replays
+ * them.
+ *
+ * <p>{@link #inMemory()} holds at most {@value #DEFAULT_MAX_ENTRIES} answers, {@link
+ * #inMemory(long)} as many as you say: past the bound the least recently used answer is evicted
+ * (counted in {@link Stats#evictions()}), so a long-lived serving process stays within a fixed
+ * memory. An answer is at most a stage's output cap (a few kilobytes), so the default holds a few
+ * tens of megabytes at most. An evicted answer costs a call again when its request comes back; a
+ * run that must never pay twice, or must replay sampled answers exactly, uses {@link #onDisk}.
  */
 public final class LlmResponseCache {
 
   /** The file an {@link #onDisk} cache appends to, in its directory. */
   public static final String FILE_NAME = "responses.jsonl";
 
+  /** How many answers {@link #inMemory()} holds before evicting the least recently used. */
+  public static final long DEFAULT_MAX_ENTRIES = 10_000;
+
   static final String FORMAT = "agp-llm-cache";
   static final int VERSION = 1;
+  private static final long UNBOUNDED = -1;
 
   private static final Logger log = LoggerFactory.getLogger(LlmResponseCache.class);
   private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final Map<Path, Object> FILE_LOCKS = new ConcurrentHashMap<>();
 
-  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private final Map<String, Entry> entries;
   private final @Nullable Path file;
+  private final long maxEntries;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
   private final AtomicLong writeFailures = new AtomicLong();
+  private final AtomicLong evictions = new AtomicLong();
   private long skippedRecords;
   private boolean tornRecordDropped;
   /** Bytes of the file read into memory so far (up to the end of its last complete line). */
@@ -66,13 +85,49 @@ public final class LlmResponseCache {
   /** Lines of the file read so far, the header included. */
   private long linesRead;
 
-  private LlmResponseCache(@Nullable Path file) {
+  private LlmResponseCache(@Nullable Path file, long maxEntries) {
     this.file = file;
+    this.maxEntries = maxEntries;
+    if (maxEntries == UNBOUNDED) {
+      this.entries = new ConcurrentHashMap<>();
+    } else {
+      // one segment: the bound is exact and the order least-recently-used across all answers
+      Cache<String, Entry> bounded = CacheBuilder.newBuilder()
+          .maximumSize(maxEntries)
+          .concurrencyLevel(1)
+          .removalListener((RemovalNotification<String, Entry> n) -> {
+            if (n.getCause() == RemovalCause.SIZE) {
+              evictions.incrementAndGet();
+            }
+          })
+          .build();
+      this.entries = bounded.asMap();
+    }
   }
 
-  /** A cache held in memory only, for the lifetime of this object. */
+  /**
+   * A cache held in memory only, for the lifetime of this object, of at most {@value
+   * #DEFAULT_MAX_ENTRIES} answers (the least recently used is evicted first).
+   *
+   * @return an empty cache
+   */
   public static LlmResponseCache inMemory() {
-    return new LlmResponseCache(null);
+    return inMemory(DEFAULT_MAX_ENTRIES);
+  }
+
+  /**
+   * A cache held in memory only, for the lifetime of this object, of at most {@code maxEntries}
+   * answers (the least recently used is evicted first).
+   *
+   * @param maxEntries how many answers it holds, at least 1
+   * @return an empty cache
+   * @throws IllegalArgumentException if maxEntries is below 1
+   */
+  public static LlmResponseCache inMemory(long maxEntries) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("maxEntries must be >= 1 but was " + maxEntries);
+    }
+    return new LlmResponseCache(null, maxEntries);
   }
 
   /**
@@ -86,7 +141,7 @@ public final class LlmResponseCache {
   public static LlmResponseCache onDisk(Path directory) {
     requireNonNull(directory, "directory");
     Path file = directory.toAbsolutePath().normalize().resolve(FILE_NAME);
-    LlmResponseCache cache = new LlmResponseCache(file);
+    LlmResponseCache cache = new LlmResponseCache(file, UNBOUNDED);
     try {
       Files.createDirectories(file.getParent());
       cache.load();
@@ -106,10 +161,21 @@ public final class LlmResponseCache {
     return entries.size();
   }
 
+  /**
+   * The bound of an in-memory cache; empty for a disk cache, which keeps every answer.
+   *
+   * @return the most answers held at once, if bounded
+   */
+  public OptionalLong maxEntries() {
+    return maxEntries == UNBOUNDED ? OptionalLong.empty() : OptionalLong.of(maxEntries);
+  }
+
   /** Counters of this cache since it was created. */
   public Stats stats() {
     synchronized (this) {
-      return new Stats(hits.get(), misses.get(), entries.size(), skippedRecords, tornRecordDropped, writeFailures.get());
+      return new Stats(
+          hits.get(), misses.get(), entries.size(), skippedRecords, tornRecordDropped, writeFailures.get(),
+          evictions.get());
     }
   }
 
@@ -122,9 +188,16 @@ public final class LlmResponseCache {
    * @param skippedRecords unreadable lines skipped while loading the file
    * @param tornRecordDropped whether loading dropped a torn last record
    * @param writeFailures answers that could not be appended to the file (kept in memory)
+   * @param evictions answers an in-memory cache dropped to stay within its bound
    */
   public record Stats(
-      long hits, long misses, long entries, long skippedRecords, boolean tornRecordDropped, long writeFailures) {}
+      long hits,
+      long misses,
+      long entries,
+      long skippedRecords,
+      boolean tornRecordDropped,
+      long writeFailures,
+      long evictions) {}
 
   // ---------------------------------------------------------------- lookups, for CachingLlmClient
 
@@ -167,6 +240,12 @@ public final class LlmResponseCache {
     }
     hits.incrementAndGet();
     return Optional.of(new LlmResponse(e.text(), TokenUsage.ZERO, e.model(), 1, true));
+  }
+
+  /** The cached form of an answer another caller has just received: a hit that needs no lookup. */
+  LlmResponse shared(LlmResponse response) {
+    hits.incrementAndGet();
+    return new LlmResponse(response.text(), TokenUsage.ZERO, response.model(), 1, true);
   }
 
   void countMiss() {

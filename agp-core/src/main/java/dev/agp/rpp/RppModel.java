@@ -16,7 +16,8 @@ import dev.agp.llm.LlmException;
 import dev.agp.llm.LlmUsageMeter;
 import dev.agp.llm.Stage;
 import dev.agp.llm.UsageReport;
-import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,10 +67,12 @@ import org.slf4j.LoggerFactory;
  * RppOptimizer#DEFAULT_REASONING_OUTPUT_TOKENS} tokens), else the stage cap; an answer that uses
  * its whole allowance is counted as truncated in {@link #usage()}.
  *
- * <p>{@link #save} writes a versioned JSON document (the settings, the action spaces with RPP+'s
- * refined sentences, the networks, the fit's history and usage; never a key); {@link #load(Path,
- * LlmClient)} reads it back. A model trained with a supplied user embedding needs that function
- * again: {@link #load(Path, LlmClient, Function)}.
+ * <p>{@link #save(Path)} writes a versioned JSON document (the settings, the action spaces with
+ * RPP+'s refined sentences, the networks, the fit's history and usage; never a key); {@link
+ * #load(Path, LlmClient)} reads it back. A model trained with a supplied user embedding needs that
+ * function again: {@link #load(Path, LlmClient, Function)}. {@link #save(OutputStream)} and
+ * {@link #load(InputStream, LlmClient)} do the same over streams, for a model shipped inside an
+ * application's jar as a classpath resource.
  */
 public final class RppModel implements CaseReranker {
 
@@ -84,6 +87,7 @@ public final class RppModel implements CaseReranker {
 
   static final String HASHED = "hashed";
   static final String SUPPLIED = "supplied";
+  private static final String STREAM = "the stream";
 
   private static final Logger log = LoggerFactory.getLogger(RppModel.class);
 
@@ -312,15 +316,33 @@ public final class RppModel implements CaseReranker {
   /**
    * Writes this model as a versioned JSON document, atomically.
    *
+   * @param path the file to write (its folder is created when missing)
    * @throws NullPointerException if path is null
    * @throws UncheckedIOException if the file cannot be written
    */
   public void save(Path path) {
     requireNonNull(path, "path");
+    AgpJson.saveModel(path, document());
+  }
+
+  /**
+   * Writes this model's JSON document, the same as {@link #save(Path)} writes, to a stream. The
+   * stream is flushed and left open: the caller closes it.
+   *
+   * @param out where the document goes
+   * @throws NullPointerException if out is null
+   * @throws UncheckedIOException if the stream cannot be written
+   */
+  public void save(OutputStream out) {
+    requireNonNull(out, "out");
+    AgpJson.saveModel(out, document());
+  }
+
+  private ModelDocument document() {
     Map<PromptPattern, StoredAgent> agents = new EnumMap<>(PromptPattern.class);
     policy.agents.forEach((p, a) -> agents.put(p, new StoredAgent(a.active(), a.capacity(), PackedDoubles.pack(a.actor.params), PackedDoubles.pack(a.critic.params))));
     RppSettings s = settings;
-    ModelDocument doc = new ModelDocument(
+    return new ModelDocument(
         FORMAT, VERSION,
         new ServingSettings(
             s.domain(), s.iterations(), s.initialHistoryLength(), s.maxHistoryLength(), s.hiddenUnits(),
@@ -329,16 +351,14 @@ public final class RppModel implements CaseReranker {
             s.sentences(), s.templates(), s.shownAttributes()),
         new EmbeddingSpec(s.suppliedEmbedding() ? SUPPLIED : HASHED, policy.encoder.embeddingDimension()),
         policy.space.all(), agents, untrained, history, usage());
-    try {
-      AgpJson.writeAtomically(path, doc);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot save the model to " + path, e);
-    }
   }
 
   /**
    * Reads a saved model trained with the hashed embedding and serves it through {@code llm}.
    *
+   * @param path a file written by {@link #save(Path)}
+   * @param llm the client that serves the model
+   * @return the model, ready to rerank
    * @throws NullPointerException if an argument is null
    * @throws UncheckedIOException if the file cannot be read
    * @throws IllegalArgumentException if it is not a saved RPP model, is a newer version, is
@@ -347,17 +367,16 @@ public final class RppModel implements CaseReranker {
    */
   public static RppModel load(Path path, LlmClient llm) {
     requireNonNull(llm, "llm");
-    RppModel m = load(path);
-    if (m.settings.suppliedEmbedding()) {
-      throw new IllegalArgumentException(
-          path + " was trained with a supplied user embedding: load it with load(path, llm, embedding)");
-    }
-    return m.withLlm(llm);
+    return hashed(load(path), llm, path.toString());
   }
 
   /**
    * Reads a saved model trained with a supplied user embedding and serves it through {@code llm}.
    *
+   * @param path a file written by {@link #save(Path)}
+   * @param llm the client that serves the model
+   * @param userEmbedding the user embedding the model was trained with
+   * @return the model, ready to rerank
    * @throws NullPointerException if an argument is null
    * @throws UncheckedIOException if the file cannot be read
    * @throws IllegalArgumentException if it is not a saved RPP model, is a newer version, is
@@ -366,12 +385,7 @@ public final class RppModel implements CaseReranker {
   public static RppModel load(Path path, LlmClient llm, Function<UserCase, double[]> userEmbedding) {
     requireNonNull(llm, "llm");
     requireNonNull(userEmbedding, "userEmbedding");
-    RppModel m = load(path);
-    if (!m.settings.suppliedEmbedding()) {
-      throw new IllegalArgumentException(
-          path + " was trained with the hashed bag-of-history embedding: load it with load(path, llm)");
-    }
-    return m.withUserEmbedding(userEmbedding).withLlm(llm);
+    return supplied(load(path), llm, userEmbedding, path.toString());
   }
 
   /**
@@ -379,6 +393,8 @@ public final class RppModel implements CaseReranker {
    * #actionSpace}, and {@link #choose} for a hashed-embedding model); bind a client with {@link
    * #withLlm} before reranking.
    *
+   * @param path a file written by {@link #save(Path)}
+   * @return the model, without a client
    * @throws NullPointerException if path is null
    * @throws UncheckedIOException if the file cannot be read
    * @throws IllegalArgumentException if it is not a saved RPP model, is a newer version, or is
@@ -386,33 +402,114 @@ public final class RppModel implements CaseReranker {
    */
   public static RppModel load(Path path) {
     requireNonNull(path, "path");
-    ModelDocument doc;
-    try {
-      doc = AgpJson.MAPPER.readValue(path.toFile(), ModelDocument.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read a saved model from " + path + ": " + e.getMessage(), e);
+    return fromDocument(AgpJson.readModel(path, ModelDocument.class), path.toString());
+  }
+
+  /**
+   * Reads a saved model trained with the hashed embedding from a stream (a classpath resource, for
+   * instance) and serves it through {@code llm}.
+   *
+   * @param in a document written by {@link #save(OutputStream)} or {@link #save(Path)}; left open
+   *     (the caller closes it)
+   * @param llm the client that serves the model
+   * @return the model, ready to rerank
+   * @throws NullPointerException if an argument is null
+   * @throws UncheckedIOException if the stream cannot be read or holds no JSON document
+   * @throws IllegalArgumentException if it is not a saved RPP model, is a newer version, is
+   *     damaged, or was trained with a supplied user embedding (use {@link #load(InputStream,
+   *     LlmClient, Function)})
+   */
+  public static RppModel load(InputStream in, LlmClient llm) {
+    requireNonNull(llm, "llm");
+    return hashed(load(in), llm, STREAM);
+  }
+
+  /**
+   * Reads a saved model trained with a supplied user embedding from a stream and serves it
+   * through {@code llm}.
+   *
+   * @param in a document written by {@link #save(OutputStream)} or {@link #save(Path)}; left open
+   *     (the caller closes it)
+   * @param llm the client that serves the model
+   * @param userEmbedding the user embedding the model was trained with
+   * @return the model, ready to rerank
+   * @throws NullPointerException if an argument is null
+   * @throws UncheckedIOException if the stream cannot be read or holds no JSON document
+   * @throws IllegalArgumentException if it is not a saved RPP model, is a newer version, is
+   *     damaged, or was trained with the hashed embedding (use {@link #load(InputStream,
+   *     LlmClient)})
+   */
+  public static RppModel load(InputStream in, LlmClient llm, Function<UserCase, double[]> userEmbedding) {
+    requireNonNull(llm, "llm");
+    requireNonNull(userEmbedding, "userEmbedding");
+    return supplied(load(in), llm, userEmbedding, STREAM);
+  }
+
+  /**
+   * Reads a saved model from a stream for inspection; bind a client with {@link #withLlm} before
+   * reranking.
+   *
+   * @param in a document written by {@link #save(OutputStream)} or {@link #save(Path)}; left open
+   *     (the caller closes it)
+   * @return the model, without a client
+   * @throws NullPointerException if in is null
+   * @throws UncheckedIOException if the stream cannot be read or holds no JSON document
+   * @throws IllegalArgumentException if it is not a saved RPP model, is a newer version, or is
+   *     damaged
+   */
+  public static RppModel load(InputStream in) {
+    requireNonNull(in, "in");
+    return fromDocument(AgpJson.readModel(in, ModelDocument.class), STREAM);
+  }
+
+  private static RppModel hashed(RppModel m, LlmClient llm, String source) {
+    if (m.settings.suppliedEmbedding()) {
+      throw new IllegalArgumentException(
+          source + " was trained with a supplied user embedding: load it with load(" + argument(source)
+              + ", llm, embedding)");
+    }
+    return m.withLlm(llm);
+  }
+
+  private static RppModel supplied(
+      RppModel m, LlmClient llm, Function<UserCase, double[]> userEmbedding, String source) {
+    if (!m.settings.suppliedEmbedding()) {
+      throw new IllegalArgumentException(
+          source + " was trained with the hashed bag-of-history embedding: load it with load(" + argument(source)
+              + ", llm)");
+    }
+    return m.withUserEmbedding(userEmbedding).withLlm(llm);
+  }
+
+  private static String argument(String source) {
+    return source.equals(STREAM) ? "in" : "path";
+  }
+
+  private static RppModel fromDocument(@Nullable ModelDocument doc, String source) {
+    if (doc == null) {
+      throw new IllegalArgumentException(source + " is not a saved RPP model (it holds JSON null)");
     }
     if (!FORMAT.equals(doc.format())) {
-      throw new IllegalArgumentException(path + " is not a saved RPP model (format " + doc.format() + ")");
+      throw new IllegalArgumentException(source + " is not a saved RPP model (format " + doc.format() + ")");
     }
     if (doc.version() != VERSION) {
       throw new IllegalArgumentException(
-          path + " has model version " + doc.version() + "; this release reads version " + VERSION
+          source + " has model version " + doc.version() + "; this release reads version " + VERSION
               + (doc.version() < VERSION
                   ? " (earlier agents saw the last reward and were served at the first step: retrain the model)"
                   : ""));
     }
     if (doc.settings() == null || doc.embedding() == null || doc.actions() == null || doc.agents() == null) {
-      throw new IllegalArgumentException(path + " lacks the settings, embedding, actions or agents of a saved model");
+      throw new IllegalArgumentException(source + " lacks the settings, embedding, actions or agents of a saved model");
     }
     try {
-      return fromDocument(doc);
+      return fromValidDocument(doc);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(path + " is damaged: " + e.getMessage(), e);
+      throw new IllegalArgumentException(source + " is damaged: " + e.getMessage(), e);
     }
   }
 
-  private static RppModel fromDocument(ModelDocument doc) {
+  private static RppModel fromValidDocument(ModelDocument doc) {
     ServingSettings ss = doc.settings();
     EmbeddingSpec es = doc.embedding();
     boolean supplied = SUPPLIED.equals(es.kind());

@@ -6,18 +6,17 @@ import dev.agp.AgpModel;
 import dev.agp.CaseReranker;
 import dev.agp.llm.LlmClient;
 import dev.agp.rpp.RppModel;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.Resource;
 
 /**
  * Reads a saved AGP or RPP model from a Spring {@link Resource}, telling them apart by the
- * document's {@code format}. The core loads models from files; a resource that is not a file (a
- * classpath entry inside a jar, a URL) is copied to a temporary file that is deleted once read.
+ * document's {@code format}. Any resource works alike (a file, a classpath entry inside a jar, a
+ * URL): its bytes are read once and the model is loaded from them, nothing is written to disk.
  */
 final class ModelFiles {
 
@@ -57,46 +56,25 @@ final class ModelFiles {
           where + " is neither a saved AGP model (format " + AgpModel.FORMAT + ") nor a saved RPP model (format "
               + RppModel.FORMAT + "); its format is \"" + format + "\"");
     }
-    Path file = null;
-    Path temporary = null;
     try {
-      if (location.isFile()) {
-        file = location.getFile().toPath();
-      } else {
-        temporary = Files.createTempFile("agp-model-", ".json");
-        Files.write(temporary, bytes);
-        file = temporary;
-      }
-      try {
-        return format.equals(AgpModel.FORMAT)
-            ? AgpModel.load(file, llm)
-            : rpp(file, llm, suppliedEmbedding ? embedding : null, suppliedEmbedding, where);
-      } catch (IllegalArgumentException | UncheckedIOException e) {
-        throw new IllegalStateException(where + ": " + e.getMessage(), e);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(where + " cannot be read: " + e.getMessage(), e);
-    } finally {
-      if (temporary != null) {
-        try {
-          Files.deleteIfExists(temporary);
-        } catch (IOException e) {
-          temporary.toFile().deleteOnExit();
-        }
-      }
+      return format.equals(AgpModel.FORMAT)
+          ? AgpModel.load(new ByteArrayInputStream(bytes), llm)
+          : rpp(bytes, llm, suppliedEmbedding ? embedding : null, suppliedEmbedding, where);
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      throw new IllegalStateException(where + ": " + e.getMessage(), e);
     }
   }
 
   private static RppModel rpp(
-      Path file, LlmClient llm, @Nullable RppUserEmbedding embedding, boolean supplied, String where) {
+      byte[] document, LlmClient llm, @Nullable RppUserEmbedding embedding, boolean supplied, String where) {
     if (!supplied) {
-      return RppModel.load(file, llm);
+      return RppModel.load(new ByteArrayInputStream(document), llm);
     }
     if (embedding == null) {
       throw new IllegalStateException(
           where + " is an RPP model trained with a supplied user embedding: define a bean of type "
               + RppUserEmbedding.class.getName() + " that computes it");
     }
-    return RppModel.load(file, llm, embedding::embed);
+    return RppModel.load(new ByteArrayInputStream(document), llm, embedding::embed);
   }
 }

@@ -13,7 +13,13 @@ public final class BuiltInPrompts {
 
   private BuiltInPrompts() {}
 
-  /** The stage of a request, from its system and last user messages. */
+  /**
+   * The stage of a request, from its system and last user messages.
+   *
+   * @param request the request
+   * @return the stage whose built-in template produced it ({@link Stage#PROFILE} when no other
+   *     template's blocks are present)
+   */
   public static Stage stageOf(LlmRequest request) {
     StringBuilder system = new StringBuilder();
     for (LlmMessage m : request.messages()) {
@@ -24,7 +30,14 @@ public final class BuiltInPrompts {
     return stageOf(system.toString(), request.lastUserText());
   }
 
-  /** The stage of a prompt with this system text and last user message. */
+  /**
+   * The stage of a prompt with this system text and last user message.
+   *
+   * @param system the system messages' text
+   * @param user the last user message's text
+   * @return the stage whose built-in template produced them ({@link Stage#PROFILE} when no other
+   *     template's blocks are present)
+   */
   public static Stage stageOf(String system, String user) {
     if (system.contains("You improve the wording of a prompt")) {
       return Stage.RPP_REFINE;

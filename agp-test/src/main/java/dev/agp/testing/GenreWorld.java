@@ -31,7 +31,10 @@ import java.util.regex.Pattern;
  */
 public final class GenreWorld {
 
+  /** The genres of the world's titles; user {@code i}'s favourite is {@code GENRES.get(i % 5)}. */
   public static final List<String> GENRES = List.of("action", "comedy", "drama", "horror", "scifi");
+
+  /** A profile prompt without "genre": it scores low until a prompt update teaches it. */
   public static final String NAIVE_PROMPT = "Describe the user in one sentence.";
 
   private static final Pattern TITLE_GENRE = Pattern.compile("\\((\\w+)\\)");
@@ -40,7 +43,15 @@ public final class GenreWorld {
 
   private GenreWorld() {}
 
-  /** {@code n} users named {@code prefix0..}, seeded. */
+  /**
+   * {@code n} users named {@code prefix0..}, each with 6 history items and 10 base-ordered
+   * candidates of which exactly one (of the favourite genre) is relevant.
+   *
+   * @param prefix the user id prefix
+   * @param n how many users
+   * @param seed the seed of the other genres and of the relevant candidate's position
+   * @return the users, the same for the same arguments
+   */
   public static List<UserCase> users(String prefix, int n, long seed) {
     Random r = new Random(seed);
     List<UserCase> out = new ArrayList<>();
@@ -77,7 +88,11 @@ public final class GenreWorld {
     }
   }
 
-  /** A script answering every AGP stage as the class comment says. */
+  /**
+   * A script answering every AGP stage as the class comment says; add rules for other stages.
+   *
+   * @return a builder of the script
+   */
   public static ScriptedLlmClient.Builder llm() {
     return ScriptedLlmClient.builder()
         .on(Stage.PROFILE, GenreWorld::profile)
@@ -148,7 +163,12 @@ public final class GenreWorld {
     return text.substring(a + open.length(), b);
   }
 
-  /** Counts of requests per stage, as a plain map for assertions. */
+  /**
+   * Counts of requests per stage, as a plain map for assertions.
+   *
+   * @param llm the client
+   * @return requests per stage
+   */
   public static Map<Stage, Long> counts(ScriptedLlmClient llm) {
     return new HashMap<>(llm.calls());
   }

@@ -49,12 +49,22 @@ public final class ScriptedLlmClient implements LlmClient {
     this.otherwise = b.otherwise;
   }
 
-  /** A new script. */
+  /**
+   * A new, empty script: without rules or a default, every request fails with an {@link
+   * IllegalStateException} naming its stage.
+   *
+   * @return a builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A client answering every request with {@code answer}. */
+  /**
+   * A client answering every request with the same text.
+   *
+   * @param answer the text of every answer
+   * @return the client
+   */
   public static ScriptedLlmClient always(String answer) {
     return builder().otherwise(r -> answer).build();
   }
@@ -87,19 +97,32 @@ public final class ScriptedLlmClient implements LlmClient {
     return next.apply(request);
   }
 
-  /** Every request received, in arrival order. */
+  /**
+   * Every request received, in arrival order.
+   *
+   * @return a snapshot of the requests
+   */
   public List<LlmRequest> requests() {
     synchronized (requests) {
       return List.copyOf(requests);
     }
   }
 
-  /** The requests of one stage, in arrival order. */
+  /**
+   * The requests of one stage, in arrival order.
+   *
+   * @param stage the stage
+   * @return a snapshot of that stage's requests
+   */
   public List<LlmRequest> requests(Stage stage) {
     return requests().stream().filter(r -> r.stage() == stage).toList();
   }
 
-  /** Requests received per stage. */
+  /**
+   * Requests received per stage.
+   *
+   * @return counts of the stages that received at least one request
+   */
   public Map<Stage, Long> calls() {
     Map<Stage, Long> m = new EnumMap<>(Stage.class);
     for (LlmRequest r : requests()) {
@@ -108,7 +131,11 @@ public final class ScriptedLlmClient implements LlmClient {
     return m;
   }
 
-  /** All requests received. */
+  /**
+   * All requests received.
+   *
+   * @return how many requests were received
+   */
   public int callCount() {
     return requests.size();
   }
@@ -118,7 +145,13 @@ public final class ScriptedLlmClient implements LlmClient {
     requests.clear();
   }
 
-  /** Token usage the script reports: about 4 characters a token, as providers roughly do. */
+  /**
+   * Token usage the script reports: about 4 characters a token, as providers roughly do.
+   *
+   * @param request the request, whose characters count as input
+   * @param answer the answer, whose characters count as output
+   * @return the estimated usage
+   */
   public static TokenUsage approximateUsage(LlmRequest request, String answer) {
     return new TokenUsage((request.characterCount() + 3) / 4, (answer.length() + 3) / 4);
   }
@@ -137,24 +170,48 @@ public final class ScriptedLlmClient implements LlmClient {
 
     private Builder() {}
 
-    /** Answers every request of {@code stage} with {@code answer(request)}. */
+    /**
+     * Answers every request of {@code stage} with {@code answer(request)}.
+     *
+     * @param stage the stage
+     * @param answer the answer's text, from the request
+     * @return this builder
+     */
     public Builder on(Stage stage, Function<LlmRequest, String> answer) {
       return when(r -> r.stage() == stage, answer);
     }
 
-    /** Answers requests matching {@code match} with {@code answer(request)}. */
+    /**
+     * Answers requests matching {@code match} with {@code answer(request)}.
+     *
+     * @param match which requests the rule serves
+     * @param answer the answer's text, from the request
+     * @return this builder
+     */
     public Builder when(Predicate<LlmRequest> match, Function<LlmRequest, String> answer) {
       rules.add(new Rule(match, text(answer)));
       return this;
     }
 
-    /** Answers requests matching {@code match} with a full response (usage, model, attempts). */
+    /**
+     * Answers requests matching {@code match} with a full response (usage, model, attempts).
+     *
+     * @param match which requests the rule serves
+     * @param response the response, from the request
+     * @return this builder
+     */
     public Builder respondWhen(Predicate<LlmRequest> match, Function<LlmRequest, LlmResponse> response) {
       rules.add(new Rule(match, response));
       return this;
     }
 
-    /** Throws {@code failure.get()} for requests matching {@code match}. */
+    /**
+     * Throws {@code failure.get()} for requests matching {@code match}.
+     *
+     * @param match which requests fail
+     * @param failure the exception to throw, a new one per request
+     * @return this builder
+     */
     public Builder failWhen(Predicate<LlmRequest> match, Supplier<? extends RuntimeException> failure) {
       rules.add(new Rule(match, r -> {
         throw failure.get();
@@ -162,7 +219,12 @@ public final class ScriptedLlmClient implements LlmClient {
       return this;
     }
 
-    /** Serves {@code answers}, in order, to the next requests of any stage. */
+    /**
+     * Serves {@code answers}, in order, to the next requests of any stage.
+     *
+     * @param answers the answers' texts
+     * @return this builder
+     */
     public Builder enqueue(String... answers) {
       for (String a : answers) {
         queue.add(text(r -> a));
@@ -170,7 +232,13 @@ public final class ScriptedLlmClient implements LlmClient {
       return this;
     }
 
-    /** Serves {@code answers}, in order, to the next requests of {@code stage}. */
+    /**
+     * Serves {@code answers}, in order, to the next requests of {@code stage}.
+     *
+     * @param stage the stage
+     * @param answers the answers' texts
+     * @return this builder
+     */
     public Builder enqueue(Stage stage, String... answers) {
       Deque<Function<LlmRequest, LlmResponse>> q = stageQueues.computeIfAbsent(stage, s -> new ArrayDeque<>());
       for (String a : answers) {
@@ -179,7 +247,13 @@ public final class ScriptedLlmClient implements LlmClient {
       return this;
     }
 
-    /** Serves a failure to the next request of {@code stage}. */
+    /**
+     * Serves a failure to the next request of {@code stage}.
+     *
+     * @param stage the stage
+     * @param failure the exception to throw
+     * @return this builder
+     */
     public Builder enqueueFailure(Stage stage, Supplier<? extends RuntimeException> failure) {
       stageQueues.computeIfAbsent(stage, s -> new ArrayDeque<>()).add(r -> {
         throw failure.get();
@@ -187,13 +261,22 @@ public final class ScriptedLlmClient implements LlmClient {
       return this;
     }
 
-    /** The answer when nothing else matches (by default: an IllegalStateException). */
+    /**
+     * The answer when nothing else matches (by default: an IllegalStateException).
+     *
+     * @param answer the answer's text, from the request
+     * @return this builder
+     */
     public Builder otherwise(Function<LlmRequest, String> answer) {
       this.otherwise = text(answer);
       return this;
     }
 
-    /** The client. */
+    /**
+     * The client.
+     *
+     * @return a client serving this script
+     */
     public ScriptedLlmClient build() {
       return new ScriptedLlmClient(this);
     }

@@ -26,7 +26,12 @@ public final class OpenAiWire {
 
   private OpenAiWire() {}
 
-  /** The request a {@code /chat/completions} body describes. */
+  /**
+   * The request a {@code /chat/completions} body describes.
+   *
+   * @param body the request body as JSON
+   * @return the request, its stage recognised from the SDK's built-in prompts
+   */
   public static LlmRequest request(JsonNode body) {
     List<LlmMessage> messages = new ArrayList<>();
     String system = "";
@@ -47,7 +52,12 @@ public final class OpenAiWire {
         body.path("temperature").asDouble(0), max, false);
   }
 
-  /** A {@code chat.completion} document answering with {@code answer}'s text, model and token usage. */
+  /**
+   * A {@code chat.completion} document answering with {@code answer}'s text, model and token usage.
+   *
+   * @param answer the answer to send
+   * @return the document, as JSON text
+   */
   public static String completion(LlmResponse answer) {
     ObjectNode out = JSON.createObjectNode();
     out.put("id", "chatcmpl-fake").put("object", "chat.completion").put("created", 0).put("model", answer.model());
@@ -59,7 +69,14 @@ public final class OpenAiWire {
     return out.toString();
   }
 
-  /** Sends {@code json} as the response to {@code exchange}, with its length and content type. */
+  /**
+   * Sends {@code json} as the response to {@code exchange}, with its length and content type.
+   *
+   * @param exchange the exchange to answer
+   * @param status the HTTP status
+   * @param json the body
+   * @throws IOException if the response cannot be written
+   */
   public static void send(HttpExchange exchange, int status, String json) throws IOException {
     byte[] b = json.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("Content-Type", "application/json");

@@ -27,23 +27,39 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class LlmClientContractTest {
 
+  /** For subclasses, one per implementation under test. */
+  protected LlmClientContractTest() {}
+
   /**
    * The client under test, over a backend that answers every request with {@code answer} applied
    * to the request it received (messages, temperature, output cap and JSON flag as sent).
+   *
+   * @param answer the backend's answer to each request it receives
+   * @return the client under test
    */
   protected abstract LlmClient client(Function<LlmRequest, String> answer);
 
   /**
    * The client under test, over a backend that fails every request: retriably (a rate limit or a
    * server error) or not (an authentication failure).
+   *
+   * @param retriable whether the backend's failures are retriable
+   * @return the client under test
    */
   protected abstract LlmClient failingClient(boolean retriable);
 
-  /** A request of the given stage with one system and one user message. */
+  /**
+   * A request of the given stage with one system and one user message.
+   *
+   * @param stage the stage
+   * @param user the user message
+   * @return the request
+   */
   protected static LlmRequest request(Stage stage, String user) {
     return LlmRequest.of(stage, "You answer briefly.", user);
   }
 
+  /** The backend's text comes back with a model name, at least one attempt and a usage. */
   @Test
   public void complete_simpleRequest_returnsTheBackendsText() {
     LlmClient c = client(r -> "echo " + r.lastUserText());
@@ -56,6 +72,7 @@ public abstract class LlmClientContractTest {
     assertThat(response.model()).isNotNull();
   }
 
+  /** Every message, the temperature, the output cap and the JSON flag reach the backend as sent. */
   @Test
   public void complete_requestOptions_reachTheBackendUnchanged() {
     LlmClient c = client(LlmClientContractTest::describe);
@@ -69,6 +86,7 @@ public abstract class LlmClientContractTest {
     assertThat(c.complete(r).text()).isEqualTo(describe(r));
   }
 
+  /** A request with default options reaches the backend as sent. */
   @Test
   public void complete_defaultOptions_reachTheBackendUnchanged() {
     LlmClient c = client(LlmClientContractTest::describe);
@@ -77,6 +95,7 @@ public abstract class LlmClientContractTest {
     assertThat(c.complete(r).text()).isEqualTo(describe(r));
   }
 
+  /** A null request is refused with a {@link NullPointerException}. */
   @Test
   public void complete_nullRequest_throwsNullPointerException() {
     LlmClient c = client(r -> "x");
@@ -84,6 +103,11 @@ public abstract class LlmClientContractTest {
     assertThatThrownBy(() -> c.complete(null)).isInstanceOf(NullPointerException.class);
   }
 
+  /**
+   * Requests sent from several threads at once each get their own answer.
+   *
+   * @throws Exception if a request fails or the wait is interrupted
+   */
   @Test
   public void complete_concurrentDistinctRequests_eachGetsItsOwnAnswer() throws Exception {
     LlmClient c = client(r -> "answer to " + r.lastUserText());
@@ -102,6 +126,7 @@ public abstract class LlmClientContractTest {
     }
   }
 
+  /** A non-retriable backend failure arrives as a non-retriable {@link LlmException} naming the stage. */
   @Test
   public void complete_nonRetriableFailure_throwsNonRetriableLlmExceptionWithStage() {
     LlmClient c = failingClient(false);
@@ -114,6 +139,7 @@ public abstract class LlmClientContractTest {
     assertThat(e.getMessage()).isNotBlank();
   }
 
+  /** A retriable backend failure arrives as a retriable {@link LlmException} naming the stage and attempt. */
   @Test
   public void complete_retriableFailure_throwsRetriableLlmExceptionWithStage() {
     LlmClient c = failingClient(true);
@@ -126,7 +152,12 @@ public abstract class LlmClientContractTest {
     assertThat(e.attempt()).isGreaterThanOrEqualTo(1);
   }
 
-  /** A text that names every option of the request, for checking that they arrive unchanged. */
+  /**
+   * A text that names every option of the request, for checking that they arrive unchanged.
+   *
+   * @param r the request
+   * @return its messages (role and text), temperature, output cap and JSON flag
+   */
   public static String describe(LlmRequest r) {
     StringBuilder sb = new StringBuilder();
     for (LlmMessage m : r.messages()) {
