@@ -144,8 +144,11 @@ public final class AnswerText {
     return null;
   }
 
-  /** Every tag of {@code name} as {@code [start, end, isClosing]}, in order; one pass. */
-  static List<int[]> tags(String text, String name) {
+  /**
+   * Every {@code <name>} and {@code </name>} tag as {@code [start, end, closing]} (closing is 1 for
+   * a closing tag), in order; one pass, without case, with spaces allowed inside the tag.
+   */
+  public static List<int[]> tags(String text, String name) {
     List<int[]> out = new ArrayList<>();
     int n = text.length();
     int i = text.indexOf('<');
