@@ -3,6 +3,7 @@ package dev.agp;
 import static java.util.Objects.requireNonNull;
 
 import dev.agp.internal.AgpJson;
+import dev.agp.internal.Checks;
 import dev.agp.internal.LlmCalls;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmException;
@@ -64,18 +65,22 @@ public final class AgpModel implements CaseReranker {
   }
 
   /**
-   * Reranks {@code user}'s candidates. When the backend fails (after the client's retries) the
-   * base order comes back {@linkplain Ranking#fallback() flagged as a fallback} and the failure
-   * is counted in {@link #usage()} and {@link #fallbacks()}; this method does not throw for LLM
+   * Reranks {@code user}'s candidates. When the backend fails (after the client's retries, or by
+   * throwing something other than an {@link LlmException}) or the answer cannot be read, the base
+   * order comes back {@linkplain Ranking#fallback() flagged as a fallback} and the failure is
+   * counted in {@link #usage()} and {@link #fallbacks()}; this method does not throw for LLM
    * failures or malformed answers.
    *
    * @throws NullPointerException if user is null
+   * @throws IllegalArgumentException if the user has more candidates than can be labelled ({@link
+   *     CandidateLabels#MAX_CANDIDATES}); the message names the user
    * @throws IllegalStateException if the model was loaded without an LlmClient, or a custom
    *     reranker returned something other than a permutation of the candidates
    */
   @Override
   public Ranking rerank(UserCase user) {
     requireNonNull(user, "user");
+    Checks.labelable(user);
     if (profiles == null || reranker == null) {
       throw new IllegalStateException(
           "this model was loaded without an LlmClient: use AgpModel.load(path, llm) or withLlm(llm)");
@@ -84,7 +89,7 @@ public final class AgpModel implements CaseReranker {
     try {
       UserProfile profile = profiles.generate(user, prompt);
       ranking = reranker.rerank(user, profile);
-    } catch (LlmException e) {
+    } catch (LlmException | AnswerParseException e) {
       fallbacks.increment();
       log.warn("Reranking user {} failed ({}); returning the base order", user.userId(), e.getMessage());
       return Ranking.fallback(user);

@@ -2,6 +2,7 @@ package dev.agp;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.agp.internal.Checks;
 import dev.agp.internal.LlmCalls;
 import dev.agp.internal.PromptBlocks;
 import dev.agp.llm.LlmClient;
@@ -22,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Both use the same labels and parser as AGP, and return the base order flagged as a fallback
- * when the backend fails. Thread-safe.
+ * when the backend fails (an {@link LlmException}, or any other exception the client throws) or
+ * the answer cannot be read ({@link AnswerParseException}). {@code rerank} throws {@link
+ * IllegalArgumentException}, naming the user, for more candidates than {@link
+ * CandidateLabels#MAX_CANDIDATES}. Thread-safe.
  */
 public final class LlmRerankers {
 
@@ -143,6 +147,7 @@ public final class LlmRerankers {
     @Override
     public Ranking rerank(UserCase user) {
       requireNonNull(user, "user");
+      Checks.labelable(user);
       int k = user.candidates().size();
       Map<String, String> values =
           Map.of(
@@ -158,7 +163,13 @@ public final class LlmRerankers {
         log.warn("{} for user {} failed ({}); returning the base order", stage, user.userId(), e.getMessage());
         return Ranking.fallback(user);
       }
-      RankingParser.Result parsed = RankingParser.parse(answer, user.candidates());
+      RankingParser.Result parsed;
+      try {
+        parsed = RankingParser.parse(answer, user.candidates());
+      } catch (AnswerParseException e) {
+        log.warn("{} for user {}: {}; returning the base order", stage, user.userId(), e.getMessage());
+        return Ranking.fallback(user);
+      }
       return new Ranking(user.userId(), parsed.itemIds(), parsed.stats(), false);
     }
   }

@@ -2,11 +2,13 @@ package dev.agp.rpp;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.agp.AnswerParseException;
 import dev.agp.CaseReranker;
 import dev.agp.Item;
 import dev.agp.Ranking;
 import dev.agp.UserCase;
 import dev.agp.internal.AgpJson;
+import dev.agp.internal.Checks;
 import dev.agp.internal.LlmCalls;
 import dev.agp.internal.Seeds;
 import dev.agp.llm.LlmClient;
@@ -105,11 +107,14 @@ public final class RppModel implements CaseReranker {
 
   /**
    * Reranks {@code user}'s candidates with the prompt {@link #choose} picks. When the backend
-   * fails (after the client's retries) the base order comes back {@linkplain Ranking#fallback()
-   * flagged as a fallback} and the failure is counted in {@link #usage()} and {@link
-   * #fallbacks()}; this method does not throw for LLM failures or malformed answers.
+   * fails (after the client's retries, or by throwing something other than an {@link
+   * LlmException}) or the answer cannot be read, the base order comes back {@linkplain
+   * Ranking#fallback() flagged as a fallback} and the failure is counted in {@link #usage()} and
+   * {@link #fallbacks()}; this method does not throw for LLM failures or malformed answers.
    *
    * @throws NullPointerException if user is null
+   * @throws IllegalArgumentException if the user has more candidates than can be labelled; the
+   *     message names the user
    * @throws IllegalStateException if the model was loaded without an LlmClient, or without the
    *     supplied user embedding it was trained with
    * @throws IllegalArgumentException if the supplied embedding of this user is malformed
@@ -121,17 +126,17 @@ public final class RppModel implements CaseReranker {
       throw new IllegalStateException(
           "this model was loaded without an LlmClient: use RppModel.load(path, llm) or withLlm(llm)");
     }
+    Checks.labelable(user);
     RppPrompt prompt = choose(user);
     List<Item> shown = prompter.shown(user);
-    String answer;
     try {
-      answer = calls.complete(Stage.RPP_RANK, prompter.rank(user, shown, prompt));
-    } catch (LlmException e) {
+      String answer = calls.complete(Stage.RPP_RANK, prompter.rank(user, shown, prompt));
+      return RppPrompter.parse(user, shown, answer);
+    } catch (LlmException | AnswerParseException e) {
       fallbacks.increment();
       log.warn("Reranking user {} failed ({}); returning the base order", user.userId(), e.getMessage());
       return Ranking.fallback(user);
     }
-    return RppPrompter.parse(user, shown, answer);
   }
 
   /** The actions of {@code pattern}: its sentences in action order, RPP+'s refined ones last. */
