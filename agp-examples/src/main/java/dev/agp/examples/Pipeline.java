@@ -197,9 +197,9 @@ final class Pipeline {
         if (b.model == null) {
           throw new UsageException("--model is required with --backend compatible (the name the server serves)");
         }
-        String key = env.getOrDefault("AGP_API_KEY", env.getOrDefault("OPENAI_API_KEY", "not-needed"));
         try {
-          yield LlmBackends.openAiCompatibleBuilder(b.baseUrl, key.isBlank() ? "not-needed" : key, b.model);
+          // AGP_API_KEY, or no key: a provider's key never goes to another host
+          yield LlmBackends.openAiCompatibleBuilder(b.baseUrl, LlmBackends.keyFor(b.baseUrl, env), b.model);
         } catch (IllegalArgumentException e) {
           throw new UsageException("--base-url: " + e.getMessage());
         }

@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * Maps what a LangChain4j {@link dev.langchain4j.model.chat.ChatModel} throws to the SDK's two
  * kinds of {@link LlmException}: rate limits, server errors, timeouts, refused or broken
  * connections and unreadable answers are retriable; bad requests, authentication, missing models,
- * unknown hosts and content filtering are not. Messages and causes are redacted.
+ * unknown hosts and content filtering are not. Messages and causes are redacted; the bodies of
+ * authentication failures (401, 403) are not quoted at all.
  */
 final class Failures {
 
@@ -38,8 +39,10 @@ final class Failures {
     int status = http == null ? 0 : http.statusCode();
     StatusException withHeaders = find(t, StatusException.class);
     Duration retryAfter = withHeaders == null ? null : withHeaders.retryAfter().orElse(null);
-    String body = http == null ? "" : ": " + abbreviate(redactor.redact(String.valueOf(http.getMessage())));
-    Throwable cause = redactor.sanitize(t);
+    // an authentication failure's body is about the key: it is quoted nowhere, not even redacted
+    boolean auth = t instanceof AuthenticationException || status == 401 || status == 403;
+    String body = http == null || auth ? "" : ": " + abbreviate(redactor.redact(String.valueOf(http.getMessage())));
+    Throwable cause = auth ? redactor.withhold(t) : redactor.sanitize(t);
     String code = status > 0 ? " (HTTP " + status + ")" : "";
 
     if (t instanceof ContentFilteredException) {
@@ -58,8 +61,9 @@ final class Failures {
           status > 0 ? "server error" + code + body : "the server's answer was unusable: " + message(t, redactor),
           cause, stage, status, retryAfter);
     }
-    if (t instanceof AuthenticationException) {
-      return fatal("authentication failed" + code + ": check the API key" + body, cause, stage, status);
+    if (auth) {
+      return fatal("authentication failed" + code + ": check the API key (the server's answer is not quoted)",
+          cause, stage, status);
     }
     if (t instanceof ModelNotFoundException) {
       return fatal("model or endpoint not found" + code + ": check the model name and base URL" + body, cause, stage, status);
