@@ -10,6 +10,7 @@ import dev.agp.llm.LlmResponseCache;
 import dev.agp.llm.LlmUsageMeter;
 import dev.agp.llm.PriceTable;
 import dev.agp.llm.Sleeper;
+import dev.agp.llm.TokenCounter;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -362,6 +363,16 @@ public final class LlmBackends {
       return stack(b -> b.assumedOutputTokens(tokens));
     }
 
+    /**
+     * See {@link LlmClients.Builder#tokenCounter}. The default is {@link OpenAiTokenCounter} for
+     * OpenAI's models at {@code api.openai.com}, and {@link TokenCounter#utf8Bound()} for every
+     * other server, whose model may tokenise differently whatever its name; give a gateway that
+     * serves OpenAI's models {@code OpenAiTokenCounter.forModel(model)} for exact budgets.
+     */
+    public Builder tokenCounter(TokenCounter counter) {
+      return stack(b -> b.tokenCounter(counter));
+    }
+
     /** See {@link LlmClients.Builder#cache}. */
     public Builder cache(LlmResponseCache cache) {
       return stack(b -> b.cache(cache));
@@ -416,9 +427,17 @@ public final class LlmBackends {
      * @throws java.io.UncheckedIOException if the cache directory cannot be opened
      */
     public LlmClient build() {
-      LlmClients.Builder b = LlmClients.builder(LangChain4jLlmClient.of(chatModel(), Redactor.of(apiKey))).model(model);
+      LlmClients.Builder b = LlmClients.builder(LangChain4jLlmClient.of(chatModel(), Redactor.of(apiKey))).model(model)
+          .tokenCounter(defaultCounter());
       stack.forEach(option -> option.accept(b));
       return b.build();
+    }
+
+    /** OpenAI's tokenizer for OpenAI's models at api.openai.com; the UTF-8 bound for every other server. */
+    TokenCounter defaultCounter() {
+      return OPENAI_HOST.equals(keyHost) && providerHost(URI.create(baseUrl), OPENAI_HOST)
+          ? OpenAiTokenCounter.forModel(model).orElse(TokenCounter.utf8Bound())
+          : TokenCounter.utf8Bound();
     }
 
     OpenAiChatModel chatModel() {
