@@ -13,6 +13,7 @@ import dev.agp.llm.UsageReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -144,7 +145,7 @@ public final class AgpModel implements CaseReranker {
             FORMAT, VERSION, prompt.text(),
             new ServingSettings(
                 settings.domain(), settings.historyLength(), settings.cutoff(), l.title(), l.profile(), l.prompt(),
-                settings.temperatures(), settings.maxOutputTokens(), settings.templates().overrides()),
+                settings.temperatures(), settings.maxOutputTokens(), settings.templates().overrides(), l.attributes()),
             history, usage());
     try {
       AgpJson.writeAtomically(path, doc);
@@ -198,6 +199,9 @@ public final class AgpModel implements CaseReranker {
             .maxProfileChars(s.maxProfileChars())
             .maxPromptChars(s.maxPromptChars())
             .initialPrompt(doc.prompt());
+    if (s.shownAttributes() != null) {
+      b.shownAttributes(s.shownAttributes());
+    }
     s.temperatures().forEach(b::temperature);
     s.maxOutputTokens().forEach(b::maxOutputTokens);
     s.templates().forEach(b::template);
@@ -228,5 +232,6 @@ public final class AgpModel implements CaseReranker {
       int maxPromptChars,
       Map<Stage, Double> temperatures,
       Map<Stage, Integer> maxOutputTokens,
-      Map<TemplateName, String> templates) {}
+      Map<TemplateName, String> templates,
+      @Nullable List<String> shownAttributes) {}
 }

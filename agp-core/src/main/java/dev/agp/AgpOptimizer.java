@@ -150,6 +150,7 @@ public final class AgpOptimizer {
     b.cutoff = settings.cutoff();
     AgpSettings.Limits l = settings.limits();
     b.maxTitleChars = l.title();
+    b.shownAttributes = l.attributes();
     b.maxProfileChars = l.profile();
     b.maxCritiqueChars = l.critique();
     b.maxFeedbackChars = l.feedback();
@@ -234,6 +235,15 @@ public final class AgpOptimizer {
     LlmUsageMeter meter = new LlmUsageMeter(ticker);
     Pipeline p = pipeline(meter);
     return new AgpModel(prompt, p.profiles(), p.reranker(), meter, FitHistory.EMPTY, settings);
+  }
+
+  /**
+   * The prompt a fit starts from: the one given to {@link Builder#initialPrompt}, else the
+   * built-in default for the domain. {@code model(initialPrompt())} serves it untrained, the
+   * control a learned prompt should beat.
+   */
+  public ProfilePrompt initialPrompt() {
+    return settings.initialPrompt();
   }
 
   AgpSettings settings() {
@@ -373,6 +383,7 @@ public final class AgpOptimizer {
     private double maxFailureRate = DEFAULT_MAX_FAILURE_RATE;
     private int cutoff = DEFAULT_CUTOFF;
     private int maxTitleChars = DEFAULT_MAX_TITLE_CHARS;
+    private List<String> shownAttributes = List.of();
     private int maxProfileChars = DEFAULT_MAX_PROFILE_CHARS;
     private int maxCritiqueChars = DEFAULT_MAX_CRITIQUE_CHARS;
     private int maxFeedbackChars = DEFAULT_MAX_FEEDBACK_CHARS;
@@ -518,6 +529,22 @@ public final class AgpOptimizer {
     /** Longest accepted prompt in characters, {@code >= 50} (default {@value AgpOptimizer#DEFAULT_MAX_PROMPT_CHARS}). */
     public Builder maxPromptChars(int chars) {
       this.maxPromptChars = Checks.atLeast("maxPromptChars", chars, 50);
+      return this;
+    }
+
+    /**
+     * Item attributes shown after each title in history and candidate blocks, in this order, for
+     * example {@code List.of("genres", "year")} ({@code " | genres: Comedy, Drama; year: 1995"}):
+     * items lacking one simply do not show it; at most {@value
+     * dev.agp.internal.PromptBlocks#MAX_ATTRIBUTE_CHARS} characters per item, neutralised like
+     * titles. Default none: titles only, the paper's prompts. Saved with the model, so serving
+     * shows what training showed.
+     *
+     * @throws NullPointerException if the list or a key is null
+     * @throws IllegalArgumentException if a key is blank or repeated
+     */
+    public Builder shownAttributes(List<String> keys) {
+      this.shownAttributes = Checks.attributeKeys(keys);
       return this;
     }
 
@@ -694,7 +721,7 @@ public final class AgpOptimizer {
           maxFailureRate, cutoff,
           new AgpSettings.Limits(
               maxTitleChars, maxProfileChars, maxCritiqueChars, maxFeedbackChars, maxSummaryChars,
-              maxPromptChars, summaryWords),
+              maxPromptChars, summaryWords, shownAttributes),
           Map.copyOf(temperatures), Map.copyOf(maxOutputTokens), templates);
     }
   }

@@ -29,9 +29,17 @@ record AgpSettings(
     Map<Stage, Integer> maxOutputTokens,
     PromptTemplates templates) {
 
-  /** Length caps on text sent to and accepted from the LLM, in characters. */
+  /**
+   * Length caps on text sent to and accepted from the LLM, in characters, and the item attributes
+   * shown next to titles (none by default).
+   */
   record Limits(
-      int title, int profile, int critique, int feedback, int summary, int prompt, int summaryWords) {}
+      int title, int profile, int critique, int feedback, int summary, int prompt, int summaryWords,
+      java.util.List<String> attributes) {
+    Limits {
+      attributes = java.util.List.copyOf(attributes);
+    }
+  }
 
   /** Whether per-user CRITIQUE calls are made. */
   boolean critiques() {

@@ -45,12 +45,20 @@ public final class CandidateLabels {
     return OptionalInt.empty();
   }
 
-  /** {@code "A, B, C"} for a list of {@code count} candidates (the format example in prompts). */
+  /**
+   * The format illustration the built-in prompts show: {@code "C, A, B"} (three labels, not in
+   * label order), or {@code "B, A"} / {@code "A"} for shorter lists. It is deliberately not the
+   * identity order of the list being ranked: a model that copies an example of {@code "A, B, C,
+   * ..."} returns the base order unnoticed, while a copy of this one names three candidates and
+   * shows up as a repaired answer. The prompts say it is an illustration with three labels.
+   *
+   * @param count the number of candidates ranked, {@code >= 1}
+   * @throws IllegalArgumentException if count is below 1
+   */
   public static String example(int count) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < count; i++) {
-      sb.append(i == 0 ? "" : ", ").append(label(i));
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be >= 1 but was " + count);
     }
-    return sb.toString();
+    return count >= 3 ? "C, A, B" : count == 2 ? "B, A" : "A";
   }
 }

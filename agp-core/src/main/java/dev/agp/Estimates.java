@@ -72,8 +72,8 @@ final class Estimates {
     long r = 0;
     long c = 0;
     for (UserCase u : users) {
-      String history = PromptBlocks.history(u.recentHistory(s.historyLength()), l.title());
-      String candidates = PromptBlocks.candidates(u.candidates(), l.title());
+      String history = PromptBlocks.history(u.recentHistory(s.historyLength()), l.title(), l.attributes());
+      String candidates = PromptBlocks.candidates(u.candidates(), l.title(), l.attributes());
       Map<String, String> v = new HashMap<>();
       v.put("instruction", s.initialPrompt().text());
       v.put("history", history);

@@ -9,4 +9,20 @@ public interface FeedbackCalculator {
    *     candidates or the user has no relevant items
    */
   PositionFeedback feedback(UserCase user, Ranking ranking);
+
+  /**
+   * The built-in calculator, to decorate: for each relevant item its position, its target (its
+   * place among the relevant items) and the items ranked above it, in words that call items
+   * {@code domain}s; NDCG at {@code cutoff}; titles capped at {@code maxTitleChars}. What {@link
+   * AgpOptimizer} uses unless given another.
+   *
+   * @throws NullPointerException if domain is null
+   * @throws IllegalArgumentException if cutoff is below 1 or maxTitleChars below 10
+   */
+  static FeedbackCalculator positions(int cutoff, int maxTitleChars, String domain) {
+    java.util.Objects.requireNonNull(domain, "domain");
+    dev.agp.internal.Checks.atLeast("cutoff", cutoff, 1);
+    dev.agp.internal.Checks.atLeast("maxTitleChars", maxTitleChars, 10);
+    return new PositionFeedbackCalculator(cutoff, maxTitleChars, domain);
+  }
 }

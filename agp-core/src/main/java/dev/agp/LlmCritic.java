@@ -26,7 +26,7 @@ final class LlmCritic {
     Map<String, String> values =
         Map.of(
             "prompt", UntrustedText.block(prompt.text(), limits.prompt()),
-            "history", PromptBlocks.history(user.recentHistory(historyLength), limits.title()),
+            "history", PromptBlocks.history(user.recentHistory(historyLength), limits.title(), limits.attributes()),
             "profile", UntrustedText.block(profile.text(), limits.profile()),
             "ranking", PromptBlocks.ranking(user, ranking, limits.title()),
             "feedback", feedback.text(),

@@ -26,7 +26,7 @@ final class LlmListwiseReranker implements Reranker {
     Map<String, String> values =
         Map.of(
             "profile", UntrustedText.block(profile.text(), limits.profile()),
-            "candidates", PromptBlocks.candidates(user.candidates(), limits.title()),
+            "candidates", PromptBlocks.candidates(user.candidates(), limits.title(), limits.attributes()),
             "domain", domain,
             "count", String.valueOf(k),
             "example", CandidateLabels.example(k));

@@ -30,7 +30,7 @@ final class LlmProfileGenerator implements ProfileGenerator {
     Map<String, String> values =
         Map.of(
             "instruction", UntrustedText.block(prompt.text(), limits.prompt()),
-            "history", PromptBlocks.history(recent, limits.title()),
+            "history", PromptBlocks.history(recent, limits.title(), limits.attributes()),
             "domain", domain,
             "historyCount", String.valueOf(recent.size()));
     String text = calls.complete(Stage.PROFILE, PromptBlocks.fill(template, values)).strip();

@@ -8,6 +8,7 @@ import dev.agp.internal.PromptBlocks;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmException;
 import dev.agp.llm.Stage;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,7 @@ public final class LlmRerankers {
     private int historyLength = DEFAULT_HISTORY_LENGTH;
     private double temperature = AgpOptimizer.DEFAULT_TEMPERATURE;
     private int maxTitleChars = AgpOptimizer.DEFAULT_MAX_TITLE_CHARS;
+    private List<String> shownAttributes = List.of();
     private PromptTemplates templates = PromptTemplates.defaults();
 
     private Builder(LlmClient llm) {
@@ -105,6 +107,18 @@ public final class LlmRerankers {
     }
 
     /**
+     * Item attributes shown after each title, as {@link AgpOptimizer.Builder#shownAttributes}
+     * (default none).
+     *
+     * @throws NullPointerException if the list or a key is null
+     * @throws IllegalArgumentException if a key is blank or repeated
+     */
+    public Builder shownAttributes(List<String> keys) {
+      this.shownAttributes = dev.agp.internal.Checks.attributeKeys(keys);
+      return this;
+    }
+
+    /**
      * Replaces {@link TemplateName#DIRECT_RERANK} or {@link TemplateName#COT_RERANK}.
      *
      * @throws IllegalArgumentException if the text lacks a required placeholder or uses an unknown one
@@ -134,6 +148,7 @@ public final class LlmRerankers {
     private final String domain;
     private final int historyLength;
     private final int maxTitleChars;
+    private final List<String> shownAttributes;
 
     Baseline(Builder b, Stage stage, TemplateName name, int maxTokens) {
       this.calls = new LlmCalls(b.llm, Map.of(stage, b.temperature), Map.of(stage, maxTokens));
@@ -142,6 +157,7 @@ public final class LlmRerankers {
       this.domain = b.domain;
       this.historyLength = b.historyLength;
       this.maxTitleChars = b.maxTitleChars;
+      this.shownAttributes = b.shownAttributes;
     }
 
     @Override
@@ -151,8 +167,8 @@ public final class LlmRerankers {
       int k = user.candidates().size();
       Map<String, String> values =
           Map.of(
-              "history", PromptBlocks.history(user.recentHistory(historyLength), maxTitleChars),
-              "candidates", PromptBlocks.candidates(user.candidates(), maxTitleChars),
+              "history", PromptBlocks.history(user.recentHistory(historyLength), maxTitleChars, shownAttributes),
+              "candidates", PromptBlocks.candidates(user.candidates(), maxTitleChars, shownAttributes),
               "domain", domain,
               "count", String.valueOf(k),
               "example", CandidateLabels.example(k));

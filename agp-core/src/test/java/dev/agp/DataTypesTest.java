@@ -185,7 +185,11 @@ class DataTypesTest {
     assertThat(CandidateLabels.label(0)).isEqualTo("A");
     assertThat(CandidateLabels.label(25)).isEqualTo("Z");
     assertThat(CandidateLabels.label(26)).isEqualTo("AA");
-    assertThat(CandidateLabels.example(3)).isEqualTo("A, B, C");
+    // never the identity order a copying model would return unnoticed
+    assertThat(CandidateLabels.example(10)).isEqualTo("C, A, B");
+    assertThat(CandidateLabels.example(2)).isEqualTo("B, A");
+    assertThat(CandidateLabels.example(1)).isEqualTo("A");
+    assertThatThrownBy(() -> CandidateLabels.example(0)).isInstanceOf(IllegalArgumentException.class);
     assertThat(CandidateLabels.index("a")).isEmpty();
     assertThat(CandidateLabels.index("ABC")).isEmpty();
     assertThatThrownBy(() -> CandidateLabels.label(CandidateLabels.MAX_CANDIDATES)).isInstanceOf(IllegalArgumentException.class);

@@ -39,7 +39,7 @@ public final class CallBudgetBenchmark {
     Dataset data = Datasets.movieLens(SampleData.movieLens());
     LooSplit split = LeaveOneOut.split(data.interactions());
     CandidateSets sets = CandidateProtocol.builder().trainUsers(100).validationUsers(20).testUsers(1)
-        .mode(CandidateMode.INSERT_HELD_OUT).seed(42).build().apply(data.items(), split, Recommenders.transitions(split));
+        .mode(CandidateMode.BASE_WINDOW).seed(42).build().apply(data.items(), split, Recommenders.transitions(split));
     SimulatedLlm llm = SimulatedLlm.of(Catalogue.of(data.items().values()), "movie");
     int n = sets.train().size();
     System.out.printf(Locale.ROOT, "N = %d training users, 20 validation users, one epoch; %s%n%n", n, SimulatedLlm.NOTICE);

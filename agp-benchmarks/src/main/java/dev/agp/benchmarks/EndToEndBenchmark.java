@@ -73,7 +73,7 @@ public final class EndToEndBenchmark {
     Dataset data = Datasets.movieLens(SampleData.movieLens());
     LooSplit split = LeaveOneOut.split(data.interactions());
     CandidateSets sets = CandidateProtocol.builder().trainUsers(N).validationUsers(V).testUsers(TEST)
-        .mode(CandidateMode.INSERT_HELD_OUT).seed(42).build().apply(data.items(), split, Recommenders.transitions(split));
+        .mode(CandidateMode.BASE_WINDOW).seed(42).build().apply(data.items(), split, Recommenders.transitions(split));
     SimulatedLlm sim = SimulatedLlm.of(Catalogue.of(data.items().values()), "movie");
     System.out.printf(Locale.ROOT, "%d processors; %s; base: %s%n%n", Runtime.getRuntime().availableProcessors(),
         SimulatedLlm.NOTICE, sets.report().base());

@@ -64,4 +64,28 @@ public final class Checks {
     }
     return user;
   }
+
+  /**
+   * Item attribute keys to show in prompts: non-blank, distinct, at most 20, stripped.
+   *
+   * @throws NullPointerException if the list or a key is null
+   * @throws IllegalArgumentException if a key is blank or repeated, or there are more than 20
+   */
+  public static java.util.List<String> attributeKeys(java.util.List<String> keys) {
+    java.util.Objects.requireNonNull(keys, "keys");
+    if (keys.size() > 20) {
+      throw new IllegalArgumentException("at most 20 attributes can be shown but " + keys.size() + " were given");
+    }
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+    for (String k : keys) {
+      java.util.Objects.requireNonNull(k, "attribute key");
+      if (k.isBlank()) {
+        throw new IllegalArgumentException("an attribute key must not be blank");
+      }
+      if (!out.add(k.strip())) {
+        throw new IllegalArgumentException("attribute key \"" + k.strip() + "\" is given twice");
+      }
+    }
+    return java.util.List.copyOf(out);
+  }
 }

@@ -43,14 +43,23 @@ public final class LlmCalls {
   }
 
   public String complete(Stage stage, List<LlmMessage> messages) {
+    return send(request(stage, messages));
+  }
+
+  /** Sends {@code messages} with the stage's temperature and an output cap chosen by the caller. */
+  public String complete(Stage stage, List<LlmMessage> messages, int maxOutputTokens) {
+    return send(request(stage, messages).withMaxOutputTokens(maxOutputTokens));
+  }
+
+  private String send(LlmRequest request) {
     try {
-      return llm.complete(request(stage, messages)).text();
+      return llm.complete(request).text();
     } catch (LlmException | CancellationException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new LlmNonRetriableException(
           "the LLM client threw " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
-          e, stage, 0, 0);
+          e, request.stage(), 0, 0);
     }
   }
 }

@@ -12,30 +12,71 @@ import java.util.List;
 public final class PromptBlocks {
 
   public static final String NO_HISTORY = "(no history)";
+  /** Separates a title from the attributes shown after it. */
+  public static final String ATTRIBUTES_SEPARATOR = " | ";
+  /** The most characters of attributes shown for one item. */
+  public static final int MAX_ATTRIBUTE_CHARS = 160;
 
   private PromptBlocks() {}
 
   /** {@code "1. Title"} lines, oldest first. */
   public static String history(List<Item> items, int maxTitleChars) {
+    return history(items, maxTitleChars, List.of());
+  }
+
+  /**
+   * {@code "1. Title"} lines, oldest first, each followed by the item's {@code attributes} that it
+   * has ({@link #item}).
+   */
+  public static String history(List<Item> items, int maxTitleChars, List<String> attributes) {
     if (items.isEmpty()) {
       return NO_HISTORY;
     }
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < items.size(); i++) {
-      sb.append(i == 0 ? "" : "\n").append(i + 1).append(". ")
-          .append(UntrustedText.line(items.get(i).title(), maxTitleChars));
+      sb.append(i == 0 ? "" : "\n").append(i + 1).append(". ").append(item(items.get(i), maxTitleChars, attributes));
     }
     return sb.toString();
   }
 
   /** {@code "[A] Title"} lines in the order shown. */
   public static String candidates(List<Item> shown, int maxTitleChars) {
+    return candidates(shown, maxTitleChars, List.of());
+  }
+
+  /** {@code "[A] Title"} lines in the order shown, with the items' {@code attributes} ({@link #item}). */
+  public static String candidates(List<Item> shown, int maxTitleChars, List<String> attributes) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < shown.size(); i++) {
       sb.append(i == 0 ? "" : "\n").append('[').append(CandidateLabels.label(i)).append("] ")
-          .append(UntrustedText.line(shown.get(i).title(), maxTitleChars));
+          .append(item(shown.get(i), maxTitleChars, attributes));
     }
     return sb.toString();
+  }
+
+  /**
+   * One item as a prompt shows it: the neutralised title, then, when {@code attributes} names
+   * some the item has, {@code " | genres: Comedy, Drama; year: 1995"} in the order named, at most
+   * {@value #MAX_ATTRIBUTE_CHARS} characters, neutralised like the title (so no value can pose as
+   * a label or close a block).
+   */
+  public static String item(Item item, int maxTitleChars, List<String> attributes) {
+    String title = UntrustedText.line(item.title(), maxTitleChars);
+    if (attributes.isEmpty()) {
+      return title;
+    }
+    StringBuilder a = new StringBuilder();
+    for (String key : attributes) {
+      String value = item.attributes().get(key);
+      if (value == null || value.isBlank()) {
+        continue;
+      }
+      a.append(a.length() == 0 ? "" : "; ").append(key).append(": ").append(value.replace("|", ", "));
+    }
+    if (a.length() == 0) {
+      return title;
+    }
+    return title + ATTRIBUTES_SEPARATOR + UntrustedText.line(a.toString().replace(" | ", ", "), MAX_ATTRIBUTE_CHARS);
   }
 
   /** {@code "1. Title"} lines in ranking order. */

@@ -15,8 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * Counts calls, tokens, failures, retries, cache hits and latency per {@link Stage} and model
- * (the {@link LlmResponse#model()} of each answer) for every client it {@linkplain #wrap wraps}.
+ * Counts calls, tokens, failures, retries, cache hits, truncated answers and latency per {@link
+ * Stage} and model (the {@link LlmResponse#model()} of each answer) for every client it
+ * {@linkplain #wrap wraps}.
  * Thread-safe. The optimizers put one in front of their client and expose its {@link #snapshot()}
  * as {@code usage()}; {@link UsageReport#cost(PriceTable)} prices it.
  */
@@ -50,6 +51,12 @@ public final class LlmUsageMeter {
       try {
         LlmResponse response = delegate.complete(request);
         long nanos = ticker.read() - start;
+        if (truncated(request, response)) {
+          MutableStage s = slot(request.stage(), response.model());
+          synchronized (s) {
+            s.truncated++;
+          }
+        }
         record(
             new LlmCallEvent(
                 request.stage(),
@@ -95,6 +102,22 @@ public final class LlmUsageMeter {
     for (Consumer<LlmCallEvent> l : listeners) {
       l.accept(event);
     }
+  }
+
+  /**
+   * Whether {@code response} was cut off by {@code request}'s output cap: a paid answer whose
+   * output tokens reached the cap. OpenAI-compatible backends stop exactly at the cap when they
+   * run out of room (finish reason "length"), so an answer that needed the whole allowance is
+   * read as truncated; cached answers are not counted again.
+   *
+   * @param request the request, with or without an output cap
+   * @param response its answer
+   * @return true when the answer used the whole output allowance
+   */
+  public static boolean truncated(LlmRequest request, LlmResponse response) {
+    return request.maxOutputTokens().isPresent()
+        && !response.cached()
+        && response.usage().outputTokens() >= request.maxOutputTokens().getAsInt();
   }
 
   /** Counts an update the optimizer refused or reverted. */
@@ -144,6 +167,7 @@ public final class LlmUsageMeter {
     long retries;
     long cacheHits;
     long rejectedUpdates;
+    long truncated;
     final Map<Integer, Long> latency = new HashMap<>();
 
     synchronized void add(StageUsage u) {
@@ -154,12 +178,13 @@ public final class LlmUsageMeter {
       retries += u.retries();
       cacheHits += u.cacheHits();
       rejectedUpdates += u.rejectedUpdates();
+      truncated += u.truncated();
       u.latency().buckets().forEach((k, v) -> latency.merge(k, v, Long::sum));
     }
 
     synchronized StageUsage read() {
       return new StageUsage(
-          calls, inputTokens, outputTokens, failures, retries, cacheHits, rejectedUpdates,
+          calls, inputTokens, outputTokens, failures, retries, cacheHits, rejectedUpdates, truncated,
           new LatencyHistogram(latency));
     }
   }

@@ -13,6 +13,9 @@ import static java.util.Objects.requireNonNull;
  * @param cacheHits requests answered by a response cache without a paid call
  * @param rejectedUpdates OPTIMIZE answers the optimizer refused (no markers, empty, too long), or
  *     updates reverted by greedy acceptance; 0 for other stages
+ * @param truncated answers cut off by the request's output cap: paid answers whose output tokens
+ *     reached {@link LlmRequest#maxOutputTokens()} (what backends report as finish reason
+ *     "length"); they are counted in {@code calls} and {@code outputTokens} too
  * @param latency the distribution of request latencies, retries included
  */
 public record StageUsage(
@@ -23,17 +26,18 @@ public record StageUsage(
     long retries,
     long cacheHits,
     long rejectedUpdates,
+    long truncated,
     LatencyHistogram latency) {
 
   /** Nothing spent. */
-  public static final StageUsage ZERO = new StageUsage(0, 0, 0, 0, 0, 0, 0, LatencyHistogram.EMPTY);
+  public static final StageUsage ZERO = new StageUsage(0, 0, 0, 0, 0, 0, 0, 0, LatencyHistogram.EMPTY);
 
   /**
    * @throws IllegalArgumentException if a count is negative
    */
   public StageUsage {
     requireNonNull(latency, "latency");
-    long[] counts = {calls, inputTokens, outputTokens, failures, retries, cacheHits, rejectedUpdates};
+    long[] counts = {calls, inputTokens, outputTokens, failures, retries, cacheHits, rejectedUpdates, truncated};
     for (long c : counts) {
       if (c < 0) {
         throw new IllegalArgumentException("usage counts must be >= 0: " + java.util.Arrays.toString(counts));
@@ -56,6 +60,7 @@ public record StageUsage(
         retries + o.retries,
         cacheHits + o.cacheHits,
         rejectedUpdates + o.rejectedUpdates,
+        truncated + o.truncated,
         latency.plus(o.latency));
   }
 
@@ -69,6 +74,7 @@ public record StageUsage(
         retries - e.retries,
         cacheHits - e.cacheHits,
         rejectedUpdates - e.rejectedUpdates,
+        truncated - e.truncated,
         latency.minus(e.latency));
   }
 }

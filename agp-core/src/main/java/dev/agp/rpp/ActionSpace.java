@@ -129,7 +129,7 @@ final class ActionSpace {
     }
   }
 
-  private static String key(String s) {
+  static String key(String s) {
     return s.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
   }
 }

@@ -5,12 +5,20 @@ import static java.util.Objects.requireNonNull;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The four sentence patterns an RPP prompt is assembled from, each chosen per user by its own
  * agent. Their built-in sentences are resource files under {@code dev/agp/rpp/} in agp-core,
  * parameterised by the domain word ({@code {{domain}}}), and can be replaced through {@link
  * RppOptimizer.Builder#sentences}.
+ *
+ * <p>A line of a sentence file may start with an output cap in brackets, {@code [1024] Think step
+ * by step ...}: the {@link dev.agp.llm.Stage#RPP_RANK} answer may then use that many tokens when the
+ * action is in the prompt (see {@link RppOptimizer.Builder#outputTokens}). The built-in reasoning
+ * sentences that ask for visible work (step by step, infer then rank, update your view, rank then
+ * refine) carry {@value RppOptimizer#DEFAULT_REASONING_OUTPUT_TOKENS}, the reference code's cap.
  *
  * <table>
  *   <caption>Patterns and their built-in action spaces</caption>
@@ -83,15 +91,44 @@ public enum PromptPattern {
     return substitute(parseSentences(RppResources.read(resource)), domain.strip());
   }
 
+  /**
+   * The built-in output caps of this pattern's actions, in action order: the {@code [N]} prefix of
+   * each sentence line, 0 where a line has none.
+   */
+  List<Integer> builtInOutputTokens() {
+    return parseOutputTokens(RppResources.read(resource));
+  }
+
   /** The raw lines of a sentence file: comments and blank lines dropped, "(none)" read as "". */
   static List<String> parseSentences(String text) {
     List<String> out = new ArrayList<>();
+    for (String line : lines(text)) {
+      String s = CAP.matcher(line).replaceFirst("").strip();
+      out.add(s.equalsIgnoreCase(NONE_LINE) ? "" : s);
+    }
+    return out;
+  }
+
+  /** The {@code [N]} output caps of a sentence file's lines, 0 for a line without one. */
+  static List<Integer> parseOutputTokens(String text) {
+    List<Integer> out = new ArrayList<>();
+    for (String line : lines(text)) {
+      Matcher m = CAP.matcher(line);
+      out.add(m.find() ? Integer.parseInt(m.group(1)) : 0);
+    }
+    return out;
+  }
+
+  /** A leading output cap: one to six digits in brackets. */
+  private static final Pattern CAP = Pattern.compile("^\\[(\\d{1,6})]\\s*");
+
+  private static List<String> lines(String text) {
+    List<String> out = new ArrayList<>();
     for (String line : text.replace("\r\n", "\n").replace('\r', '\n').split("\n")) {
       String s = line.strip();
-      if (s.isEmpty() || s.startsWith("#")) {
-        continue;
+      if (!s.isEmpty() && !s.startsWith("#")) {
+        out.add(s);
       }
-      out.add(s.equalsIgnoreCase(NONE_LINE) ? "" : s);
     }
     return out;
   }

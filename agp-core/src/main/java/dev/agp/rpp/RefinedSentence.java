@@ -2,16 +2,20 @@ package dev.agp.rpp;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
+
 /**
- * An RPP+ rewrite that earned a good reward and joined its pattern's action space.
+ * An RPP+ rewrite of a base sentence that joined its pattern's action space: the rankings of
+ * several training users used it (each had it written for them) and earned a good mean reward.
  *
  * @param pattern the pattern it belongs to
  * @param action its index in the pattern's action space
- * @param parent the base action it was refined from
+ * @param parent the base action it was refined from (never another rewrite)
  * @param text the sentence
- * @param reward the reward the user's ranking earned with it
+ * @param reward the mean reward of the rankings that used it, one (the latest) per user
  * @param iteration the 1-based iteration it was added in
- * @param userId the training user it was written for
+ * @param userIds the training users whose rankings are its evidence, at least {@code
+ *     refineMinUsers} of them
  * @param replaced whether it took the place of a weaker refined sentence (the space was full)
  */
 public record RefinedSentence(
@@ -21,13 +25,13 @@ public record RefinedSentence(
     String text,
     double reward,
     int iteration,
-    String userId,
+    List<String> userIds,
     boolean replaced) {
 
-  /** @throws NullPointerException if an argument is null */
+  /** @throws NullPointerException if an argument or user id is null */
   public RefinedSentence {
     requireNonNull(pattern, "pattern");
     requireNonNull(text, "text");
-    requireNonNull(userId, "userId");
+    userIds = List.copyOf(userIds);
   }
 }

@@ -21,6 +21,9 @@ import java.util.Map;
  * @param actionCounts per pattern, how often each action was sampled in this batch
  * @param refinedAdded RPP+ sentences that joined an action space after this batch
  * @param rejectedRewrites RPP+ rewrites that were unusable (missing, blank or too long)
+ * @param pendingRewrites RPP+ rewrites of base sentences still waiting, after this batch, for
+ *     evidence from enough users
+ * @param forgottenRewrites waiting RPP+ rewrites dropped in this batch because too many waited
  * @param usage the LLM usage of this batch alone
  */
 public record RppBatchRecord(
@@ -32,6 +35,8 @@ public record RppBatchRecord(
     Map<PromptPattern, List<Integer>> actionCounts,
     int refinedAdded,
     int rejectedRewrites,
+    int pendingRewrites,
+    int forgottenRewrites,
     UsageReport usage) {
 
   /** @throws NullPointerException if an argument is null */

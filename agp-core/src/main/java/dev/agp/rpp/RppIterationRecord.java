@@ -16,8 +16,9 @@ import java.util.Map;
  * @param failures users whose calls failed in this iteration
  * @param meanReward mean reward (NDCG at the cutoff) of the users that succeeded
  * @param sampledCounts per pattern, how often each action was sampled
- * @param greedyCounts per pattern, how often each action is the policy's most likely one for the
- *     training users at their initial state (what serving would choose), after this iteration
+ * @param greedyCounts per pattern, how often each action is what serving would send to the training
+ *     users after this iteration (the last choice of the greedy roll-forward over every trained
+ *     step)
  * @param actionSpaceSizes per pattern, the actions available at the end of the iteration
  * @param usage the LLM usage of this iteration alone
  */

@@ -3,6 +3,7 @@ package dev.agp.rpp;
 import static java.util.Objects.requireNonNull;
 
 import dev.agp.AnswerParseException;
+import dev.agp.CallEstimate;
 import dev.agp.CaseReranker;
 import dev.agp.Item;
 import dev.agp.Ranking;
@@ -11,6 +12,7 @@ import dev.agp.internal.AgpJson;
 import dev.agp.internal.Checks;
 import dev.agp.internal.LlmCalls;
 import dev.agp.internal.Seeds;
+import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmException;
 import dev.agp.llm.LlmUsageMeter;
@@ -19,9 +21,13 @@ import dev.agp.llm.UsageReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -29,18 +35,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Learned RPP (or RPP+) agents, ready to serve: {@link #rerank} chooses each pattern's most likely
- * action for the user's initial state and sends the prompt they assemble, one {@link
- * Stage#RPP_RANK} call. The ground truth of the case is never looked at (the embedding function
- * receives the user without it). Thread-safe.
+ * Learned RPP (or RPP+) agents, ready to serve. {@link #rerank} sends one {@link Stage#RPP_RANK}
+ * call with the prompt {@link #choose} assembles; RPP+ first sends one {@link Stage#RPP_REFINE}
+ * call that rewrites the chosen sentences for the user being served. The ground truth of the case
+ * is never looked at (the embedding function receives the user without it). Thread-safe.
+ *
+ * <p><b>Serving follows the trained state path.</b> Training moves every user through one episode
+ * step per iteration. To decide in the states training visited, {@link #choose} starts the user's
+ * episode where training did (no action yet, the initial history length, step 0) and rolls it
+ * forward for the trained number of steps, each agent taking its most likely action and the state
+ * moving on exactly as in training (the chosen actions become the current ones, the history
+ * length grows by the history agent's increment, the step advances); the last step's choice is
+ * served. This costs no call: nothing in the state needs a reward or an answer.
  *
  * <p><b>State featurisation</b> (what the agents see): the user embedding — the caller's function
  * (for example the base recommender's user vector) or a seeded hashed bag-of-history embedding in
  * which every history item adds its id and its title words to signed buckets — L2-normalised and
  * scaled to norm √d; then, per pattern, a one-hot of the base action currently in the user's
- * prompt (all zero at the initial state; an RPP+ sentence counts as the sentence it was refined
- * from); the chosen history length over the maximum; and the last reward (0 at the initial state).
- * Each agent is a one-hidden-layer tanh network for the softmax policy and another for the value.
+ * prompt (all zero at the first step; an RPP+ sentence counts as the sentence it was refined
+ * from); the chosen history length over the maximum; and the step over the number of steps. Each
+ * agent is a one-hidden-layer tanh network for the softmax policy and another for the value.
+ *
+ * <p><b>RPP+ at serving.</b> The chosen sentences (base sentences, or rewrites admitted during the
+ * fit on the evidence of several users) are rewritten for the user in one call; the rewrites are
+ * used for this user's ranking only and never stored. A missing or oversized rewrite keeps the
+ * chosen sentence (counted as a rejected update of {@link Stage#RPP_REFINE}); a failed
+ * refinement call sends the chosen sentences unrefined (counted in {@link #served()}). Every
+ * served user costs exactly two calls, which {@link #estimate} plans.
+ *
+ * <p><b>Output caps.</b> A ranking call may use the largest output cap its actions carry (the
+ * built-in reasoning sentences asking for visible work carry {@value
+ * RppOptimizer#DEFAULT_REASONING_OUTPUT_TOKENS} tokens), else the stage cap; an answer that uses
+ * its whole allowance is counted as truncated in {@link #usage()}.
  *
  * <p>{@link #save} writes a versioned JSON document (the settings, the action spaces with RPP+'s
  * refined sentences, the networks, the fit's history and usage; never a key); {@link #load(Path,
@@ -52,8 +78,11 @@ public final class RppModel implements CaseReranker {
   /** The {@code format} field of a saved model. */
   public static final String FORMAT = "rpp-model";
 
-  /** The document version this release writes; it reads this version and older ones. */
-  public static final int VERSION = 1;
+  /**
+   * The document version this release writes and reads. Version 1 models (whose agents saw the
+   * last reward and were served at the first step) cannot be served consistently: retrain them.
+   */
+  public static final int VERSION = 2;
 
   static final String HASHED = "hashed";
   static final String SUPPLIED = "supplied";
@@ -67,7 +96,9 @@ public final class RppModel implements CaseReranker {
   private final LlmUsageMeter meter;
   private final RppHistory history;
   private final RppPrompter prompter;
+  private final boolean untrained;
   private final LongAdder fallbacks = new LongAdder();
+  private final Served served;
 
   RppModel(
       RppSettings settings,
@@ -75,7 +106,8 @@ public final class RppModel implements CaseReranker {
       @Nullable Function<UserCase, double[]> embedding,
       @Nullable LlmCalls calls,
       LlmUsageMeter meter,
-      RppHistory history) {
+      RppHistory history,
+      boolean untrained) {
     this.settings = settings;
     this.policy = policy;
     this.embedding = embedding;
@@ -83,11 +115,14 @@ public final class RppModel implements CaseReranker {
     this.meter = meter;
     this.history = history;
     this.prompter = new RppPrompter(settings);
+    this.untrained = untrained;
+    this.served = new Served(policy);
   }
 
   /**
-   * The prompt the agents choose for {@code user}: each pattern's most likely action at the
-   * user's initial state. No LLM call.
+   * The prompt the agents choose for {@code user}: the last choice of the greedy roll-forward over
+   * the trained number of steps (every agent's default action for an {@linkplain
+   * RppOptimizer#untrained() untrained} model). Before RPP+'s per-user rewrite. No LLM call.
    *
    * @throws NullPointerException if user is null
    * @throws IllegalStateException if the model was trained with a supplied user embedding and
@@ -96,21 +131,67 @@ public final class RppModel implements CaseReranker {
    */
   public RppPrompt choose(UserCase user) {
     requireNonNull(user, "user");
+    return policy.prompt(user, untrained ? policy.defaults() : policy.serve(embed(user)));
+  }
+
+  private double[] embed(UserCase user) {
     if (embedding == null) {
       throw new IllegalStateException(
           "this model was trained with a supplied user embedding: use RppModel.load(path, llm, embedding)"
               + " or withUserEmbedding(embedding)");
     }
-    double[] e = policy.encoder.checked(user.userId(), StateEncoder.embed(embedding, user));
-    return policy.prompt(user, policy.greedy(e));
+    return policy.encoder.checked(user.userId(), StateEncoder.embed(embedding, user));
   }
 
   /**
-   * Reranks {@code user}'s candidates with the prompt {@link #choose} picks. When the backend
-   * fails (after the client's retries, or by throwing something other than an {@link
-   * LlmException}) or the answer cannot be read, the base order comes back {@linkplain
-   * Ranking#fallback() flagged as a fallback} and the failure is counted in {@link #usage()} and
-   * {@link #fallbacks()}; this method does not throw for LLM failures or malformed answers.
+   * The greedy episode serving rolls forward for {@code user}: the prompt chosen at each trained
+   * step, the last one being what {@link #choose} returns. No LLM call.
+   *
+   * @throws NullPointerException if user is null
+   * @throws IllegalStateException as {@link #choose}
+   * @throws IllegalArgumentException as {@link #choose}
+   */
+  public List<RppPrompt> servingPath(UserCase user) {
+    requireNonNull(user, "user");
+    if (untrained) {
+      return List.of(policy.prompt(user, policy.defaults()));
+    }
+    return policy.rollForward(embed(user)).stream().map(c -> policy.prompt(user, c)).toList();
+  }
+
+  /**
+   * The calls {@link #rerank} would make for {@code users}, before any call: one {@link
+   * Stage#RPP_RANK} call each, and for RPP+ one {@link Stage#RPP_REFINE} call each. Input tokens
+   * are approximated (about 4 characters a token) from the prompts chosen for each user (RPP+
+   * rewrites at their length cap); output tokens are the caps those prompts get. The estimate's
+   * user, epoch and batch counts are 0: nothing is trained.
+   *
+   * @throws NullPointerException if users or a user is null
+   * @throws IllegalStateException as {@link #choose}
+   * @throws IllegalArgumentException as {@link #choose}
+   */
+  public CallEstimate estimate(List<UserCase> users) {
+    requireNonNull(users, "users");
+    List<RppPrompt> prompts = new ArrayList<>(users.size());
+    for (int i = 0; i < users.size(); i++) {
+      prompts.add(choose(requireNonNull(users.get(i), "users[" + i + "]")));
+    }
+    return RppEstimates.serving(settings, users, prompts, refines(), policy::rankOutputTokens);
+  }
+
+  /** Whether {@link #rerank} refines the chosen sentences for the user (a trained RPP+ model). */
+  private boolean refines() {
+    return settings.refine() && !untrained;
+  }
+
+  /**
+   * Reranks {@code user}'s candidates with the prompt {@link #choose} picks (RPP+: rewritten for
+   * the user first). When the ranking call fails (after the client's retries) the base order
+   * comes back {@linkplain Ranking#fallback() flagged as a fallback} and the failure is counted in
+   * {@link #usage()} and {@link #fallbacks()}, as is a client throwing something other than an
+   * {@link LlmException} or an answer that cannot be read; when RPP+'s refinement call fails, the
+   * chosen sentences are sent unrefined. This method does not throw for LLM failures or malformed
+   * answers, except that a spent budget stops serving.
    *
    * @throws NullPointerException if user is null
    * @throws IllegalArgumentException if the user has more candidates than can be labelled; the
@@ -118,6 +199,7 @@ public final class RppModel implements CaseReranker {
    * @throws IllegalStateException if the model was loaded without an LlmClient, or without the
    *     supplied user embedding it was trained with
    * @throws IllegalArgumentException if the supplied embedding of this user is malformed
+   * @throws LlmBudgetExceededException if the client's budget refuses a call
    */
   @Override
   public Ranking rerank(UserCase user) {
@@ -128,15 +210,51 @@ public final class RppModel implements CaseReranker {
     }
     Checks.labelable(user);
     RppPrompt prompt = choose(user);
+    served.count(prompt);
+    int cap = policy.rankOutputTokens(prompt);
+    if (refines()) {
+      prompt = refine(user, prompt);
+    }
     List<Item> shown = prompter.shown(user);
     try {
-      String answer = calls.complete(Stage.RPP_RANK, prompter.rank(user, shown, prompt));
+      String answer = calls.complete(Stage.RPP_RANK, prompter.rank(user, shown, prompt), cap);
       return RppPrompter.parse(user, shown, answer);
+    } catch (LlmBudgetExceededException e) {
+      throw e;
     } catch (LlmException | AnswerParseException e) {
       fallbacks.increment();
       log.warn("Reranking user {} failed ({}); returning the base order", user.userId(), e.getMessage());
       return Ranking.fallback(user);
     }
+  }
+
+  /** RPP+: {@code prompt} with its sentences rewritten for {@code user}, or unchanged if the call fails. */
+  private RppPrompt refine(UserCase user, RppPrompt prompt) {
+    Map<PromptPattern, String> originals = RppPrompter.refinable(prompt);
+    String answer;
+    try {
+      answer = requireNonNull(calls).complete(Stage.RPP_REFINE, prompter.refine(user, prompt, originals));
+    } catch (LlmBudgetExceededException e) {
+      throw e;
+    } catch (LlmException e) {
+      served.refineFailures.increment();
+      log.warn("Refining the prompt of user {} failed ({}); sending the chosen sentences", user.userId(), e.getMessage());
+      return prompt;
+    }
+    RppPrompter.Rewrites parsed = prompter.parseRefine(answer, originals);
+    for (int i = 0; i < parsed.rejected(); i++) {
+      meter.recordRejectedUpdate(Stage.RPP_REFINE);
+    }
+    served.refined.increment();
+    return prompt.withSentences(parsed.sentences());
+  }
+
+  /**
+   * What this model has served since it was built or loaded: how often each action of each
+   * pattern and each history length were in a prompt sent by {@link #rerank}.
+   */
+  public ServedPrompts served() {
+    return served.snapshot();
   }
 
   /** The actions of {@code pattern}: its sentences in action order, RPP+'s refined ones last. */
@@ -145,9 +263,17 @@ public final class RppModel implements CaseReranker {
     return policy.space.list(pattern).stream().map(ActionSpace.Action::text).toList();
   }
 
-  /** "RPP", or "RPP+" for a model trained with refinement. */
+  /** The agents and action spaces (for tests in this package). */
+  Policy policy() {
+    return policy;
+  }
+
+  /**
+   * "RPP", "RPP+" for a model trained with refinement, or "RPP-untrained" for {@link
+   * RppOptimizer#untrained()}.
+   */
   public String method() {
-    return settings.refine() ? "RPP+" : "RPP";
+    return untrained ? "RPP-untrained" : settings.refine() ? "RPP+" : "RPP";
   }
 
   /** The fit's record. */
@@ -171,7 +297,7 @@ public final class RppModel implements CaseReranker {
     LlmUsageMeter m = new LlmUsageMeter();
     m.add(meter.snapshot());
     return new RppModel(settings, policy, embedding,
-        new LlmCalls(m.wrap(llm), settings.temperatures(), settings.maxOutputTokens()), m, history);
+        new LlmCalls(m.wrap(llm), settings.temperatures(), settings.maxOutputTokens()), m, history, untrained);
   }
 
   /**
@@ -185,7 +311,7 @@ public final class RppModel implements CaseReranker {
     if (!settings.suppliedEmbedding()) {
       throw new IllegalStateException("this model was trained with the hashed bag-of-history embedding");
     }
-    return new RppModel(settings, policy, userEmbedding, calls, meter, history);
+    return new RppModel(settings, policy, userEmbedding, calls, meter, history, untrained);
   }
 
   /**
@@ -202,11 +328,12 @@ public final class RppModel implements CaseReranker {
     ModelDocument doc = new ModelDocument(
         FORMAT, VERSION,
         new ServingSettings(
-            s.domain(), s.initialHistoryLength(), s.maxHistoryLength(), s.hiddenUnits(), s.shuffleCandidates(),
-            s.seed(), s.refine(), s.maxRefinedSentences(), s.maxSentenceChars(), s.maxTitleChars(), s.cutoff(),
-            s.temperatures(), s.maxOutputTokens(), s.sentences(), s.templates()),
+            s.domain(), s.iterations(), s.initialHistoryLength(), s.maxHistoryLength(), s.hiddenUnits(),
+            s.shuffleCandidates(), s.seed(), s.refine(), s.maxRefinedSentences(), s.maxSentenceChars(),
+            s.maxTitleChars(), s.cutoff(), s.temperatures(), s.maxOutputTokens(), s.actionOutputTokens(),
+            s.sentences(), s.templates(), s.shownAttributes()),
         new EmbeddingSpec(s.suppliedEmbedding() ? SUPPLIED : HASHED, policy.encoder.embeddingDimension()),
-        policy.space.all(), agents, history, usage());
+        policy.space.all(), agents, untrained, history, usage());
     try {
       AgpJson.writeAtomically(path, doc);
     } catch (IOException e) {
@@ -273,9 +400,12 @@ public final class RppModel implements CaseReranker {
     if (!FORMAT.equals(doc.format())) {
       throw new IllegalArgumentException(path + " is not a saved RPP model (format " + doc.format() + ")");
     }
-    if (doc.version() < 1 || doc.version() > VERSION) {
+    if (doc.version() != VERSION) {
       throw new IllegalArgumentException(
-          path + " has model version " + doc.version() + "; this release reads versions 1 to " + VERSION);
+          path + " has model version " + doc.version() + "; this release reads version " + VERSION
+              + (doc.version() < VERSION
+                  ? " (earlier agents saw the last reward and were served at the first step: retrain the model)"
+                  : ""));
     }
     if (doc.settings() == null || doc.embedding() == null || doc.actions() == null || doc.agents() == null) {
       throw new IllegalArgumentException(path + " lacks the settings, embedding, actions or agents of a saved model");
@@ -296,6 +426,7 @@ public final class RppModel implements CaseReranker {
     }
     RppOptimizer.Builder b = RppOptimizer.builder()
         .domain(ss.domain())
+        .iterations(ss.iterations())
         .maxHistoryLength(ss.maxHistoryLength())
         .initialHistoryLength(ss.initialHistoryLength())
         .hiddenUnits(ss.hiddenUnits())
@@ -306,15 +437,26 @@ public final class RppModel implements CaseReranker {
         .maxSentenceChars(ss.maxSentenceChars())
         .maxTitleChars(ss.maxTitleChars())
         .cutoff(ss.cutoff());
+    if (ss.shownAttributes() != null) {
+      b.shownAttributes(ss.shownAttributes());
+    }
     ss.temperatures().forEach(b::temperature);
     ss.maxOutputTokens().forEach(b::maxOutputTokens);
     ss.sentences().forEach(b::sentences);
+    ss.actionOutputTokens().forEach((p, caps) -> {
+      for (int a = 0; a < caps.size(); a++) {
+        if (caps.get(a) > 0) {
+          b.outputTokens(p, a, caps.get(a));
+        }
+      }
+    });
     ss.templates().forEach(b::template);
     if (!supplied) {
       b.embeddingDimension(es.dimension());
     }
     RppSettings settings = b.settings().withEmbedding(supplied, es.dimension());
-    StateEncoder encoder = new StateEncoder(es.dimension(), settings.baseActions(), settings.maxHistoryLength());
+    StateEncoder encoder =
+        new StateEncoder(es.dimension(), settings.baseActions(), settings.maxHistoryLength(), settings.iterations());
     ActionSpace space = new ActionSpace(doc.actions());
     Map<PromptPattern, Agent> agents = new EnumMap<>(PromptPattern.class);
     for (PromptPattern p : PromptPattern.values()) {
@@ -341,7 +483,7 @@ public final class RppModel implements CaseReranker {
     LlmUsageMeter meter = new LlmUsageMeter();
     meter.add(doc.usage() == null ? UsageReport.EMPTY : doc.usage());
     return new RppModel(settings, new Policy(settings, encoder, agents, space), embedding, null, meter,
-        doc.history() == null ? RppHistory.EMPTY : doc.history());
+        doc.history() == null ? RppHistory.EMPTY : doc.history(), doc.untrained());
   }
 
   /** The saved form of a model. */
@@ -352,12 +494,14 @@ public final class RppModel implements CaseReranker {
       EmbeddingSpec embedding,
       Map<PromptPattern, List<ActionSpace.Action>> actions,
       Map<PromptPattern, StoredAgent> agents,
+      boolean untrained,
       RppHistory history,
       UsageReport usage) {}
 
   /** What serving needs besides the networks. */
   record ServingSettings(
       String domain,
+      int iterations,
       int initialHistoryLength,
       int maxHistoryLength,
       int hiddenUnits,
@@ -370,12 +514,54 @@ public final class RppModel implements CaseReranker {
       int cutoff,
       Map<Stage, Double> temperatures,
       Map<Stage, Integer> maxOutputTokens,
+      Map<PromptPattern, List<Integer>> actionOutputTokens,
       Map<PromptPattern, List<String>> sentences,
-      Map<RppTemplate, String> templates) {}
+      Map<RppTemplate, String> templates,
+      @Nullable List<String> shownAttributes) {}
 
   /** Where the user part of the state comes from, and its size. */
   record EmbeddingSpec(String kind, int dimension) {}
 
   /** One pattern's networks, packed by {@link PackedDoubles}. */
   record StoredAgent(int active, int capacity, String actor, String critic) {}
+
+  /** The thread-safe counters behind {@link #served()}. */
+  private static final class Served {
+    final AtomicLongArray[] actions;
+    final Map<Integer, LongAdder> historyLengths = new ConcurrentHashMap<>();
+    final LongAdder prompts = new LongAdder();
+    final LongAdder refined = new LongAdder();
+    final LongAdder refineFailures = new LongAdder();
+    private final Policy policy;
+
+    Served(Policy policy) {
+      this.policy = policy;
+      this.actions = new AtomicLongArray[PromptPattern.values().length];
+      for (PromptPattern p : PromptPattern.values()) {
+        actions[p.ordinal()] = new AtomicLongArray(policy.agents.get(p).capacity());
+      }
+    }
+
+    void count(RppPrompt prompt) {
+      prompts.increment();
+      for (PromptPattern p : PromptPattern.values()) {
+        actions[p.ordinal()].incrementAndGet(prompt.action(p));
+      }
+      historyLengths.computeIfAbsent(prompt.historyLength(), k -> new LongAdder()).increment();
+    }
+
+    ServedPrompts snapshot() {
+      Map<PromptPattern, List<Long>> counts = new EnumMap<>(PromptPattern.class);
+      for (PromptPattern p : PromptPattern.values()) {
+        List<Long> list = new ArrayList<>();
+        for (int a = 0; a < policy.space.size(p); a++) {
+          list.add(actions[p.ordinal()].get(a));
+        }
+        counts.put(p, list);
+      }
+      Map<Integer, Long> lengths = new TreeMap<>();
+      historyLengths.forEach((k, v) -> lengths.put(k, v.sum()));
+      return new ServedPrompts(prompts.sum(), counts, lengths, refined.sum(), refineFailures.sum());
+    }
+  }
 }

@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  *     .checkpoint(Path.of("rpp-checkpoint.json"))
  *     .build()
  *     .fit(trainUsers);
- * Ranking r = model.rerank(userCase);         // one RPP_RANK call
+ * Ranking r = model.rerank(userCase);         // one RPP_RANK call (RPP+: and one RPP_REFINE call)
  * }</pre>
  *
  * <p><b>The loop.</b> Every one of {@code iterations} passes visits the training users in a
@@ -47,20 +47,43 @@ import org.jspecify.annotations.Nullable;
  * parsed ranking. A batch's calls run concurrently on {@code concurrency} threads; the updates
  * are then applied one user at a time in schedule order, each agent with its own TD error {@code
  * δ = r + γ V(s') − V(s)} ({@code γ = discount}), where {@code s'} is the user's state after the
- * step (the chosen actions and the reward just earned). A user's episode continues across
- * iterations; the last step bootstraps from {@code V(s')} (the horizon truncates the episode, it
- * does not end it). Sampling streams are seeded per (iteration, user), so results are the same at
- * any concurrency for the same LLM answers.
+ * step (the chosen actions in the prompt, the history length reached, one step further). A user's
+ * episode has one step per iteration; the last step bootstraps from {@code V(s')} (the horizon
+ * truncates the episode, it does not end it). Sampling streams are seeded per (iteration, user),
+ * so results are the same at any concurrency for the same LLM answers.
+ *
+ * <p><b>Serving</b> ({@link RppModel#rerank}) rolls each user's episode forward from its start for
+ * the trained number of steps ({@code iterations}), every agent taking its most likely action, and
+ * sends the last step's prompt: the state it decides in is one training visited at its last
+ * iteration. The state holds nothing serving cannot know (no reward, no held-out item), so the
+ * roll-forward costs no call. {@link RppModel} documents the featurisation.
+ *
+ * <p><b>History range.</b> The history agent's actions add 0, 1 or 2 items at every step, starting
+ * from {@code initialHistoryLength} (default {@value #DEFAULT_INITIAL_HISTORY_LENGTH}) and capped
+ * at {@code maxHistoryLength} (default {@value #DEFAULT_MAX_HISTORY_LENGTH}) and by the user's
+ * history: over the default 15 steps a prompt can show 5 to 20 items. With {@code
+ * maxHistoryLength == initialHistoryLength} the agent has nothing to choose.
  *
  * <p><b>RPP+</b> ({@code refine(true)}), our reading of a part the authors did not publish: before
- * the ranking call, one {@link Stage#RPP_REFINE} call asks the LLM to rewrite the chosen role,
- * reasoning and format sentences for this user (the history increment has no sentence to
- * rewrite), and the ranking call uses the rewrites; the agents' update is for the actions they
- * chose. After a batch, rewrites whose ranking earned at least {@code refineMinReward} join their
- * pattern's action space as new actions, best reward first, at most {@code maxRefinedSentences}
- * per pattern; when a pattern is full a rewrite replaces its weakest refined sentence only if it
- * earned more. A new action starts with the policy preferences of the base sentence it was refined
- * from. Serving does not refine: it is one call, with the grown action space.
+ * every ranking call, at training and at serving, one {@link Stage#RPP_REFINE} call asks the LLM
+ * to rewrite the chosen role, reasoning and format sentences for the user at hand (the history
+ * increment has no sentence to rewrite), and the ranking call uses the rewrites; the agents learn
+ * which sentences to start from. A rewrite is used for its own user's call only. A rewrite of a
+ * <em>base</em> sentence joins the shared action space only on evidence from several users: when
+ * the rankings of at least {@code refineMinUsers} distinct training users used that same rewrite
+ * (ignoring case and spacing) with a mean reward (one, the latest, per user) of at least {@code
+ * refineMinReward}; best mean first, at most {@code maxRefinedSentences} per pattern, a full
+ * pattern's weakest refined sentence replaced only by a better mean. A user-specific rewrite of an
+ * admitted sentence is never admitted, so the action space never holds a rewrite of a rewrite. A
+ * new action starts with the policy preferences of the base sentence it was refined from.
+ *
+ * <p><b>Output caps.</b> A ranking call may use the largest output cap its chosen actions carry
+ * ({@link Builder#outputTokens}; the built-in reasoning sentences that ask for visible work carry
+ * {@value #DEFAULT_REASONING_OUTPUT_TOKENS}), else the {@link Stage#RPP_RANK} stage cap; answers
+ * that use their whole allowance are counted as truncated in the usage.
+ *
+ * <p><b>RPP-untrained</b> ({@link #untrained()}) serves every agent's default action to every user:
+ * the fixed prompt RPP starts from, to compare a fit against.
  *
  * <p><b>Candidates</b> are shown in base order by default, or in a per-user seeded shuffle
  * ({@code shuffleCandidates(true)}, the same at training and serving), never with the held-out
@@ -92,16 +115,24 @@ public final class RppOptimizer {
   public static final double DEFAULT_CRITIC_LEARNING_RATE = 5e-4;
   /** Hidden tanh units of every policy and value network. */
   public static final int DEFAULT_HIDDEN_UNITS = 32;
-  /** History items shown before the history agent adds any. */
+  /** History items shown before the history agent adds any (the reference code's {@code ini_len}). */
   public static final int DEFAULT_INITIAL_HISTORY_LENGTH = 5;
-  /** The most history items the history agent can reach. */
+  /**
+   * The most history items the history agent can reach: 15 more than the initial length, room
+   * for the agent to act at every default step (+0, +1 or +2 each).
+   */
   public static final int DEFAULT_MAX_HISTORY_LENGTH = 20;
   /** Buckets of the hashed bag-of-history embedding. */
   public static final int DEFAULT_EMBEDDING_DIMENSION = 64;
   /** RPP+: refined sentences each pattern may add. */
   public static final int DEFAULT_MAX_REFINED_SENTENCES = 5;
-  /** RPP+: the reward a rewrite must earn to join the action space (top 2 for one relevant item). */
+  /**
+   * RPP+: the mean reward a rewrite must earn over the users whose rankings used it to join the
+   * action space (0.63 is the held-out item at position 2).
+   */
   public static final double DEFAULT_REFINE_MIN_REWARD = 0.6;
+  /** RPP+: the distinct training users whose rankings must have used a rewrite before it may join. */
+  public static final int DEFAULT_REFINE_MIN_USERS = 3;
   /** RPP+: longest accepted rewrite, in characters. */
   public static final int DEFAULT_MAX_SENTENCE_CHARS = 300;
   /** Share of a batch's users that may fail before the fit aborts. */
@@ -114,7 +145,13 @@ public final class RppOptimizer {
   public static final int DEFAULT_MAX_TITLE_CHARS = 200;
   /** Sampling temperature of both stages unless set: deterministic answers. */
   public static final double DEFAULT_TEMPERATURE = 0.0;
-  /** Output token caps per stage. */
+  /**
+   * The output cap of a ranking answer when a built-in reasoning sentence asking for visible work
+   * is in the prompt (the reference code's cap for every call). Other answers are only the labels
+   * and keep the {@link Stage#RPP_RANK} stage cap.
+   */
+  public static final int DEFAULT_REASONING_OUTPUT_TOKENS = 1024;
+  /** Output token caps per stage; a ranking call takes its actions' caps when they carry one. */
   public static final Map<Stage, Integer> DEFAULT_MAX_OUTPUT_TOKENS =
       Collections.unmodifiableMap(new EnumMap<>(Map.of(Stage.RPP_RANK, 300, Stage.RPP_REFINE, 600)));
 
@@ -170,6 +207,29 @@ public final class RppOptimizer {
   }
 
   /**
+   * "RPP-untrained": a model that sends every user the prompt of every agent's default action (no
+   * role, the initial history length, the first reasoning and output-format sentences), one
+   * {@link Stage#RPP_RANK} call per user, without training and without RPP+'s refinement. The
+   * fixed-prompt control that shows what {@link #fit} learned; it needs no user embedding and
+   * makes no call until it reranks.
+   */
+  public RppModel untrained() {
+    RppSettings u = settings.withEmbedding(false, settings.embeddingDimension());
+    StateEncoder encoder = new StateEncoder(u.embeddingDimension(), u.baseActions(), u.maxHistoryLength(), u.iterations());
+    Map<PromptPattern, Agent> agents = new EnumMap<>(PromptPattern.class);
+    int[] base = u.baseActions();
+    for (PromptPattern p : PromptPattern.values()) {
+      agents.put(p, new Agent(encoder.dimension(), u.hiddenUnits(), base[p.ordinal()], u.capacity(p),
+          u.actorLearningRate(), u.criticLearningRate(), Seeds.mix(u.seed(), RppRun.NETWORK_STREAM + p.ordinal())));
+    }
+    dev.agp.llm.LlmUsageMeter meter = new dev.agp.llm.LlmUsageMeter(ticker);
+    return new RppModel(u, new Policy(u, encoder, agents, ActionSpace.of(u)),
+        StateEncoder.hashedHistory(u.embeddingDimension(), Seeds.mix(u.seed(), EMBEDDING_STREAM)),
+        new dev.agp.internal.LlmCalls(meter.wrap(llm), u.temperatures(), u.maxOutputTokens()), meter,
+        RppHistory.EMPTY, true);
+  }
+
+  /**
    * The calls a {@link #fit} would make, before any call.
    *
    * @throws NullPointerException if train or a user is null
@@ -178,6 +238,11 @@ public final class RppOptimizer {
   public CallEstimate estimate(List<UserCase> train) {
     validateUsers(train);
     return RppEstimates.of(settings, train);
+  }
+
+  /** The calls {@link RppModel#rerank} makes per user once this optimizer has fit: 2 for RPP+, else 1. */
+  public int servingCallsPerUser() {
+    return settings.refine() ? 2 : 1;
   }
 
   RppSettings settings() {
@@ -256,12 +321,15 @@ public final class RppOptimizer {
     private boolean refine;
     private int maxRefinedSentences = DEFAULT_MAX_REFINED_SENTENCES;
     private double refineMinReward = DEFAULT_REFINE_MIN_REWARD;
+    private int refineMinUsers = DEFAULT_REFINE_MIN_USERS;
     private int maxSentenceChars = DEFAULT_MAX_SENTENCE_CHARS;
     private double maxFailureRate = DEFAULT_MAX_FAILURE_RATE;
     private int cutoff = DEFAULT_CUTOFF;
     private int maxTitleChars = DEFAULT_MAX_TITLE_CHARS;
+    private List<String> shownAttributes = List.of();
     private final Map<Stage, Double> temperatures = new EnumMap<>(Stage.class);
     private final Map<Stage, Integer> maxOutputTokens = new EnumMap<>(DEFAULT_MAX_OUTPUT_TOKENS);
+    private final Map<PromptPattern, Map<Integer, Integer>> actionOutputTokens = new EnumMap<>(PromptPattern.class);
     private final Map<PromptPattern, List<String>> sentences = new EnumMap<>(PromptPattern.class);
     private final Map<RppTemplate, String> templates = new EnumMap<>(RppTemplate.class);
     private final List<RppListener> listeners = new ArrayList<>();
@@ -295,12 +363,15 @@ public final class RppOptimizer {
       b.refine = refine;
       b.maxRefinedSentences = maxRefinedSentences;
       b.refineMinReward = refineMinReward;
+      b.refineMinUsers = refineMinUsers;
       b.maxSentenceChars = maxSentenceChars;
       b.maxFailureRate = maxFailureRate;
       b.cutoff = cutoff;
       b.maxTitleChars = maxTitleChars;
+      b.shownAttributes = shownAttributes;
       b.temperatures.putAll(temperatures);
       b.maxOutputTokens.putAll(maxOutputTokens);
+      actionOutputTokens.forEach((p, m) -> b.actionOutputTokens.put(p, new java.util.TreeMap<>(m)));
       b.sentences.putAll(sentences);
       b.templates.putAll(templates);
       b.listeners.addAll(listeners);
@@ -426,9 +497,22 @@ public final class RppOptimizer {
       return this;
     }
 
-    /** RPP+: the reward a rewrite must earn to join the action space, in [0, 1] (default {@value RppOptimizer#DEFAULT_REFINE_MIN_REWARD}). */
+    /**
+     * RPP+: the mean reward a rewrite must earn, over the users whose rankings used it, to join
+     * the action space, in [0, 1] (default {@value RppOptimizer#DEFAULT_REFINE_MIN_REWARD}).
+     */
     public Builder refineMinReward(double reward) {
       this.refineMinReward = Checks.between("refineMinReward", reward, 0, 1);
+      return this;
+    }
+
+    /**
+     * RPP+: the distinct training users whose rankings must have used the same rewrite before it
+     * may join the action space, in [2, 1000] (default {@value RppOptimizer#DEFAULT_REFINE_MIN_USERS}):
+     * a sentence written for one user is never served to others on that user's evidence alone.
+     */
+    public Builder refineMinUsers(int users) {
+      this.refineMinUsers = Checks.between("refineMinUsers", users, 2, 1000);
       return this;
     }
 
@@ -447,6 +531,18 @@ public final class RppOptimizer {
     /** The NDCG cutoff of the reward, {@code >= 1} (default {@value RppOptimizer#DEFAULT_CUTOFF}). */
     public Builder cutoff(int cutoff) {
       this.cutoff = Checks.atLeast("cutoff", cutoff, 1);
+      return this;
+    }
+
+    /**
+     * Item attributes shown after each title, as {@link dev.agp.AgpOptimizer.Builder#shownAttributes}
+     * (default none); saved with the model.
+     *
+     * @throws NullPointerException if the list or a key is null
+     * @throws IllegalArgumentException if a key is blank or repeated
+     */
+    public Builder shownAttributes(List<String> keys) {
+      this.shownAttributes = Checks.attributeKeys(keys);
       return this;
     }
 
@@ -477,6 +573,23 @@ public final class RppOptimizer {
     public Builder maxOutputTokens(Stage stage, int tokens) {
       Stage s = rppStage(stage);
       maxOutputTokens.put(s, Checks.atLeast("maxOutputTokens", tokens, 1));
+      return this;
+    }
+
+    /**
+     * The output cap of a {@link Stage#RPP_RANK} answer when action {@code action} of {@code
+     * pattern} is in the prompt (RPP+ sentences take their base sentence's cap). A ranking call
+     * gets the largest cap among its actions, or the stage cap ({@link #maxOutputTokens}) when none
+     * of them carries one. Replaces a built-in cap ({@link PromptPattern} lists them); replacing a
+     * pattern's {@link #sentences} drops its built-in caps but keeps the ones set here.
+     *
+     * @throws IllegalArgumentException if action is negative or tokens below 1
+     */
+    public Builder outputTokens(PromptPattern pattern, int action, int tokens) {
+      requireNonNull(pattern, "pattern");
+      Checks.atLeast("action", action, 0);
+      Checks.atLeast("outputTokens", tokens, 1);
+      actionOutputTokens.computeIfAbsent(pattern, p -> new java.util.TreeMap<>()).put(action, tokens);
       return this;
     }
 
@@ -554,8 +667,10 @@ public final class RppOptimizer {
 
     /**
      * @throws IllegalStateException if no LlmClient is set, {@code maxHistoryLength} is below
-     *     {@code initialHistoryLength}, or {@code embeddingDimension} is set together with a
-     *     {@code userEmbedding}
+     *     {@code initialHistoryLength}, {@code embeddingDimension} is set together with a {@code
+     *     userEmbedding}, an {@link #outputTokens} action is beyond its pattern's actions, or RPP+
+     *     is on but every sentence pattern offers a blank sentence (a prompt could have nothing to
+     *     refine, and RPP+ plans one refinement call per prompt)
      */
     public RppOptimizer build() {
       if (llm == null) {
@@ -579,6 +694,33 @@ public final class RppOptimizer {
         List<String> given = sentences.get(p);
         resolved.put(p, given != null ? PromptPattern.substitute(given, domain) : p.builtInSentences(domain));
       }
+      if (refine
+          && java.util.Arrays.stream(PromptPattern.values())
+              .filter(PromptPattern::choosesSentences)
+              .allMatch(p -> resolved.get(p).stream().anyMatch(String::isEmpty))) {
+        throw new IllegalStateException(
+            "refine(true) needs a sentence pattern without a blank sentence, so that every prompt has a"
+                + " sentence to rewrite; every pattern's sentences include a blank one");
+      }
+      Map<PromptPattern, List<Integer>> caps = new EnumMap<>(PromptPattern.class);
+      for (PromptPattern p : PromptPattern.values()) {
+        int n = p == PromptPattern.HISTORY_RECORDS ? PromptPattern.HISTORY_INCREMENTS.size() : resolved.get(p).size();
+        List<Integer> list = new ArrayList<>(java.util.Collections.nCopies(n, 0));
+        if (sentences.get(p) == null && p.choosesSentences()) {
+          List<Integer> builtIn = p.builtInOutputTokens();
+          for (int a = 0; a < n && a < builtIn.size(); a++) {
+            list.set(a, builtIn.get(a));
+          }
+        }
+        for (Map.Entry<Integer, Integer> e : actionOutputTokens.getOrDefault(p, Map.of()).entrySet()) {
+          if (e.getKey() >= n) {
+            throw new IllegalStateException(
+                "outputTokens(" + p + ", " + e.getKey() + ", ...): " + p + " has only " + n + " actions");
+          }
+          list.set(e.getKey(), e.getValue());
+        }
+        caps.put(p, list);
+      }
       Map<RppTemplate, String> texts = new EnumMap<>(RppTemplate.class);
       for (RppTemplate t : RppTemplate.values()) {
         texts.put(t, templates.getOrDefault(t, t.builtIn()));
@@ -586,8 +728,8 @@ public final class RppOptimizer {
       return new RppSettings(
           domain, iterations, batchSize, concurrency, seed, discount, actorLearningRate, criticLearningRate,
           hiddenUnits, initialHistoryLength, maxHistoryLength, embeddingDimension, userEmbedding != null,
-          shuffleCandidates, refine, maxRefinedSentences, refineMinReward, maxSentenceChars, maxFailureRate,
-          cutoff, maxTitleChars, temperatures, maxOutputTokens, resolved, texts);
+          shuffleCandidates, refine, maxRefinedSentences, refineMinReward, refineMinUsers, maxSentenceChars, maxFailureRate,
+          cutoff, maxTitleChars, temperatures, maxOutputTokens, caps, resolved, texts, shownAttributes);
     }
 
     private static Stage rppStage(Stage stage) {

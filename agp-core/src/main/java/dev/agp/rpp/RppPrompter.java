@@ -75,10 +75,10 @@ final class RppPrompter {
       }
     }
     v.put("historyIntro", intro);
-    v.put("history", PromptBlocks.history(user.recentHistory(prompt.historyLength()), s.maxTitleChars()));
+    v.put("history", PromptBlocks.history(user.recentHistory(prompt.historyLength()), s.maxTitleChars(), s.shownAttributes()));
     v.put("count", String.valueOf(shown.size()));
     v.put("domain", s.domain());
-    v.put("candidates", PromptBlocks.candidates(shown, s.maxTitleChars()));
+    v.put("candidates", PromptBlocks.candidates(shown, s.maxTitleChars(), s.shownAttributes()));
     v.put("example", CandidateLabels.example(shown.size()));
     v.put("reasoning", reasoning);
     v.put("format", sentence(PromptPattern.OUTPUT_FORMAT, prompt));
@@ -128,7 +128,7 @@ final class RppPrompter {
           .append(p.tag()).append('>');
     });
     Map<String, String> v = new HashMap<>();
-    v.put("history", PromptBlocks.history(user.recentHistory(prompt.historyLength()), s.maxTitleChars()));
+    v.put("history", PromptBlocks.history(user.recentHistory(prompt.historyLength()), s.maxTitleChars(), s.shownAttributes()));
     v.put("sentences", block.toString());
     v.put("domain", s.domain());
     v.put("maxChars", String.valueOf(s.maxSentenceChars()));

@@ -21,7 +21,6 @@ import dev.agp.llm.UsageReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
 final class RppRun {
 
   static final String CHECKPOINT_FORMAT = "rpp-checkpoint";
-  static final int CHECKPOINT_VERSION = 1;
+  static final int CHECKPOINT_VERSION = 2;
   /** Streams of the per-iteration schedules, the per-(iteration, user) sampling and the networks. */
   static final long SCHEDULE_STREAM = 0x5343_0000L;
   static final long SAMPLING_STREAM = 0x5341_0000L;
@@ -73,6 +72,7 @@ final class RppRun {
   private final List<RppIterationRecord> iterationRecords = new ArrayList<>();
   private final List<RefinedSentence> refined = new ArrayList<>();
   private final Map<String, StoredUser> pending = new LinkedHashMap<>();
+  private final RewriteEvidence evidence = new RewriteEvidence();
 
   private @Nullable ExecutorService pool;
 
@@ -92,7 +92,7 @@ final class RppRun {
       }
       embeddings.put(u.userId(), e);
     }
-    this.encoder = new StateEncoder(dimension, s.baseActions(), s.maxHistoryLength());
+    this.encoder = new StateEncoder(dimension, s.baseActions(), s.maxHistoryLength(), s.iterations());
     for (UserCase u : train) {
       encoder.checked(u.userId(), embeddings.get(u.userId()));
     }
@@ -131,7 +131,7 @@ final class RppRun {
     }
     RppHistory history = history();
     listeners.onFitEnd(history);
-    return new RppModel(s, policy, embedding, calls, meter, history);
+    return new RppModel(s, policy, embedding, calls, meter, history, false);
   }
 
   private void loop() {
@@ -226,7 +226,7 @@ final class RppRun {
       counts.put(p, new int[policy.space.size(p)]);
     }
     double rewardSum = 0;
-    List<Candidate> candidates = new ArrayList<>();
+    int forgotten = 0;
     for (int i = 0; i < plans.size(); i++) {
       UserResult r = g.results().get(i);
       if (r == null || r.failure() != null) {
@@ -234,7 +234,7 @@ final class RppRun {
       }
       Planned p = plans.get(i);
       String id = p.user().userId();
-      Policy.Episode next = policy.next(p.choice(), r.reward());
+      Policy.Episode next = policy.next(p.choice());
       double[] after = policy.state(embeddings.get(id), next);
       for (PromptPattern pattern : PromptPattern.values()) {
         int a = p.choice().actions()[pattern.ordinal()];
@@ -243,23 +243,24 @@ final class RppRun {
       }
       episodes.put(id, next);
       rewardSum += r.reward();
-      if (s.refine() && r.rewrites() != null && r.reward() >= s.refineMinReward()) {
+      if (s.refine() && r.rewrites() != null) {
         for (Map.Entry<PromptPattern, String> w : r.rewrites().entrySet()) {
           PromptPattern pattern = w.getKey();
           int a = p.choice().actions()[pattern.ordinal()];
-          if (!w.getValue().equals(p.prompt().sentence(pattern))) {
-            candidates.add(new Candidate(pattern, w.getValue(), policy.space.baseOf(pattern, a), r.reward(), id));
+          // only rewrites of base sentences gather evidence: an admitted rewrite is never rewritten into another
+          if (!policy.space.get(pattern, a).refined() && !w.getValue().equals(p.prompt().sentence(pattern))) {
+            forgotten += evidence.add(pattern, a, w.getValue(), id, r.reward(), iteration);
           }
         }
       }
     }
-    int added = adopt(candidates);
+    int added = s.refine() ? adopt() : 0;
     int succeeded = users.size() - failures.size();
     Map<PromptPattern, List<Integer>> countLists = new EnumMap<>(PromptPattern.class);
     counts.forEach((p, c) -> countLists.put(p, java.util.Arrays.stream(c).boxed().toList()));
     RppBatchRecord record = new RppBatchRecord(
         iteration, b + 1, ids, failures, succeeded == 0 ? 0 : rewardSum / succeeded, countLists, added, rejected,
-        meter.snapshot().minus(before));
+        evidence.size(), forgotten, meter.snapshot().minus(before));
     batchRecords.add(record);
     pending.clear();
     log.debug("RPP iteration {}, batch {}: mean reward {}", iteration, b + 1, record.meanReward());
@@ -296,7 +297,8 @@ final class RppRun {
         ranking = stored.ranking();
       } else {
         List<Item> shown = prompter.shown(u);
-        ranking = RppPrompter.parse(u, shown, calls.complete(Stage.RPP_RANK, prompter.rank(u, shown, prompt)));
+        ranking = RppPrompter.parse(u, shown,
+            calls.complete(Stage.RPP_RANK, prompter.rank(u, shown, prompt), policy.rankOutputTokens(prompt)));
       }
       double reward = Ndcg.at(ranking.itemIds(), u.relevantItemIds(), s.cutoff());
       listeners.onUserDone(u.userId(), true);
@@ -312,17 +314,17 @@ final class RppRun {
     }
   }
 
-  /** An RPP+ rewrite that may join the action space. */
-  private record Candidate(PromptPattern pattern, String text, int parent, double reward, String userId) {}
-
-  /** Adds the batch's good rewrites, best reward first (ties in schedule order), within the bounds. */
-  private int adopt(List<Candidate> candidates) {
-    List<Candidate> sorted = new ArrayList<>(candidates);
-    sorted.sort(Comparator.comparingDouble(Candidate::reward).reversed());
+  /**
+   * Admits the rewrites with enough evidence (at least {@code refineMinUsers} users, mean reward at
+   * least {@code refineMinReward}), best mean first, within each pattern's bound: when a pattern is
+   * full a rewrite replaces its weakest refined sentence only if its mean reward is higher.
+   */
+  private int adopt() {
     int added = 0;
-    for (Candidate c : sorted) {
+    for (RewriteEvidence.Entry c : evidence.ready(s.refineMinUsers(), s.refineMinReward())) {
       ActionSpace space = policy.space;
       if (space.contains(c.pattern(), c.text())) {
+        evidence.remove(c);
         continue;
       }
       int slot;
@@ -331,14 +333,16 @@ final class RppRun {
         slot = space.size(c.pattern());
       } else {
         slot = space.weakestRefined(c.pattern());
-        if (slot < 0 || c.reward() <= space.get(c.pattern(), slot).reward()) {
+        if (slot < 0 || c.meanReward() <= space.get(c.pattern(), slot).reward()) {
           continue;
         }
         replaced = true;
       }
       policy.agents.get(c.pattern()).adopt(slot, c.parent());
-      space.place(c.pattern(), slot, new ActionSpace.Action(c.text(), c.parent(), c.reward()));
-      refined.add(new RefinedSentence(c.pattern(), slot, c.parent(), c.text(), c.reward(), iteration, c.userId(), replaced));
+      space.place(c.pattern(), slot, new ActionSpace.Action(c.text(), c.parent(), c.meanReward()));
+      refined.add(new RefinedSentence(
+          c.pattern(), slot, c.parent(), c.text(), c.meanReward(), iteration, c.users(), replaced));
+      evidence.remove(c);
       added++;
     }
     return added;
@@ -370,7 +374,7 @@ final class RppRun {
       });
     }
     for (UserCase u : train) {
-      int[] a = policy.greedy(embeddings.get(u.userId())).actions();
+      int[] a = policy.serve(embeddings.get(u.userId())).actions();
       for (PromptPattern p : PromptPattern.values()) {
         greedy.get(p)[a[p.ordinal()]]++;
       }
@@ -429,7 +433,7 @@ final class RppRun {
     policy.agents.forEach((p, a) -> agents.put(p, AgentState.of(a)));
     CheckpointDocument doc = new CheckpointDocument(
         CHECKPOINT_FORMAT, CHECKPOINT_VERSION, fingerprint,
-        new State(iteration, nextBatch, order, finished, eps, agents, policy.space.all()),
+        new State(iteration, nextBatch, order, finished, eps, agents, policy.space.all(), evidence.entries()),
         List.copyOf(pending.values()), history(), meter.snapshot());
     Checkpoints.write(checkpointPath, doc);
   }
@@ -466,6 +470,13 @@ final class RppRun {
           policy.space.place(p, a, space.get(p, a));
         }
       }
+      List<RewriteEvidence.Entry> waiting = st.evidence() == null ? List.of() : st.evidence();
+      for (RewriteEvidence.Entry e : waiting) {
+        if (e.pattern() == null || e.text() == null || e.parent() < 0 || e.parent() >= policy.space.baseSize(e.pattern())) {
+          throw new IllegalArgumentException("a waiting rewrite names no pattern, no text or an unknown base action");
+        }
+      }
+      evidence.restore(waiting);
     } catch (RuntimeException e) {
       throw new IllegalStateException("the checkpoint " + checkpointPath + " is damaged: " + e.getMessage(), e);
     }
@@ -509,16 +520,17 @@ final class RppRun {
       boolean finished,
       Map<String, StoredEpisode> episodes,
       Map<PromptPattern, AgentState> agents,
-      Map<PromptPattern, List<ActionSpace.Action>> actions) {}
+      Map<PromptPattern, List<ActionSpace.Action>> actions,
+      List<RewriteEvidence.Entry> evidence) {}
 
   /** A user's episode. */
-  record StoredEpisode(List<Integer> current, int historyLength, double lastReward) {
+  record StoredEpisode(List<Integer> current, int historyLength, int step) {
     static StoredEpisode of(Policy.Episode e) {
-      return new StoredEpisode(java.util.Arrays.stream(e.current()).boxed().toList(), e.historyLength(), e.lastReward());
+      return new StoredEpisode(java.util.Arrays.stream(e.current()).boxed().toList(), e.historyLength(), e.step());
     }
 
     Policy.Episode toEpisode() {
-      return new Policy.Episode(current.stream().mapToInt(Integer::intValue).toArray(), historyLength, lastReward);
+      return new Policy.Episode(current.stream().mapToInt(Integer::intValue).toArray(), historyLength, step);
     }
   }
 

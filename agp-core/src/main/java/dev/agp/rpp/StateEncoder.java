@@ -23,10 +23,13 @@ import java.util.function.Function;
  *       the first step; a refined RPP+ sentence is encoded as the base sentence it was refined
  *       from;
  *   <li>the history length currently chosen divided by the maximum history length;
- *   <li>the last reward (NDCG at the cutoff of the previous step; 0 before the first).
+ *   <li>the step of the episode divided by the number of steps (0 at the first step).
  * </ol>
  *
- * The embedding comes from the caller's function, or from {@link #hashedHistory}.
+ * Nothing in it needs the ground truth: serving, which never sees a reward, rebuilds the same
+ * states by rolling the greedy policy forward. (The paper's state also held an encoding of the
+ * previous ranking; rebuilding that at serving would cost one ranking call per step.) The
+ * embedding comes from the caller's function, or from {@link #hashedHistory}.
  */
 final class StateEncoder {
 
@@ -36,12 +39,14 @@ final class StateEncoder {
   private final int embeddingDimension;
   private final int[] baseActions;
   private final int maxHistoryLength;
+  private final int steps;
   private final int dimension;
 
-  StateEncoder(int embeddingDimension, int[] baseActions, int maxHistoryLength) {
+  StateEncoder(int embeddingDimension, int[] baseActions, int maxHistoryLength, int steps) {
     this.embeddingDimension = embeddingDimension;
     this.baseActions = baseActions.clone();
     this.maxHistoryLength = maxHistoryLength;
+    this.steps = steps;
     int d = embeddingDimension + 2;
     for (int n : baseActions) {
       d += n;
@@ -63,9 +68,9 @@ final class StateEncoder {
    * @param embedding the raw user embedding, {@code embeddingDimension} finite values
    * @param current per pattern, the base action in the prompt, or {@link #NONE}
    * @param historyLength the history length currently chosen
-   * @param lastReward the previous step's reward
+   * @param step the episode's step, from 0
    */
-  double[] encode(double[] embedding, int[] current, int historyLength, double lastReward) {
+  double[] encode(double[] embedding, int[] current, int historyLength, int step) {
     double[] x = new double[dimension];
     double norm = 0;
     for (double v : embedding) {
@@ -86,7 +91,7 @@ final class StateEncoder {
       at += baseActions[p];
     }
     x[at] = (double) historyLength / maxHistoryLength;
-    x[at + 1] = lastReward;
+    x[at + 1] = (double) step / steps;
     return x;
   }
 

@@ -25,6 +25,27 @@ class LlmUsageMeterTest {
   }
 
   @Test
+  void wrap_answerReachingTheOutputCap_countedAsTruncated() {
+    LlmUsageMeter meter = new LlmUsageMeter();
+    LlmClient client = meter.wrap(r -> switch (r.lastUserText()) {
+      case "long" -> LlmResponse.of("cut", new TokenUsage(10, 50));
+      case "cached" -> LlmResponse.of("cut", new TokenUsage(10, 50)).asCached();
+      default -> LlmResponse.of("ok", new TokenUsage(10, 49));
+    });
+    client.complete(LlmRequest.of(Stage.RPP_RANK, "s", "long").withMaxOutputTokens(50));
+    client.complete(LlmRequest.of(Stage.RPP_RANK, "s", "short").withMaxOutputTokens(50));
+    client.complete(LlmRequest.of(Stage.RPP_RANK, "s", "cached").withMaxOutputTokens(50));
+    client.complete(LlmRequest.of(Stage.RPP_RANK, "s", "long"));
+    StageUsage u = meter.snapshot().stage(Stage.RPP_RANK);
+    assertThat(u.calls()).isEqualTo(4);
+    assertThat(u.truncated()).isEqualTo(1);
+    assertThat(meter.snapshot().minus(UsageReport.EMPTY).stage(Stage.RPP_RANK).truncated()).isEqualTo(1);
+    LlmUsageMeter restored = new LlmUsageMeter();
+    restored.add(meter.snapshot());
+    assertThat(restored.snapshot().stage(Stage.RPP_RANK).truncated()).isEqualTo(1);
+  }
+
+  @Test
   void wrap_countsCallsTokensRetriesCacheHitsFailuresAndLatency() {
     FakeTicker ticker = new FakeTicker();
     LlmUsageMeter meter = new LlmUsageMeter(ticker);

@@ -100,6 +100,7 @@ class UsageAndPricesTest {
 
     assertThat(back).isEqualTo(u);
     assertThat(old.stage(Stage.PROFILE).calls()).isEqualTo(2);
+    assertThat(old.stage(Stage.PROFILE).truncated()).isZero();
     assertThat(old.byModel()).isEmpty();
     LlmUsageMeter resumed = new LlmUsageMeter(time);
     resumed.add(old);

@@ -38,6 +38,15 @@ class PromptPatternTest {
   }
 
   @Test
+  void parseOutputTokens_leadingBracketedCapReadAndStrippedFromTheSentence() {
+    String file = "# c\n[1024] Think step by step.\nRank.\n[50]Labels only.\n[x] Odd.\n";
+    assertThat(PromptPattern.parseSentences(file)).containsExactly("Think step by step.", "Rank.", "Labels only.", "[x] Odd.");
+    assertThat(PromptPattern.parseOutputTokens(file)).containsExactly(1024, 0, 50, 0);
+    assertThat(PromptPattern.REASONING_GUIDANCE.builtInOutputTokens()).hasSize(9).contains(0, 1024);
+    assertThat(PromptPattern.REASONING_GUIDANCE.builtInSentences("movie")).noneMatch(x -> x.startsWith("["));
+  }
+
+  @Test
   void templates_builtInsUseOnlyAllowedPlaceholders() {
     for (RppTemplate t : RppTemplate.values()) {
       PromptTemplate.parse(t.name(), t.builtIn()).requirePlaceholders(t.required(), t.allowed());

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and another for genre fans. After a fit with the default options (the paper's: 15 iterations,
  * discount 0.95, learning rates 3e-4 and 5e-4) on the paper's 100 training users, the policy must
  * pick the right sentence for at least 90% of held-out users of each kind — instance-wise
- * learning, not one global choice.
+ * learning, not one global choice. The choice checked is the one served: the last step of the
+ * greedy roll-forward over the trained steps ({@link RppServingTest} checks the path itself).
  */
 class RppLearningTest {
 
@@ -82,6 +83,7 @@ class RppLearningTest {
     assertThat(model.actionSpace(PromptPattern.HISTORY_RECORDS)).hasSize(3);
     assertThat(model.history().refined()).isNotEmpty().allSatisfy(r -> {
       assertThat(r.reward()).isGreaterThanOrEqualTo(RppOptimizer.DEFAULT_REFINE_MIN_REWARD);
+      assertThat(r.userIds()).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(RppOptimizer.DEFAULT_REFINE_MIN_USERS);
       assertThat(r.text()).endsWith("Mind this user's taste.");
       assertThat(model.actionSpace(r.pattern()).get(r.parent())).isNotEqualTo(r.text());
       assertThat(r.pattern()).isNotEqualTo(PromptPattern.HISTORY_RECORDS);

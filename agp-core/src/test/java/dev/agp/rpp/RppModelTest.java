@@ -169,8 +169,13 @@ class RppModelTest {
     assertThatThrownBy(() -> RppModel.load(agp)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a saved RPP model");
 
     Path newer = dir.resolve("newer.json");
-    Files.writeString(newer, json.replaceFirst("\"version\" : 1", "\"version\" : 99"));
+    Files.writeString(newer, json.replaceFirst("\"version\" : 2", "\"version\" : 99"));
     assertThatThrownBy(() -> RppModel.load(newer)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 99");
+
+    Path older = dir.resolve("older.json");
+    Files.writeString(older, json.replaceFirst("\"version\" : 2", "\"version\" : 1"));
+    assertThatThrownBy(() -> RppModel.load(older)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("version 1").hasMessageContaining("retrain");
 
     Path damaged = dir.resolve("damaged.json");
     Files.writeString(damaged, json.replaceFirst("\"actor\" : \"[A-Za-z0-9+/]{8}", "\"actor\" : \""));

@@ -86,7 +86,10 @@ class RppOptimizerTest {
         bad("sentences(REASONING_GUIDANCE)", b -> b.sentences(PromptPattern.REASONING_GUIDANCE, List.of("Rank.", "rank."))),
         bad("sentences(OUTPUT_FORMAT)", b -> b.sentences(PromptPattern.OUTPUT_FORMAT, List.of("one\ntwo"))),
         bad("sentences(HISTORY_RECORDS)", b -> b.sentences(PromptPattern.HISTORY_RECORDS, List.of("a", "b"))),
-        bad("template RANK", b -> b.template(RppTemplate.RANK, "Rank {{candidates}} please.")));
+        bad("template RANK", b -> b.template(RppTemplate.RANK, "Rank {{candidates}} please.")),
+        bad("action", b -> b.outputTokens(PromptPattern.REASONING_GUIDANCE, -1, 100)),
+        bad("outputTokens", b -> b.outputTokens(PromptPattern.REASONING_GUIDANCE, 0, 0)),
+        bad("refineMinUsers", b -> b.refineMinUsers(1)));
   }
 
   private static Arguments bad(String field, Consumer<RppOptimizer.Builder> set) {
@@ -124,8 +127,65 @@ class RppOptimizerTest {
   }
 
   @Test
+  void build_outputTokensBeyondThePatternsActions_throwsIseNamingIt() {
+    assertThatThrownBy(() -> RppOptimizer.builder().llm(world()).outputTokens(PromptPattern.OUTPUT_FORMAT, 5, 100).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("outputTokens(OUTPUT_FORMAT, 5");
+  }
+
+  @Test
+  void build_rppPlusWithABlankSentenceInEveryPattern_throwsIse() {
+    assertThatThrownBy(() -> RppOptimizer.builder().llm(world()).refine(true)
+            .sentences(PromptPattern.REASONING_GUIDANCE, List.of("", "Rank."))
+            .sentences(PromptPattern.OUTPUT_FORMAT, List.of("Labels.", "")).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("refine(true)");
+    assertThat(RppOptimizer.builder().llm(world()).sentences(PromptPattern.OUTPUT_FORMAT, List.of("Labels.", ""))
+        .sentences(PromptPattern.REASONING_GUIDANCE, List.of("", "Rank.")).build().settings().refine()).isFalse();
+  }
+
+  @Test
+  void settings_outputCaps_builtInForReasoningThatShowsItsWork_droppedWithReplacedSentences() {
+    RppSettings s = RppOptimizer.builder().llm(world()).build().settings();
+    int big = RppOptimizer.DEFAULT_REASONING_OUTPUT_TOKENS;
+    assertThat(s.actionOutputTokens().get(PromptPattern.REASONING_GUIDANCE)).containsExactly(0, 0, 0, big, big, big, 0, 0, big);
+    assertThat(s.actionOutputTokens().get(PromptPattern.OUTPUT_FORMAT)).containsOnly(0);
+    assertThat(s.rankOutputTokens(new int[] {1, 2, 3, 0})).isEqualTo(big);
+    assertThat(s.rankOutputTokens(new int[] {1, 2, 0, 0})).isEqualTo(300);
+    RppSettings custom = RppOptimizer.builder().llm(world())
+        .outputTokens(PromptPattern.REASONING_GUIDANCE, 1, 2000)
+        .sentences(PromptPattern.REASONING_GUIDANCE, List.of("Rank.", "Think hard, then rank."))
+        .outputTokens(PromptPattern.OUTPUT_FORMAT, 0, 50)
+        .build().settings();
+    assertThat(custom.actionOutputTokens().get(PromptPattern.REASONING_GUIDANCE)).containsExactly(0, 2000);
+    assertThat(custom.rankOutputTokens(new int[] {0, 0, 0, 0})).isEqualTo(50);
+    assertThat(custom.rankOutputTokens(new int[] {0, 0, 1, 0})).isEqualTo(2000);
+    assertThat(custom.rankOutputTokens(new int[] {0, 0, 0, 1})).isEqualTo(300);
+  }
+
+  @Test
+  void fit_rankCallsGetTheCapOfTheirActions_answersUsingItAllCountedTruncated() {
+    int big = RppOptimizer.DEFAULT_REASONING_OUTPUT_TOKENS;
+    ScriptedLlmClient llm = RppWorld.llm()
+        .respondWhen(r -> r.stage() == Stage.RPP_RANK && r.maxOutputTokens().getAsInt() == big,
+            r -> dev.agp.llm.LlmResponse.of(RppWorld.rank(r), new dev.agp.llm.TokenUsage(100, big)))
+        .build();
+    RppModel model = RppTesting.small(llm).build().fit(RppTesting.mixed("o", 5, 3));
+    long truncated = 0;
+    for (dev.agp.llm.LlmRequest r : llm.requests(Stage.RPP_RANK)) {
+      int reasoning = RppWorld.reasoning(r.lastUserText());
+      boolean showsWork = Set.of(3, 4, 5, 8).contains(reasoning);
+      assertThat(r.maxOutputTokens().getAsInt()).isEqualTo(showsWork ? big : 300);
+      truncated += showsWork ? 1 : 0;
+    }
+    assertThat(truncated).isPositive();
+    assertThat(model.usage().stage(Stage.RPP_RANK).truncated()).isEqualTo(truncated);
+  }
+
+  @Test
   void toBuilder_keepsEveryOption() {
-    RppOptimizer o = RppTesting.small(world()).refine(true).seed(0).discount(0.5).hiddenUnits(9).build();
+    RppOptimizer o = RppTesting.small(world()).refine(true).seed(0).discount(0.5).hiddenUnits(9).refineMinUsers(4)
+        .outputTokens(PromptPattern.OUTPUT_FORMAT, 1, 77).build();
     assertThat(o.toBuilder().build().settings()).isEqualTo(o.settings());
     assertThat(o.toBuilder().seed(1).build().settings().seed()).isEqualTo(1);
     assertThat(o.settings().seed()).isZero();
@@ -187,7 +247,8 @@ class RppOptimizerTest {
     assertThat(plan.calls()).containsExactlyEntriesOf(java.util.Map.of(Stage.RPP_RANK, 30L));
     assertThat(plan.batchesPerEpoch()).isEqualTo(3);
     assertThat(plan.inputTokens().get(Stage.RPP_RANK)).isPositive();
-    assertThat(plan.maxOutputTokens().get(Stage.RPP_RANK)).isEqualTo(30L * 300);
+    // the largest cap a ranking call can get: a reasoning sentence asking for visible work
+    assertThat(plan.maxOutputTokens().get(Stage.RPP_RANK)).isEqualTo(30L * RppOptimizer.DEFAULT_REASONING_OUTPUT_TOKENS);
     assertThat(llm.callCount()).isZero();
     RppModel model = o.fit(users);
     assertThat(model.usage().calls()).isEqualTo(plan.calls());

@@ -16,10 +16,10 @@ class StateEncoderTest {
   private static final int[] BASE = {5, 3, 9, 5};
 
   @Test
-  void encode_layoutIsEmbeddingThenOneHotsThenHistoryThenReward() {
-    StateEncoder e = new StateEncoder(4, BASE, 20);
+  void encode_layoutIsEmbeddingThenOneHotsThenHistoryThenStep() {
+    StateEncoder e = new StateEncoder(4, BASE, 20, 12);
     assertThat(e.dimension()).isEqualTo(4 + 22 + 2);
-    double[] x = e.encode(new double[] {3, 0, 4, 0}, new int[] {1, StateEncoder.NONE, 8, 0}, 10, 0.75);
+    double[] x = e.encode(new double[] {3, 0, 4, 0}, new int[] {1, StateEncoder.NONE, 8, 0}, 10, 9);
     assertThat(java.util.Arrays.copyOf(x, 4)).containsExactly(new double[] {1.2, 0, 1.6, 0}, Offset.offset(1e-12));
     assertThat(x[4 + 1]).isEqualTo(1);
     assertThat(java.util.Arrays.copyOfRange(x, 9, 12)).containsOnly(0);
@@ -28,11 +28,12 @@ class StateEncoderTest {
     assertThat(java.util.Arrays.stream(x, 4, 26).sum()).isEqualTo(3);
     assertThat(x[26]).isEqualTo(0.5);
     assertThat(x[27]).isEqualTo(0.75);
+
   }
 
   @Test
   void encode_zeroEmbedding_staysZero() {
-    double[] x = new StateEncoder(3, BASE, 20).encode(new double[3], new int[] {-1, -1, -1, -1}, 5, 0);
+    double[] x = new StateEncoder(3, BASE, 20, 15).encode(new double[3], new int[] {-1, -1, -1, -1}, 5, 0);
     assertThat(java.util.Arrays.copyOf(x, 3)).containsOnly(0);
   }
 
@@ -60,7 +61,7 @@ class StateEncoderTest {
     UserCase u = user("bad", "x1");
     assertThatThrownBy(() -> StateEncoder.embed(v -> null, u))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad");
-    StateEncoder e = new StateEncoder(2, BASE, 20);
+    StateEncoder e = new StateEncoder(2, BASE, 20, 15);
     assertThatThrownBy(() -> e.checked("bad", new double[] {1, Double.NaN}))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad").hasMessageContaining("index 1");
   }

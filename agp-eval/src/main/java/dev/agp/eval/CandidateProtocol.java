@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
@@ -24,8 +25,9 @@ import java.util.stream.IntStream;
  *   <li>for every user with a test item, the base's top {@code k} given everything the user
  *       consumed before it (training and validation items, which are never candidates);
  *   <li>users whose held-out item is in that list are eligible ({@link CandidateMode#BASE_TOP_K},
- *       the paper); with {@link CandidateMode#INSERT_HELD_OUT} every user with {@code k}
- *       candidates is, the held-out item inserted when missing;
+ *       the paper); with {@link CandidateMode#BASE_WINDOW} every user whose held-out item the base
+ *       can rank is, and the list is the window of {@code k} consecutive items of the base's full
+ *       ranking that holds the held-out item at a seeded place (see the mode for why);
  *   <li>eligible users, sorted by id, are shuffled with {@code seed} and dealt into disjoint
  *       training ({@value #DEFAULT_TRAIN_USERS}), validation ({@value #DEFAULT_VALIDATION_USERS})
  *       and test ({@value #DEFAULT_TEST_USERS}) sets, in that order.
@@ -57,7 +59,7 @@ public final class CandidateProtocol {
   public static final long DEFAULT_SEED = 42;
 
   private static final long SELECTION_STREAM = 7_001;
-  private static final long INSERT_STREAM = 7_002;
+  private static final long WINDOW_STREAM = 7_002;
 
   private final int k;
   private final int trainUsers;
@@ -93,9 +95,9 @@ public final class CandidateProtocol {
    * @param split the leave-one-out split the base was trained on
    * @param base the base recommender; called concurrently, once per user with a test item
    * @throws NullPointerException if an argument is null
-   * @throws IllegalStateException if fewer users are eligible than the sets need (unless {@code
+   * @throws NotEnoughUsersException if fewer users are eligible than the sets need (unless {@code
    *     allowFewerTestUsers}, which needs the training and validation sets and one test user);
-   *     the message gives the counts
+   *     it carries the counts
    */
   public CandidateSets apply(Map<String, Item> items, LooSplit split, BaseRecommender base) {
     requireNonNull(items, "items");
@@ -126,21 +128,23 @@ public final class CandidateProtocol {
     }
     int shortLists = 0;
     int unknown = 0;
+    int unranked = 0;
     int hits = 0;
-    int inserted = 0;
+    int windowed = 0;
     double ndcg = 0;
     List<Outcome> eligible = new ArrayList<>();
     for (Outcome o : outcomes) {
       switch (o.status) {
         case SHORT -> shortLists++;
         case UNKNOWN_ITEM -> unknown++;
+        case UNRANKED -> unranked++;
         case HIT -> {
           hits++;
           ndcg += 1 / (Math.log(o.position + 1) / Math.log(2));
           eligible.add(o);
         }
-        case INSERTED -> {
-          inserted++;
+        case WINDOW -> {
+          windowed++;
           eligible.add(o);
         }
         case MISS -> { }
@@ -148,12 +152,9 @@ public final class CandidateProtocol {
     }
     int needed = trainUsers + validationUsers + testUsers;
     if (eligible.size() < needed && !(allowFewerTestUsers && eligible.size() > trainUsers + validationUsers)) {
-      throw new IllegalStateException(
-          eligible.size() + " of " + users.size() + " users are eligible (" + mode + ", " + hits
-              + " with the held-out item in the base top " + k + ", " + shortLists + " with fewer than " + k
-              + " candidates, " + unknown + " naming unknown items), but " + trainUsers + " training + "
-              + validationUsers + " validation + " + testUsers + " test users are needed: lower the counts, use"
-              + " CandidateMode.INSERT_HELD_OUT, or allowFewerTestUsers(true)");
+      throw new NotEnoughUsersException(new NotEnoughUsersException.Counts(
+          mode, k, users.size(), eligible.size(), hits, shortLists, unknown, unranked, trainUsers, validationUsers,
+          testUsers, allowFewerTestUsers));
     }
     eligible.sort(Comparator.comparing(o -> o.user.userId()));
     List<Outcome> order = Seeds.shuffle(eligible, seed, SELECTION_STREAM);
@@ -162,50 +163,80 @@ public final class CandidateProtocol {
     int t3 = Math.min(order.size(), t2 + testUsers);
     CandidateSets.Report report =
         new CandidateSets.Report(
-            base.name(), mode, k, seed, users.size(), shortLists, unknown, hits, inserted, eligible.size(),
-            hits == 0 ? 0 : ndcg / hits);
+            base.name(), mode, k, seed, users.size(), shortLists, unknown, unranked, hits, windowed, eligible.size(),
+            hits == 0 ? 0 : ndcg / hits, medianRank(eligible));
     return new CandidateSets(
         cases(items, order.subList(0, t1)), cases(items, order.subList(t1, t2)), cases(items, order.subList(t2, t3)),
         report);
   }
 
-  private enum Status { SHORT, UNKNOWN_ITEM, HIT, INSERTED, MISS }
+  private enum Status { SHORT, UNKNOWN_ITEM, UNRANKED, HIT, WINDOW, MISS }
 
-  private record Outcome(LooSplit.UserSplit user, Status status, List<String> candidates, String heldOut, int position) {}
+  /** {@code position}: 1-based place in the list; {@code rank}: 0-based place in the base's full ranking. */
+  private record Outcome(
+      LooSplit.UserSplit user, Status status, List<String> candidates, String heldOut, int position, int rank) {}
+
+  private static double medianRank(List<Outcome> eligible) {
+    if (eligible.isEmpty()) {
+      return 0;
+    }
+    int[] ranks = eligible.stream().mapToInt(o -> o.rank + 1).sorted().toArray();
+    int m = ranks.length / 2;
+    return ranks.length % 2 == 1 ? ranks[m] : (ranks[m - 1] + ranks[m]) / 2.0;
+  }
 
   private Outcome candidates(Map<String, Item> items, LooSplit.UserSplit u, BaseRecommender base) {
     String held = u.test().orElseThrow().itemId();
     List<String> history = u.historyBeforeTest().stream().map(Interaction::itemId).toList();
     List<String> rec = base.recommend(u.userId(), history, k);
     if (rec.size() < k) {
-      return new Outcome(u, Status.SHORT, List.of(), held, 0);
+      return new Outcome(u, Status.SHORT, List.of(), held, 0, 0);
     }
-    List<String> top = rec.subList(0, k);
-    int at = top.indexOf(held);
+    int at = rec.subList(0, k).indexOf(held);
     Status status;
     List<String> list;
+    int rank;
     if (at >= 0) {
       status = Status.HIT;
-      list = top;
-    } else if (mode == CandidateMode.INSERT_HELD_OUT) {
-      status = Status.INSERTED;
-      list = new ArrayList<>(top.subList(0, k - 1));
-      at = new SplittableRandom(Seeds.mix(Seeds.mix(seed, INSERT_STREAM), u.userId().hashCode())).nextInt(k);
-      list.add(at, held);
+      list = rec.subList(0, k);
+      rank = at;
+    } else if (mode == CandidateMode.BASE_WINDOW) {
+      OptionalInt r = base.rankOf(u.userId(), history, held);
+      if (r.isEmpty()) {
+        return new Outcome(u, Status.UNRANKED, List.of(), held, 0, 0);
+      }
+      rank = r.getAsInt();
+      // the window must fit in the ranking: near its end fewer places are possible for the held-out item
+      List<String> ranked = base.recommend(u.userId(), history, rank + k);
+      if (ranked.size() <= rank || !held.equals(ranked.get(rank))) {
+        throw new IllegalStateException(
+            base.name() + " ranks item " + held + " at " + rank + " for user " + u.userId()
+                + " but recommend(" + (rank + k) + ") disagrees: rankOf and recommend must give one order");
+      }
+      int lowest = Math.max(0, rank + k - ranked.size());
+      int highest = Math.min(k - 1, rank);
+      if (lowest > highest) {
+        return new Outcome(u, Status.SHORT, List.of(), held, 0, 0);
+      }
+      at = lowest + new SplittableRandom(Seeds.mix(Seeds.mix(seed, WINDOW_STREAM), u.userId().hashCode()))
+          .nextInt(highest - lowest + 1);
+      int start = rank - at;
+      status = Status.WINDOW;
+      list = ranked.subList(start, start + k);
     } else {
-      return new Outcome(u, Status.MISS, List.of(), held, 0);
+      return new Outcome(u, Status.MISS, List.of(), held, 0, 0);
     }
     for (String id : list) {
       if (!items.containsKey(id)) {
-        return new Outcome(u, Status.UNKNOWN_ITEM, List.of(), held, 0);
+        return new Outcome(u, Status.UNKNOWN_ITEM, List.of(), held, 0, 0);
       }
     }
     for (int h = Math.max(0, history.size() - maxHistory); h < history.size(); h++) {
       if (!items.containsKey(history.get(h))) {
-        return new Outcome(u, Status.UNKNOWN_ITEM, List.of(), held, 0);
+        return new Outcome(u, Status.UNKNOWN_ITEM, List.of(), held, 0, 0);
       }
     }
-    return new Outcome(u, status, List.copyOf(list), held, at + 1);
+    return new Outcome(u, status, List.copyOf(list), held, at + 1, rank);
   }
 
   private List<UserCase> cases(Map<String, Item> items, List<Outcome> chosen) {
@@ -279,7 +310,7 @@ public final class CandidateProtocol {
       return this;
     }
 
-    /** The seed of the selection and of insert positions; any value, 0 included. */
+    /** The seed of the selection and of window places; any value, 0 included. */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;

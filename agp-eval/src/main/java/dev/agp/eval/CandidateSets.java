@@ -43,15 +43,20 @@ public record CandidateSets(List<UserCase> train, List<UserCase> validation, Lis
    * @param base the base recommender's {@code name()}
    * @param mode the protocol
    * @param k candidates per user
-   * @param seed the seed of the user selection (and of insert positions)
+   * @param seed the seed of the user selection (and of window places)
    * @param evaluableUsers users with a held-out test item
    * @param shortLists users the base gave fewer than k candidates (not eligible)
    * @param unknownItems users whose candidates or history name items missing from the catalogue
    *     (not eligible)
+   * @param unranked users whose held-out item the base cannot rank ({@link CandidateMode#BASE_WINDOW};
+   *     not eligible)
    * @param hits users whose held-out item is in the base top k
-   * @param inserted users whose held-out item was inserted ({@link CandidateMode#INSERT_HELD_OUT})
+   * @param windowed users whose list is a window deeper in the base's ranking ({@link
+   *     CandidateMode#BASE_WINDOW})
    * @param eligibleUsers users that could be selected
    * @param baseNdcgOnHits mean NDCG@k of the base order over the {@code hits} users
+   * @param medianHeldOutRank median 1-based rank of the held-out item in the base's full ranking,
+   *     over the eligible users (0 when none)
    */
   public record Report(
       String base,
@@ -61,10 +66,12 @@ public record CandidateSets(List<UserCase> train, List<UserCase> validation, Lis
       int evaluableUsers,
       int shortLists,
       int unknownItems,
+      int unranked,
       int hits,
-      int inserted,
+      int windowed,
       int eligibleUsers,
-      double baseNdcgOnHits) {
+      double baseNdcgOnHits,
+      double medianHeldOutRank) {
 
     /** @throws NullPointerException if an argument is null */
     public Report {

@@ -16,8 +16,8 @@ public enum DuplicatePolicy {
   KEEP_FIRST,
   /**
    * Keep every repeat. The held-out item may then also be in the user's history; base
-   * recommenders never recommend consumed items, so such a user can only become a candidate
-   * case through {@link CandidateMode#INSERT_HELD_OUT}.
+   * recommenders never recommend consumed items, so such a user never becomes a candidate case
+   * (the protocol counts it as a user whose held-out item the base cannot rank).
    */
   KEEP_ALL
 }

@@ -91,6 +91,7 @@ public final class Experiment {
   private final String llmDescription;
   private final List<ExperimentListener> listeners;
   private final Clock clock;
+  private final List<String[]> comparisons;
 
   private Experiment(Builder b) {
     this.llm = b.llm;
@@ -112,6 +113,7 @@ public final class Experiment {
     this.llmDescription = b.llmDescription;
     this.listeners = List.copyOf(b.listeners);
     this.clock = b.clock;
+    this.comparisons = List.copyOf(b.comparisons);
   }
 
   /** A builder with every option at its default. */
@@ -179,7 +181,20 @@ public final class Experiment {
         new ExperimentResult.Settings(
             cutoff, seed, concurrency, bootstrapSamples, confidence, train.size(), validation.size(), test.size(),
             costDescription, llmDescription);
-    return new ExperimentResult(rows, settings, candidates, started, Duration.ofNanos(System.nanoTime() - t0));
+    List<ExperimentResult.MethodComparison> compared = new ArrayList<>();
+    double alpha = (1 - confidence) / 2;
+    for (String[] pair : comparisons) {
+      MethodResult a = row(rows, pair[0]);
+      MethodResult b = row(rows, pair[1]);
+      compared.add(new ExperimentResult.MethodComparison(a.name(), paired(ndcgs(a), ndcgs(b), b.name(), alpha)));
+    }
+    return new ExperimentResult(
+        rows, settings, candidates, started, Duration.ofNanos(System.nanoTime() - t0), compared);
+  }
+
+  private static MethodResult row(List<MethodResult> rows, String name) {
+    return rows.stream().filter(r -> r.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no row named " + name));
   }
 
   private static double[] ndcgs(MethodResult r) {
@@ -209,6 +224,7 @@ public final class Experiment {
     List<MethodResult.UserResult> users = rank(m.name(), prepared.reranker(), pool);
     Duration testTime = Duration.ofNanos(System.nanoTime() - testStart);
     UsageReport testUsage = meter.snapshot().minus(trainingUsage);
+    List<Histogram> histograms = requireNonNull(prepared.servedHistograms().get(), "served histograms of " + m.name());
 
     List<RankingMetrics.UserMetrics> metrics = users.stream().map(MethodResult.UserResult::metrics).toList();
     double[] ndcg = metrics.stream().mapToDouble(RankingMetrics.UserMetrics::ndcg).toArray();
@@ -217,7 +233,7 @@ public final class Experiment {
     MethodResult.Interval interval =
         new MethodResult.Interval(Statistics.mean(ndcg), Statistics.quantile(sorted, alpha), Statistics.quantile(sorted, 1 - alpha), confidence);
     Optional<MethodResult.PairedComparison> paired =
-        baseNdcg == null ? Optional.empty() : Optional.of(paired(ndcg, baseNdcg, alpha));
+        baseNdcg == null ? Optional.empty() : Optional.of(paired(ndcg, baseNdcg, Methods.BASE, alpha));
     UsageReport all = trainingUsage.plus(testUsage);
     OptionalDouble cost = costModel == null ? OptionalDouble.empty() : OptionalDouble.of(costModel.cost(all));
     int fallbacks = (int) users.stream().filter(MethodResult.UserResult::fallback).count();
@@ -226,10 +242,20 @@ public final class Experiment {
         interval.high(), all.total().calls(), fallbacks);
     return new MethodResult(
         m.name(), m.parameters(), RankingMetrics.mean(metrics), interval, paired, planned, trainingUsage, testUsage, cost,
-        trainingTime, testTime, fallbacks, repaired, users, prepared.validationCurve(), prepared.details());
+        trainingTime, testTime, fallbacks, repaired, users, prepared.validationCurve(), prepared.details(), histograms,
+        m.kind());
   }
 
-  private MethodResult.PairedComparison paired(double[] ndcg, double[] base, double alpha) {
+  private MethodResult.PairedComparison paired(double[] ndcg, double[] base, String baseline, double alpha) {
+    return paired(baseline, ndcg, base, bootstrapSamples, alpha, seed);
+  }
+
+  /**
+   * Per-user {@code ndcg} against {@code base} on the same users: paired bootstrap interval of the
+   * mean difference ({@code alpha} in each tail) and Wilcoxon signed-rank test.
+   */
+  static MethodResult.PairedComparison paired(
+      String baseline, double[] ndcg, double[] base, int bootstrapSamples, double alpha, long seed) {
     double[] d = new double[ndcg.length];
     int wins = 0;
     int losses = 0;
@@ -244,7 +270,7 @@ public final class Experiment {
     double[] sorted = Statistics.bootstrapMeans(d, bootstrapSamples, seed, PAIRED_STREAM);
     double[] w = Statistics.wilcoxon(d);
     return new MethodResult.PairedComparison(
-        Methods.BASE, Statistics.mean(d), Statistics.quantile(sorted, alpha), Statistics.quantile(sorted, 1 - alpha),
+        baseline, Statistics.mean(d), Statistics.quantile(sorted, alpha), Statistics.quantile(sorted, 1 - alpha),
         Statistics.bootstrapP(sorted), w[0], w[1], w[2], wins, losses, d.length - wins - losses);
   }
 
@@ -299,7 +325,8 @@ public final class Experiment {
     for (ExperimentListener l : listeners) {
       l.onUserDone(method, u.userId());
     }
-    return new MethodResult.UserResult(u.userId(), r.itemIds(), m, r.fallback(), r.repair().repaired());
+    return new MethodResult.UserResult(
+        u.userId(), r.itemIds(), m, r.fallback(), r.repair().repaired(), r.itemIds().equals(u.candidateIds()));
   }
 
   private static final class Threads implements java.util.concurrent.ThreadFactory {
@@ -335,6 +362,7 @@ public final class Experiment {
     private String llmDescription = "not described";
     private final List<ExperimentListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
+    private final List<String[]> comparisons = new ArrayList<>();
 
     private Builder() {}
 
@@ -439,6 +467,25 @@ public final class Experiment {
       return this;
     }
 
+    /**
+     * Also compares {@code method} with {@code baseline} on the same test users (paired bootstrap
+     * interval of the mean NDCG difference, Wilcoxon signed-rank), beside every method's comparison
+     * with Base: for example {@code compare("AGP", "LLM-Dir")} or {@code compare("AGP",
+     * "AGP-untrained")}. Both must be rows of the experiment ("Base" included).
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the two names are the same
+     */
+    public Builder compare(String method, String baseline) {
+      requireNonNull(method, "method");
+      requireNonNull(baseline, "baseline");
+      if (method.equals(baseline)) {
+        throw new IllegalArgumentException("a method cannot be compared with itself: " + method);
+      }
+      comparisons.add(new String[] {method, baseline});
+      return this;
+    }
+
     /** Adds a progress listener. */
     public Builder listener(ExperimentListener listener) {
       listeners.add(requireNonNull(listener, "listener"));
@@ -472,10 +519,18 @@ public final class Experiment {
           }
         }
       }
-      Set<String> names = new HashSet<>(Set.of(Methods.BASE));
+      Set<String> names = new java.util.LinkedHashSet<>(List.of(Methods.BASE));
       for (Method m : methods) {
         if (!names.add(m.name())) {
           throw new IllegalStateException("two methods are named " + m.name() + " (Base is added automatically)");
+        }
+      }
+      for (String[] pair : comparisons) {
+        for (String name : pair) {
+          if (!names.contains(name)) {
+            throw new IllegalStateException(
+                "compare(" + pair[0] + ", " + pair[1] + "): no method is named " + name + " (methods: " + names + ")");
+          }
         }
       }
       return new Experiment(this);

@@ -11,7 +11,6 @@ import dev.agp.LlmRerankers;
 import dev.agp.PermutationVoting;
 import dev.agp.Ranking;
 import dev.agp.llm.LlmClient;
-import dev.agp.rpp.RppModel;
 import dev.agp.rpp.RppOptimizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,6 +49,11 @@ public interface Method {
    * @throws RuntimeException whatever training throws; the experiment stops and names the method
    */
   PreparedMethod prepare(MethodContext context);
+
+  /** What the row is for: a method, a control of one, a user-blind sanity order, or Base. */
+  default MethodKind kind() {
+    return MethodKind.METHOD;
+  }
 
   /** Settings that identify this method in an ablation (for example {@code batchSize=5}). */
   default Map<String, String> parameters() {
@@ -99,7 +103,8 @@ public interface Method {
             return OptionalLong.empty();
           }
           return OptionalLong.of(train.getAsLong() + (all.getAsLong() - train.getAsLong()) * permutations);
-        });
+        },
+        kind());
   }
 
   /**
@@ -111,14 +116,89 @@ public interface Method {
   default Method named(String name) {
     Methods.checkName(name);
     Method inner = this;
-    return new Methods.Simple(name, parameters(), inner::prepare, inner::plannedCalls);
+    return new Methods.Simple(name, parameters(), inner::prepare, inner::plannedCalls, kind());
+  }
+
+  /**
+   * This method trained on the same users with their labels permuted ({@link
+   * Controls#permuteLabels}, with {@code seed}): the shuffled-labels control of a learning method.
+   * Validation users keep their true labels (they select, they do not teach), test users are
+   * untouched. Named {@code "<name> (permuted labels)"}; its kind is {@link MethodKind#CONTROL}.
+   * A method that learns from its labels should do worse under this control; one that does not
+   * learns nothing from them.
+   */
+  default Method withPermutedLabels(long seed) {
+    Method inner = this;
+    Map<String, String> params = new LinkedHashMap<>(parameters());
+    params.put("labels", "permuted across training users, seed " + seed);
+    java.util.function.Function<MethodContext, MethodContext> permuted = ctx -> new MethodContext(
+        Controls.permuteLabels(ctx.train(), seed), ctx.validation(), ctx.client(), ctx.seed(), ctx.concurrency());
+    return new Methods.Simple(
+        name() + " (permuted labels)", params,
+        ctx -> {
+          PreparedMethod p = inner.prepare(permuted.apply(ctx));
+          Map<String, String> details = new LinkedHashMap<>(p.details());
+          details.put("control", "trained on the training users' labels permuted among them (seed " + seed
+              + "); validation labels true");
+          return new PreparedMethod(p.reranker(), p.validationCurve(), details);
+        },
+        (ctx, n) -> inner.plannedCalls(permuted.apply(ctx), n),
+        MethodKind.CONTROL);
   }
 
   // ---- factories
 
   /** "Base": the base recommender's order, unchanged. No calls. */
   static Method base() {
-    return new Methods.Simple(Methods.BASE, Map.of(), ctx -> PreparedMethod.of(Ranking::base), (ctx, n) -> OptionalLong.of(0));
+    return new Methods.Simple(
+        Methods.BASE, Map.of(), ctx -> PreparedMethod.of(Ranking::base), (ctx, n) -> OptionalLong.of(0), MethodKind.BASE);
+  }
+
+  /**
+   * A user-blind sanity order: each user's candidates sorted by {@code popularity} (items missing
+   * from it count 0), ascending or descending, ties kept in base order. No calls. Named "Pop.
+   * ascending" or "Pop. descending"; its kind is {@link MethodKind#SANITY}.
+   *
+   * @throws NullPointerException if popularity is null
+   */
+  static Method popularityOrder(Map<String, ? extends Number> popularity, boolean ascending) {
+    Map<String, ? extends Number> counts = requireNonNull(popularity, "popularity");
+    CaseReranker r = u -> {
+      List<dev.agp.Item> sorted = new ArrayList<>(u.candidates());
+      java.util.Comparator<dev.agp.Item> byCount =
+          java.util.Comparator.comparingDouble(i -> counts.containsKey(i.id()) ? counts.get(i.id()).doubleValue() : 0.0);
+      sorted.sort(ascending ? byCount : byCount.reversed());
+      return Ranking.of(u.userId(), sorted.stream().map(dev.agp.Item::id).toList());
+    };
+    return new Methods.Simple(
+        ascending ? Methods.POPULARITY_ASCENDING : Methods.POPULARITY_DESCENDING,
+        Map.of("order", ascending ? "training popularity, least popular first" : "training popularity, most popular first"),
+        ctx -> PreparedMethod.of(r), (ctx, n) -> OptionalLong.of(0), MethodKind.SANITY);
+  }
+
+  /**
+   * A user-blind sanity order: each user's candidates in a random order, seeded by {@code seed}
+   * and the user id (the same on every run). No calls. Named "Random order"; its kind is {@link
+   * MethodKind#SANITY}.
+   */
+  static Method randomOrder(long seed) {
+    CaseReranker r = u -> Ranking.of(
+        u.userId(),
+        dev.agp.internal.Seeds.shuffle(u.candidateIds(), seed, dev.agp.internal.Seeds.mix(9_201, u.userId().hashCode())));
+    return new Methods.Simple(
+        Methods.RANDOM_ORDER, Map.of("order", "uniformly random, seed " + seed), ctx -> PreparedMethod.of(r),
+        (ctx, n) -> OptionalLong.of(0), MethodKind.SANITY);
+  }
+
+  /**
+   * The three sanity rows every experiment should carry: popularity ascending and descending
+   * (training popularity from {@code split}) and a seeded random order.
+   *
+   * @throws NullPointerException if split is null
+   */
+  static List<Method> sanityRows(LooSplit split, long seed) {
+    Map<String, Long> popularity = Controls.trainingPopularity(split);
+    return List.of(popularityOrder(popularity, true), popularityOrder(popularity, false), randomOrder(seed));
   }
 
   /**
@@ -255,32 +335,55 @@ public interface Method {
   /**
    * RPP (or RPP+ when {@code options} turn {@code refine(true)} on): per-user prompts learned on
    * the training users with {@code options} applied to a builder that already has the client,
-   * seed and concurrency; one RPP_RANK call per test user. The report lists the method, the
-   * training reward and the refined sentences kept.
+   * seed and concurrency; one RPP_RANK call per test user, and for RPP+ one RPP_REFINE call before
+   * it (planned). The report lists the method, the training reward, the refined sentences kept,
+   * and histograms of what was served per prompt pattern.
    *
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if name is blank
    */
   static Method rpp(String name, UnaryOperator<RppOptimizer.Builder> options) {
+    return RppMethods.method(name, options, true);
+  }
+
+  /**
+   * "RPP-untrained": the fixed prompt RPP starts from, every agent on its default action ({@link
+   * RppOptimizer#untrained()}), built with the same {@code options} as the RPP it is compared
+   * with (RPP+'s refinement is not applied); no training, one RPP_RANK call per test user. Put it
+   * next to {@link #rpp} to see what the policy learned; the report compares them user by user.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if name is blank
+   */
+  static Method rppUntrained(String name, UnaryOperator<RppOptimizer.Builder> options) {
+    return RppMethods.method(name, options, false);
+  }
+
+  /**
+   * AGP's untrained control: the profile prompt AGP would start from (the SDK's default, or the
+   * one {@code options} set), served as it is with no training, two calls per test user. Built
+   * with the same {@code options} as the trained row so only training differs. Its kind is {@link
+   * MethodKind#CONTROL}.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if name is blank
+   */
+  static Method agpUntrained(String name, UnaryOperator<AgpOptimizer.Builder> options) {
     Methods.checkName(name);
     requireNonNull(options, "options");
-    Function<MethodContext, RppOptimizer> optimizer =
-        ctx -> requireNonNull(
-                options.apply(RppOptimizer.builder().llm(ctx.llm()).seed(ctx.seed()).concurrency(ctx.concurrency())),
-                "options returned null")
-            .build();
     return new Methods.Simple(
         name, Map.of(),
         ctx -> {
-          RppModel model = optimizer.apply(ctx).fit(ctx.train());
+          AgpOptimizer o = requireNonNull(
+                  options.apply(AgpOptimizer.builder().llm(ctx.llm()).seed(ctx.seed()).concurrency(ctx.concurrency())),
+                  "options returned null")
+              .build();
           Map<String, String> details = new LinkedHashMap<>();
-          details.put("method", model.method());
-          details.put("final mean training reward", String.format(java.util.Locale.ROOT, "%.4f", model.history().finalMeanReward()));
-          details.put("refined sentences kept", String.valueOf(model.history().refined().size()));
-          details.put("failed users", String.valueOf(model.history().failedUsers()));
-          return new PreparedMethod(model, List.of(), details);
+          details.put("prompt (untrained)", o.initialPrompt().text());
+          return new PreparedMethod(o.model(o.initialPrompt()), List.of(), details);
         },
-        (ctx, n) -> OptionalLong.of(optimizer.apply(ctx).estimate(ctx.train()).totalCalls() + (long) n));
+        (ctx, n) -> OptionalLong.of(2L * n),
+        MethodKind.CONTROL);
   }
 
   /** AGP with the paper's defaults, named "AGP". */

@@ -31,6 +31,9 @@ import java.util.OptionalLong;
  * @param users per-user rankings and metrics, in test-user order
  * @param validationCurve validation scores during training (AGP: per epoch)
  * @param details facts from the preparation (learned prompt, best epoch, ...)
+ * @param servedHistograms counts of what the method served to the test users (RPP: per prompt
+ *     pattern); empty for most methods
+ * @param kind what the row is for: Base, a sanity order, a control or a method
  */
 public record MethodResult(
     String name,
@@ -48,7 +51,9 @@ public record MethodResult(
     int repaired,
     List<UserResult> users,
     List<PreparedMethod.ValidationPoint> validationCurve,
-    Map<String, String> details) {
+    Map<String, String> details,
+    List<Histogram> servedHistograms,
+    MethodKind kind) {
 
   /** @throws NullPointerException if an argument is null */
   public MethodResult {
@@ -66,6 +71,59 @@ public record MethodResult(
     users = List.copyOf(users);
     validationCurve = List.copyOf(validationCurve);
     details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    servedHistograms = List.copyOf(servedHistograms);
+    requireNonNull(kind, "kind");
+  }
+
+  /**
+   * A row of kind {@link MethodKind#METHOD}.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public MethodResult(
+      String name,
+      Map<String, String> parameters,
+      RankingMetrics.MeanMetrics means,
+      Interval ndcg,
+      Optional<PairedComparison> versusBase,
+      OptionalLong plannedCalls,
+      UsageReport trainingUsage,
+      UsageReport testUsage,
+      OptionalDouble cost,
+      Duration trainingTime,
+      Duration testTime,
+      int fallbacks,
+      int repaired,
+      List<UserResult> users,
+      List<PreparedMethod.ValidationPoint> validationCurve,
+      Map<String, String> details) {
+    this(name, parameters, means, ndcg, versusBase, plannedCalls, trainingUsage, testUsage, cost, trainingTime, testTime,
+        fallbacks, repaired, users, validationCurve, details, List.of(), MethodKind.METHOD);
+  }
+
+  /**
+   * Share of test users whose held-out item this method placed in its first {@code n} (HR@n);
+   * NaN when there are no users.
+   *
+   * @throws IllegalArgumentException if n is below 1
+   */
+  public double hitRate(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("n must be >= 1 but was " + n);
+    }
+    if (users.isEmpty()) {
+      return Double.NaN;
+    }
+    long hits = users.stream().filter(u -> u.metrics().position().isPresent() && u.metrics().position().getAsInt() <= n).count();
+    return (double) hits / users.size();
+  }
+
+  /**
+   * Test users whose answer was the base order exactly although no fallback happened: a model
+   * copying the example or ignoring the user shows up here.
+   */
+  public int baseOrderAnswers() {
+    return (int) users.stream().filter(u -> u.baseOrder() && !u.fallback()).count();
   }
 
   /** Training plus test usage. */
@@ -143,9 +201,15 @@ public record MethodResult(
    * @param metrics the user's metrics
    * @param fallback whether the base order came back because the backend failed
    * @param repaired whether the LLM's answer needed repairs
+   * @param baseOrder whether the ranking is the base order exactly (a fallback always is)
    */
   public record UserResult(
-      String userId, List<String> ranking, RankingMetrics.UserMetrics metrics, boolean fallback, boolean repaired) {
+      String userId,
+      List<String> ranking,
+      RankingMetrics.UserMetrics metrics,
+      boolean fallback,
+      boolean repaired,
+      boolean baseOrder) {
 
     /** @throws NullPointerException if an argument is null */
     public UserResult {

@@ -14,6 +14,10 @@ final class Methods {
   static final String LLM_DIR = "LLM-Dir";
   static final String LLM_COT = "LLM-CoT";
   static final String AGP = "AGP";
+  static final String AGP_UNTRAINED = "AGP-untrained";
+  static final String POPULARITY_ASCENDING = "Pop. ascending";
+  static final String POPULARITY_DESCENDING = "Pop. descending";
+  static final String RANDOM_ORDER = "Random order";
 
   private Methods() {}
 
@@ -29,12 +33,23 @@ final class Methods {
     private final Map<String, String> parameters;
     private final Function<MethodContext, PreparedMethod> prepare;
     private final BiFunction<MethodContext, Integer, OptionalLong> plan;
+    private final MethodKind kind;
 
     Simple(
         String name,
         Map<String, String> parameters,
         Function<MethodContext, PreparedMethod> prepare,
         BiFunction<MethodContext, Integer, OptionalLong> plan) {
+      this(name, parameters, prepare, plan, MethodKind.METHOD);
+    }
+
+    Simple(
+        String name,
+        Map<String, String> parameters,
+        Function<MethodContext, PreparedMethod> prepare,
+        BiFunction<MethodContext, Integer, OptionalLong> plan,
+        MethodKind kind) {
+      this.kind = requireNonNull(kind, "kind");
       this.name = name;
       this.parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
       this.prepare = prepare;
@@ -49,6 +64,11 @@ final class Methods {
     @Override
     public Map<String, String> parameters() {
       return parameters;
+    }
+
+    @Override
+    public MethodKind kind() {
+      return kind;
     }
 
     @Override

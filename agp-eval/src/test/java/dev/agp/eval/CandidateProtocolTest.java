@@ -118,36 +118,141 @@ class CandidateProtocolTest {
     assertThat(c.test()).isNotEqualTo(a.test());
   }
 
+  /**
+   * A full ranking: c0..c19 with the test item at rank u % 10 for even users, at rank 10 + u % 7
+   * for odd ones; user u59's test item is not ranked at all.
+   */
+  static final BaseRecommender RANKS_ALL = new BaseRecommender() {
+    @Override
+    public String name() {
+      return "ranks-all";
+    }
+
+    @Override
+    public List<String> recommend(String userId, List<String> history, int k) {
+      int u = Integer.parseInt(userId.substring(1));
+      List<String> full = new ArrayList<>();
+      for (int c = 0; c < 20; c++) {
+        full.add("c" + c);
+      }
+      if (u != 59) {
+        full.add(u % 2 == 0 ? u % 10 : 10 + u % 7, "t" + u);
+      }
+      return full.subList(0, Math.min(k, full.size()));
+    }
+  };
+
   @Test
-  void apply_insertHeldOut_everyoneEligibleAtSeededPositions() {
-    CandidateProtocol p = small().testUsers(50).mode(CandidateMode.INSERT_HELD_OUT).build();
-    CandidateSets s = p.apply(items(), split(), FAKE);
-    assertThat(s.report().eligibleUsers()).isEqualTo(60);
-    assertThat(s.report().inserted()).isEqualTo(30);
-    Set<Integer> positions = new HashSet<>();
-    for (UserCase u : s.test()) {
-      int n = Integer.parseInt(u.userId().substring(1));
-      int at = u.candidateIds().indexOf("t" + n);
-      assertThat(at).isNotNegative();
-      if (n % 2 == 1) {
-        positions.add(at);
-        // the first 9 base candidates keep their order, c9 was dropped
-        List<String> others = new ArrayList<>(u.candidateIds());
-        others.remove("t" + n);
-        assertThat(others).containsExactly("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8");
+  void apply_baseWindow_everyRankedUserEligibleWithAWindowOfTheBaseRanking() {
+    CandidateProtocol p = small().testUsers(49).mode(CandidateMode.BASE_WINDOW).build();
+    CandidateSets s = p.apply(items(), split(), RANKS_ALL);
+    CandidateSets.Report r = s.report();
+    assertThat(r.eligibleUsers()).isEqualTo(59);
+    assertThat(r.hits()).isEqualTo(30);
+    assertThat(r.windowed()).isEqualTo(29);
+    assertThat(r.unranked()).isEqualTo(1);
+    Set<Integer> places = new HashSet<>();
+    for (List<UserCase> set : List.of(s.train(), s.validation(), s.test())) {
+      for (UserCase u : set) {
+        int n = Integer.parseInt(u.userId().substring(1));
+        List<String> full = RANKS_ALL.recommend(u.userId(), List.of(), 100);
+        List<String> ids = u.candidateIds();
+        int start = full.indexOf(ids.get(0));
+        assertThat(ids).as("user %d: consecutive items of the base ranking, in its order", n)
+            .isEqualTo(full.subList(start, start + 10));
+        assertThat(u.relevantItemIds()).containsExactly("t" + n);
+        if (n % 2 == 0) {
+          assertThat(start).as("a hit keeps the top 10").isZero();
+          assertThat(ids.indexOf("t" + n)).isEqualTo(n % 10);
+        } else {
+          places.add(ids.indexOf("t" + n));
+        }
       }
     }
-    assertThat(positions.size()).isGreaterThan(3);
-    assertThat(p.apply(items(), split(), FAKE)).isEqualTo(s);
+    assertThat(places).as("the held-out item's place in deeper windows varies with the seed").hasSizeGreaterThan(3);
+    assertThat(p.apply(items(), split(), RANKS_ALL)).isEqualTo(s);
+    assertThat(small().testUsers(49).mode(CandidateMode.BASE_WINDOW).seed(7).build().apply(items(), split(), RANKS_ALL)
+        .test()).isNotEqualTo(s.test());
+  }
+
+  @Test
+  void apply_baseWindow_recommenderThatContradictsItsRank_fails() {
+    BaseRecommender liar = new BaseRecommender() {
+      @Override
+      public String name() {
+        return "liar";
+      }
+
+      @Override
+      public List<String> recommend(String userId, List<String> history, int k) {
+        return RANKS_ALL.recommend(userId, history, k);
+      }
+
+      @Override
+      public java.util.OptionalInt rankOf(String userId, List<String> history, String itemId) {
+        return java.util.OptionalInt.of(3);
+      }
+    };
+    assertThatThrownBy(() -> small().mode(CandidateMode.BASE_WINDOW).build().apply(items(), split(), liar))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("liar ranks item")
+        .hasMessageContaining("rankOf and recommend must give one order");
+  }
+
+  @Test
+  void rankOf_default_findsDeepItemsAndSaysWhenAbsent() {
+    BaseRecommender deep = new BaseRecommender() {
+      @Override
+      public String name() {
+        return "deep";
+      }
+
+      @Override
+      public List<String> recommend(String userId, List<String> history, int k) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(k, 1000); i++) {
+          out.add("i" + i);
+        }
+        return out;
+      }
+    };
+    assertThat(deep.rankOf("u", List.of(), "i0")).hasValue(0);
+    assertThat(deep.rankOf("u", List.of(), "i777")).hasValue(777);
+    assertThat(deep.rankOf("u", List.of(), "i999")).hasValue(999);
+    assertThat(deep.rankOf("u", List.of(), "nope")).isEmpty();
   }
 
   @Test
   void apply_tooFewEligible_explainsCounts() {
     assertThatThrownBy(() -> CandidateProtocol.builder().concurrency(1).build().apply(items(), split(), FAKE))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(NotEnoughUsersException.class)
         .hasMessageContaining("30 of 60 users are eligible")
+        .hasMessageContaining("30 with the held-out item in the base top 10")
         .hasMessageContaining("100 training + 20 validation + 300 test")
-        .hasMessageContaining("INSERT_HELD_OUT");
+        .hasMessageContaining("CandidateMode.BASE_WINDOW")
+        .hasMessageContaining("allowFewerTestUsers(true)");
+  }
+
+  @Test
+  void apply_tooFewEligible_suggestsOnlyWhatIsNotSetYet() {
+    assertThatThrownBy(() -> CandidateProtocol.builder().concurrency(1).mode(CandidateMode.BASE_WINDOW)
+            .allowFewerTestUsers(true).trainUsers(100).build().apply(items(), split(), RANKS_ALL))
+        .isInstanceOfSatisfying(NotEnoughUsersException.class, e -> {
+          assertThat(e.counts().eligibleUsers()).isEqualTo(59);
+          assertThat(e.counts().unranked()).isEqualTo(1);
+          assertThat(e.getMessage()).contains("1 whose held-out item the base cannot rank")
+              .doesNotContain("use CandidateMode.BASE_WINDOW").doesNotContain("allowFewerTestUsers");
+        });
+  }
+
+  @Test
+  void apply_noEvaluableUsers_saysWhy() {
+    List<Interaction> two = List.of(
+        new Interaction("a", "x", 1, Instant.ofEpochSecond(1)), new Interaction("a", "y", 1, Instant.ofEpochSecond(2)));
+    assertThatThrownBy(() -> small().build().apply(items(), LeaveOneOut.split(two), FAKE))
+        .isInstanceOf(NotEnoughUsersException.class)
+        .hasMessageContaining("0 of 0 users are eligible")
+        .hasMessageContaining("no user has a held-out test item");
   }
 
   @Test

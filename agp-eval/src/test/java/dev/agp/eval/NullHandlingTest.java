@@ -24,7 +24,7 @@ class NullHandlingTest {
         .setDefault(String.class, "name")
         .setDefault(Path.class, Path.of("does-not-exist"))
         .setDefault(CandidateSets.Report.class,
-            new CandidateSets.Report("base", CandidateMode.BASE_TOP_K, 10, 1, 0, 0, 0, 0, 0, 0, 0))
+            new CandidateSets.Report("base", CandidateMode.BASE_TOP_K, 10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0))
         .setDefault(LooSplit.class, split)
         .setDefault(LooSplit.Report.class, split.report())
         .setDefault(LoadOptions.class, LoadOptions.defaults())

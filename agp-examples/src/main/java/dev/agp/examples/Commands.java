@@ -38,6 +38,8 @@ final class Commands {
     Map<Stage, Integer> caps = new EnumMap<>(Stage.class);
     caps.putAll(AgpOptimizer.DEFAULT_MAX_OUTPUT_TOKENS);
     caps.putAll(RppOptimizer.DEFAULT_MAX_OUTPUT_TOKENS);
+    // a ranking call whose reasoning sentence asks for visible work may use the larger per-action cap
+    caps.merge(Stage.RPP_RANK, RppOptimizer.DEFAULT_REASONING_OUTPUT_TOKENS, Math::max);
     caps.put(Stage.DIRECT_RERANK, LlmRerankers.DEFAULT_DIRECT_MAX_TOKENS);
     caps.put(Stage.COT_RERANK, LlmRerankers.DEFAULT_COT_MAX_TOKENS);
     OUTPUT_CAPS = Map.copyOf(caps);
@@ -48,8 +50,9 @@ final class Commands {
           "Runs the paper's whole protocol offline, with a simulated LLM.",
           "",
           "The bundled MovieLens sample -> leave-one-out -> LightGCN -> top-10 candidates -> Base, LLM-Dir, LLM-CoT, "
-              + "AGP and RPP on the same users -> a table here, and reports with charts in the output folder. "
-              + "AGP starts from a basic profile prompt, as in the paper, so that there is something to learn.",
+              + "AGP and RPP on the same users, beside user-blind sanity orders and AGP's controls (its untrained "
+              + "starting prompt, and AGP trained on permuted labels) -> a table here, and reports with charts in the "
+              + "output folder. Candidates use the window protocol: the sample has too few users for the paper's.",
           "",
           "The LLM is SIMULATED: a deterministic stand-in driven by the catalogue's genres and years. The numbers "
               + "show the pipeline working, not what a language model would score.",
@@ -59,24 +62,22 @@ final class Commands {
     @Mixin Options.Protocol protocol = demoProtocol();
     @Mixin Options.Methods methods = demoMethods();
 
+
     @Option(names = "--base-epochs", paramLabel = "N", description = "Maximum LightGCN epochs (default: LightGCN's).")
     Integer baseEpochs;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Where reports go. Default: ${DEFAULT-VALUE}.")
     Path output = Path.of("agp-demo");
 
-    /** The paper's starting point: a basic profile prompt. */
-    static final String BASIC_PROMPT = "Based on the movies this user watched, write a short profile of the user's preferences.";
-
     private static Options.Methods demoMethods() {
       Options.Methods m = new Options.Methods();
-      m.initialPrompt = BASIC_PROMPT;
+      m.methods = new java.util.ArrayList<>(List.of("llm-dir", "llm-cot", "agp-untrained", "agp", "agp-permuted", "rpp"));
       return m;
     }
 
     private static Options.Protocol demoProtocol() {
       Options.Protocol p = new Options.Protocol();
-      p.candidateMode = "insert";
+      p.candidateMode = "window";
       return p;
     }
 

@@ -66,8 +66,9 @@ final class Options {
     int testUsers = 300;
 
     @Option(names = "--candidate-mode", paramLabel = "MODE",
-        description = "paper: users whose held-out item is in the base top 10 (the paper's protocol); insert: every "
-            + "user, the held-out item inserted at a random position when missing. Default: ${DEFAULT-VALUE}.")
+        description = "paper: users whose held-out item is in the base top 10 (the paper's protocol, comparable with its "
+            + "table); window: every user, the list being 10 consecutive items of the base ranking around the held-out "
+            + "item (no user-blind shortcut; not comparable with the paper). Default: ${DEFAULT-VALUE}.")
     String candidateMode = "paper";
 
     @Option(names = "--allow-fewer-test-users", description = "Run with fewer test users when not enough are eligible.")
@@ -83,8 +84,10 @@ final class Options {
   /** Which methods run, and their settings. */
   static final class Methods {
     @Option(names = "--methods", paramLabel = "LIST", split = ",",
-        description = "Methods besides Base: llm-dir, llm-cot, agp, rpp, rpp+. Default: llm-dir,llm-cot,agp,rpp.")
-    List<String> methods = new ArrayList<>(List.of("llm-dir", "llm-cot", "agp", "rpp"));
+        description = "Methods besides Base and the sanity rows: llm-dir, llm-cot, agp, agp-untrained (AGP's starting "
+            + "prompt, untrained), agp-permuted (AGP trained on permuted labels), rpp, rpp+ (rpp and rpp+ bring "
+            + "RPP-untrained, their fixed-prompt control). Default: llm-dir,llm-cot,agp-untrained,agp,rpp.")
+    List<String> methods = new ArrayList<>(List.of("llm-dir", "llm-cot", "agp-untrained", "agp", "rpp"));
 
     @Option(names = "--epochs", paramLabel = "N", description = "AGP epochs. Default: ${DEFAULT-VALUE}.")
     int epochs = 10;
@@ -102,8 +105,18 @@ final class Options {
     @Option(names = "--initial-prompt", paramLabel = "TEXT", description = "AGP's starting profile prompt (default: the built-in one).")
     String initialPrompt;
 
+    @Option(names = "--show-attributes", paramLabel = "LIST", split = ",",
+        description = "Item attributes shown after each title in every method's prompts, e.g. genres,year (MovieLens), "
+            + "categories (Amazon, Yelp) or shelves (Goodreads). Default: none, titles only (the paper's prompts).")
+    List<String> showAttributes = new ArrayList<>();
+
     @Option(names = "--rpp-iterations", paramLabel = "N", description = "RPP iterations over the training users. Default: ${DEFAULT-VALUE}.")
     int rppIterations = 15;
+
+    @Option(names = "--rpp-max-history", paramLabel = "N",
+        description = "Most history items RPP's history agent can show: it starts at --history-length and adds 0, 1 or 2"
+            + " items a step. Default: --history-length + 15.")
+    Integer rppMaxHistory;
 
     @Option(names = "--permutations", paramLabel = "N",
         description = "Also report each LLM method with position-bias control: N shuffled orders, Borda count. Default: off.")

@@ -14,6 +14,7 @@ import dev.agp.eval.LeaveOneOut;
 import dev.agp.eval.LooSplit;
 import dev.agp.eval.Method;
 import dev.agp.eval.MethodResult;
+import dev.agp.eval.NotEnoughUsersException;
 import dev.agp.eval.data.CandidateLists;
 import dev.agp.eval.data.Dataset;
 import dev.agp.eval.data.Datasets;
@@ -41,7 +42,8 @@ import java.util.function.Function;
 /** What the commands do: data, split, base model, candidates, methods, backend, experiment. */
 final class Pipeline {
 
-  static final Set<String> METHODS = Set.of("llm-dir", "llm-cot", "agp", "rpp", "rpp+");
+  static final Set<String> METHODS = Set.of("llm-dir", "llm-cot", "agp", "agp-untrained", "agp-permuted", "rpp", "rpp+");
+  static final String METHOD_NAMES = "llm-dir, llm-cot, agp, agp-untrained, agp-permuted, rpp, rpp+";
 
   private Pipeline() {}
 
@@ -97,17 +99,16 @@ final class Pipeline {
     CandidateSets sets;
     try {
       sets = protocol.apply(ds.items(), split, base);
-    } catch (IllegalStateException e) {
-      throw new UsageException(e.getMessage().replace("CandidateMode.INSERT_HELD_OUT", "--candidate-mode insert")
-          .replace("allowFewerTestUsers(true)", "--allow-fewer-test-users"));
+    } catch (NotEnoughUsersException e) {
+      throw new UsageException(notEnoughUsers(e.counts()));
     }
     CandidateSets.Report r = sets.report();
-    out.printf("Candidates: %s top %d; mode %s; held-out item in the base top %d for %d of %d users%s; "
+    out.printf("Candidates: %s; mode %s; held-out item in the base top %d for %d of %d users%s; "
             + "%d training, %d validation, %d test users%n",
-        r.base(), r.k(), r.mode() == CandidateMode.BASE_TOP_K ? "paper (base top-K, eligible users only)"
-            : "insert (held-out item inserted when the base missed it: easier than the paper's setting)",
+        r.base(), r.mode() == CandidateMode.BASE_TOP_K ? "paper (base top 10, eligible users only)"
+            : "window (10 consecutive items of the base ranking around the held-out item; not comparable with the paper)",
         r.k(), r.hits(), r.evaluableUsers(),
-        r.mode() == CandidateMode.INSERT_HELD_OUT ? ", inserted for " + r.inserted() : "",
+        r.mode() == CandidateMode.BASE_WINDOW ? ", a deeper window for " + r.windowed() : "",
         sets.train().size(), sets.validation().size(), sets.test().size());
     return new Prepared(ds, split, base, sets, d.domain(), source);
   }
@@ -141,9 +142,27 @@ final class Pipeline {
   private static CandidateMode mode(String mode) {
     return switch (mode.toLowerCase(Locale.ROOT)) {
       case "paper" -> CandidateMode.BASE_TOP_K;
-      case "insert" -> CandidateMode.INSERT_HELD_OUT;
-      default -> throw new UsageException("--candidate-mode: unknown mode '" + mode + "' (paper, insert)");
+      case "window" -> CandidateMode.BASE_WINDOW;
+      case "insert" -> throw new UsageException("--candidate-mode insert was removed: inserting the held-out item made it"
+          + " the odd one out (sorting by ascending popularity beat every method); use --candidate-mode window");
+      default -> throw new UsageException("--candidate-mode: unknown mode '" + mode + "' (paper, window)");
     };
+  }
+
+  /** The protocol's refusal in the command line's terms: the flags that would help and are not set yet. */
+  static String notEnoughUsers(NotEnoughUsersException.Counts c) {
+    List<String> fixes = new ArrayList<>();
+    fixes.add("lower --train-users/--validation-users/--test-users");
+    if (c.mode() == CandidateMode.BASE_TOP_K) {
+      fixes.add("use --candidate-mode window");
+    }
+    if (!c.allowFewerTestUsers() && c.eligibleUsers() > c.trainUsers() + c.validationUsers()) {
+      fixes.add("pass --allow-fewer-test-users");
+    }
+    return String.format(Locale.ROOT, "%d of %d users are eligible (%s mode: %s), but %d training + %d validation + %d"
+            + " test users are needed: %s",
+        c.eligibleUsers(), c.evaluableUsers(), c.mode() == CandidateMode.BASE_TOP_K ? "paper" : "window", c.reasons(),
+        c.trainUsers(), c.validationUsers(), c.testUsers(), String.join("; ", fixes));
   }
 
   private static void checkProtocol(Options.Protocol p) {
@@ -269,13 +288,22 @@ final class Pipeline {
     positive("--batch-size", m.batchSize);
     positive("--history-length", m.historyLength);
     positive("--rpp-iterations", m.rppIterations);
+    if (m.rppMaxHistory != null && m.rppMaxHistory < m.historyLength) {
+      throw new UsageException("--rpp-max-history must be >= --history-length (" + m.historyLength + ") but was "
+          + m.rppMaxHistory);
+    }
     if (m.permutations < 0) {
       throw new UsageException("--permutations must be >= 0 but was " + m.permutations);
     }
     feedbackMode(m);
+    try {
+      dev.agp.internal.Checks.attributeKeys(m.showAttributes);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--show-attributes: " + e.getMessage());
+    }
     for (String raw : m.methods) {
       if (!METHODS.contains(raw.strip().toLowerCase(Locale.ROOT))) {
-        throw new UsageException("--methods: unknown method '" + raw + "' (llm-dir, llm-cot, agp, rpp, rpp+)");
+        throw new UsageException("--methods: unknown method '" + raw + "' (" + METHOD_NAMES + ")");
       }
     }
     String backend = b.backend.toLowerCase(Locale.ROOT);
@@ -322,29 +350,35 @@ final class Pipeline {
     FeedbackMode feedback = feedbackMode(m);
     String domain = prepared.domain();
     Function<UserCase, double[]> embedding = prepared.base().embeddingDimension() > 0 ? prepared.base()::userVector : null;
-    List<Method> out = new ArrayList<>();
+    List<Method> out = new ArrayList<>(Method.sanityRows(prepared.split(), SANITY_SEED));
+    int maxHistory = m.rppMaxHistory != null ? m.rppMaxHistory : m.historyLength + 15;
+    boolean control = false;
     for (String raw : m.methods) {
       String name = raw.strip().toLowerCase(Locale.ROOT);
+      if (name.startsWith("rpp") && !control) {
+        // the fixed prompt RPP starts from, so the report shows what the policy learned
+        out.add(Method.rppUntrained("RPP-untrained",
+            o -> o.domain(domain).iterations(m.rppIterations).initialHistoryLength(m.historyLength).maxHistoryLength(maxHistory)
+                .shownAttributes(m.showAttributes)));
+        control = true;
+      }
       Method method = switch (name) {
         case "llm-dir" -> Method.llm("LLM-Dir",
-            llm -> LlmRerankers.builder(llm).domain(domain).historyLength(m.historyLength).direct(), 1);
+            llm -> LlmRerankers.builder(llm).domain(domain).historyLength(m.historyLength)
+                .shownAttributes(m.showAttributes).direct(), 1);
         case "llm-cot" -> Method.llm("LLM-CoT",
-            llm -> LlmRerankers.builder(llm).domain(domain).historyLength(m.historyLength).chainOfThought(), 1);
-        case "agp" -> Method.agp("AGP", o -> {
-          o.domain(domain).epochs(m.epochs).batchSize(m.batchSize).historyLength(m.historyLength).feedbackMode(feedback)
-              .listener(agpProgress("AGP", progress));
-          if (m.initialPrompt != null) {
-            o.initialPrompt(m.initialPrompt);
-          }
-          if (b.checkpoint != null) {
-            o.checkpoint(b.checkpoint.resolve("agp.json"));
-          }
-          return o;
-        });
+            llm -> LlmRerankers.builder(llm).domain(domain).historyLength(m.historyLength)
+                .shownAttributes(m.showAttributes).chainOfThought(), 1);
+        case "agp" -> Method.agp("AGP", agpOptions(m, b, domain, feedback, "AGP", "agp.json", progress));
+        case "agp-untrained" -> Method.agpUntrained("AGP-untrained", agpOptions(m, null, domain, feedback, null, null, progress));
+        case "agp-permuted" -> Method.agp("AGP", agpOptions(m, b, domain, feedback, "AGP (permuted labels)",
+            "agp-permuted-labels.json", progress)).withPermutedLabels(PERMUTATION_SEED);
         case "rpp", "rpp+" -> {
           boolean refine = name.equals("rpp+");
           yield Method.rpp(refine ? "RPP+" : "RPP", o -> {
-            o.domain(domain).iterations(m.rppIterations).refine(refine).maxHistoryLength(Math.max(m.historyLength, 3))
+            o.domain(domain).iterations(m.rppIterations).refine(refine)
+                .initialHistoryLength(m.historyLength).maxHistoryLength(maxHistory)
+                .shownAttributes(m.showAttributes)
                 .listener(rppProgress(refine ? "RPP+" : "RPP", progress));
             if (embedding != null) {
               o.userEmbedding(embedding);
@@ -355,14 +389,53 @@ final class Pipeline {
             return o;
           });
         }
-        default -> throw new UsageException("--methods: unknown method '" + raw + "' (llm-dir, llm-cot, agp, rpp, rpp+)");
+        default -> throw new UsageException("--methods: unknown method '" + raw + "' (" + METHOD_NAMES + ")");
       };
       out.add(method);
-      if (m.permutations > 0 && !name.equals("agp") && !name.startsWith("rpp")) {
+      if (m.permutations > 0 && !name.startsWith("agp") && !name.startsWith("rpp")) {
         out.add(method.withPermutationVoting(m.permutations, 42));
       }
     }
     return out;
+  }
+
+  /** The seed of the random sanity order. */
+  static final long SANITY_SEED = 42;
+  /** The seed of the label permutation of the agp-permuted control. */
+  static final long PERMUTATION_SEED = 42;
+
+  private static java.util.function.UnaryOperator<dev.agp.AgpOptimizer.Builder> agpOptions(Options.Methods m,
+      Options.Backend b, String domain, FeedbackMode feedback, String progressName, String checkpointFile,
+      Progress progress) {
+    return o -> {
+      o.domain(domain).epochs(m.epochs).batchSize(m.batchSize).historyLength(m.historyLength).feedbackMode(feedback)
+          .shownAttributes(m.showAttributes);
+      if (progressName != null) {
+        o.listener(agpProgress(progressName, progress));
+      }
+      if (m.initialPrompt != null) {
+        o.initialPrompt(m.initialPrompt);
+      }
+      if (b != null && b.checkpoint != null && checkpointFile != null) {
+        o.checkpoint(b.checkpoint.resolve(checkpointFile));
+      }
+      return o;
+    };
+  }
+
+  /** Paired comparisons between the rows present: what each learning method adds over its controls and baselines. */
+  static void comparisons(Experiment.Builder b, List<Method> methods) {
+    Set<String> names = new java.util.HashSet<>();
+    methods.forEach(x -> names.add(x.name()));
+    String[][] pairs = {
+        {"AGP", "LLM-Dir"}, {"AGP", "AGP-untrained"}, {"AGP", "AGP (permuted labels)"}, {"AGP-untrained", "LLM-Dir"},
+        {"RPP", "LLM-Dir"}, {"RPP", "RPP-untrained"}, {"RPP+", "LLM-Dir"}, {"RPP+", "RPP-untrained"}, {"RPP+", "RPP"},
+        {"LLM-CoT", "LLM-Dir"}};
+    for (String[] p : pairs) {
+      if (names.contains(p[0]) && names.contains(p[1])) {
+        b.compare(p[0], p[1]);
+      }
+    }
   }
 
   private static AgpListener agpProgress(String name, Progress progress) {
@@ -457,6 +530,7 @@ final class Pipeline {
     if (!llm.simulated() && llm.prices().priceOf(llm.model()).isPresent()) {
       b.costModel(CostModel.of(llm.prices()), "USD at list prices as of " + llm.prices().asOf());
     }
+    comparisons(b, methods);
     return b.build();
   }
 

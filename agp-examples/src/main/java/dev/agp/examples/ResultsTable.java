@@ -16,19 +16,25 @@ final class ResultsTable {
     String level = Math.round(result.settings().confidence() * 100) + "%";
     boolean cost = result.methods().stream().anyMatch(m -> m.cost().isPresent());
     List<String[]> rows = new ArrayList<>();
-    List<String> header = new ArrayList<>(List.of("Method", "NDCG@" + k + " [" + level + " CI]", "vs Base", "HR@" + k, "MRR",
-        "Calls", "Tokens"));
+    List<String> header = new ArrayList<>(List.of("Method", "NDCG@" + k + " [" + level + " CI]", "vs Base", "HR@1", "HR@3",
+        "MRR", "Base-order", "Calls", "Tokens"));
     if (cost) {
       header.add("Cost (USD)");
     }
     rows.add(header.toArray(String[]::new));
     for (MethodResult m : result.methods()) {
       List<String> row = new ArrayList<>();
-      row.add(m.name());
+      row.add(switch (m.kind()) {
+        case SANITY -> m.name() + " (sanity)";
+        case CONTROL -> m.name() + " (control)";
+        default -> m.name();
+      });
       row.add(String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", m.ndcg().mean(), m.ndcg().low(), m.ndcg().high()));
       row.add(m.versusBase().map(c -> String.format(Locale.ROOT, "%+.4f", c.meanDifference())).orElse(""));
-      row.add(String.format(Locale.ROOT, "%.4f", m.means().hitRate()));
+      row.add(String.format(Locale.ROOT, "%.4f", m.hitRate(1)));
+      row.add(String.format(Locale.ROOT, "%.4f", m.hitRate(3)));
       row.add(String.format(Locale.ROOT, "%.4f", m.means().mrr()));
+      row.add(m.calls() == 0 ? "" : String.valueOf(m.baseOrderAnswers()));
       row.add(String.format(Locale.ROOT, "%,d", m.calls()));
       row.add(String.format(Locale.ROOT, "%,d", m.tokens()));
       if (cost) {
@@ -57,6 +63,22 @@ final class ResultsTable {
         }
         sb.append("-".repeat(total + 2 * (width.length - 1))).append('\n');
       }
+    }
+    List<String> warnings = result.sanityWarnings();
+    if (result.baseHalfWidth().isPresent() && result.methods().stream().anyMatch(m -> m.kind() == dev.agp.eval.MethodKind.SANITY)) {
+      if (warnings.isEmpty()) {
+        sb.append(String.format(Locale.ROOT,
+            "Sanity check passed: no user-blind order beats Base by more than Base's CI half-width (%.4f).%n",
+            result.baseHalfWidth().getAsDouble()));
+      } else {
+        warnings.forEach(w -> sb.append("SANITY CHECK FAILED: ").append(w).append('\n'));
+      }
+    }
+    for (ExperimentResult.MethodComparison c : result.comparisons()) {
+      MethodResult.PairedComparison p = c.versus();
+      sb.append(String.format(Locale.ROOT, "%s vs %s: %+.4f [%+.4f, %+.4f] NDCG@%d, Wilcoxon p %s, %d wins / %d losses%n",
+          c.method(), p.baseline(), p.meanDifference(), p.low(), p.high(), k,
+          p.wilcoxonP() < 0.0001 ? "<0.0001" : String.format(Locale.ROOT, "%.4f", p.wilcoxonP()), p.wins(), p.losses()));
     }
     return sb.toString();
   }

@@ -10,13 +10,15 @@ import dev.agp.llm.LlmRequest;
 import dev.agp.llm.LlmResponse;
 import dev.agp.llm.TokenUsage;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -25,44 +27,45 @@ import java.util.regex.Pattern;
 /**
  * A deterministic stand-in for a language model, for running the SDK offline. <b>It is not a
  * language model</b>: every number it produces must be reported as coming from a simulated LLM.
+ * It is a test rig for the learning mechanism, built so that a broken optimiser loses.
  *
- * <p>Its only knowledge is the {@link Catalogue}: each item's genres and release year. It reads
- * the SDK's built-in prompts and answers every {@link dev.agp.llm.Stage}:
+ * <p>Its only knowledge is the {@link Catalogue}: each item's tags (genres, categories, shelves,
+ * whatever the dataset has) and release year. It reads every prompt with one vocabulary ({@link
+ * Instruction}), so no method gets a capability its prompt does not ask for:
  *
  * <ul>
- *   <li><b>PROFILE</b>: follows the instruction through a small vocabulary ({@link Directive}):
- *       favourite genres, secondary genres, eras, recent items weighed more, avoided genres, and
- *       "the last N items". Without "genre" in the instruction it only names the last two titles.
- *   <li><b>RERANK</b>, LLM-Dir, LLM-CoT, RPP: scores each candidate by how its genres and decade
- *       match what the profile (or the history) states (favourite genres weighted by the share the
- *       profile gives them), minus avoided genres, blended with the base order, and answers with
- *       the labels in a {@code <ranking>} block.
- *   <li><b>CRITIQUE</b>: compares the chosen item with the profile and the history, and proposes
- *       edits in the same vocabulary, each from its own evidence: favourite genres when the
- *       profile named none; recent items when the chosen item's genre was among the last two
- *       items' but not in the profile; secondary genres when it held at least 15% of the history
- *       but was not in the profile; eras when the chosen item shares the history's dominant
- *       decade and the items above it mostly do not; avoided genres when at least two items
- *       above it bring genres the user never watched.
- *   <li><b>SUMMARIZE</b>: adds up the weights behind each proposed edit and lists the strongest.
- *   <li><b>OPTIMIZE</b>: appends the canonical sentence of the strongest guidelines missing from
- *       the prompt, one, two or three of them for a small, moderate or large update; with only a
- *       score to go on (the score-only ablation) it makes one blind, deterministic edit.
- *   <li><b>RPP_RANK</b>: the reasoning sentence picks a strategy in the same vocabulary ("step by
- *       step ... likelihood" and "update your view" weigh recent items; "whole history" and
- *       "infer the user's preferences" list secondary genres; "similar to the user's
- *       preferences" and "review ... refine" add eras; "only the preferences" adds avoided
- *       genres; "priority" trusts the base list twice as much); an expert role adds eras, a
- *       recommender role trusts the list more; genres a rewritten sentence names are favoured;
- *       the history shown is what the history pattern chose. So which sentence ranks best
- *       depends on the user, which is what RPP learns.
- *   <li><b>RPP_REFINE</b>: rewrites the reasoning sentence to focus on the user's two main
- *       genres and the role sentence to name the main one; keeps the format sentence.
+ *   <li><b>PROFILE</b>: reads the instruction (focus, recency, era, avoided tags) and writes a
+ *       {@link Taste} of the history shown: favourite tags with their shares, a preferred decade,
+ *       avoided tags. An instruction it does not understand gets the default reading, the same
+ *       one LLM-Dir gets.
+ *   <li><b>RERANK</b>, LLM-Dir, LLM-CoT, RPP: scores each candidate by how its tags and decade
+ *       match the profile (or the history read under the prompt's own instructions), minus
+ *       avoided tags, plus a pull towards the list's order (halved when the prompt asks to reason
+ *       step by step); tags a prompt names are favoured. What any instruction does to a user's
+ *       ranking therefore comes from that user's data: recency helps users whose tastes drift and
+ *       hurts the others, breadth helps eclectic users and blurs focused ones; nothing is good for
+ *       everyone.
+ *   <li><b>CRITIQUE</b>: only from the evidence in the request (the instruction, the history
+ *       shown, the chosen item and the items named above it): it tries every one-step edit of the
+ *       instruction (more or fewer tags, more or less recency, era and avoided tags on or off),
+ *       rewrites the profile under each, and proposes the edits that would have lifted the chosen
+ *       item above more of those items. Shown a chosen item that the user did not choose (permuted
+ *       labels), it proposes whatever helps that item: noise.
+ *   <li><b>SUMMARIZE</b>: adds up the weights behind each proposed edit, keeps the strongest
+ *       level per aspect, and lists up to three with enough support. (Compact mode, which has no
+ *       critiques, infers edits from each profile and outcome.)
+ *   <li><b>OPTIMIZE</b>: applies one, two or three of the guidelines' edits (small, moderate,
+ *       large update), which may add, remove or reword sentences, and writes the instruction
+ *       anew under the length cap. Without a summary it does not aggregate: it follows the edits
+ *       of the critiques in the order shown (the heaviest users first). With only a score
+ *       (score-only feedback) it reads the score shown and, below 0.9, makes one blind,
+ *       deterministic edit.
+ *   <li><b>RPP_REFINE</b>: rewrites the reasoning and role sentences to name the user's two main
+ *       tags; keeps the format sentence.
  * </ul>
  *
- * So AGP's loop has something real to optimise, and a gain can be traced to the directives the
- * learned prompt gained. Identical requests always get identical answers. Usage is reported at
- * about four characters a token.
+ * Identical requests always get identical answers. Usage is reported at about four characters a
+ * token.
  */
 public final class SimulatedLlm implements LlmClient {
 
@@ -73,39 +76,43 @@ public final class SimulatedLlm implements LlmClient {
   public static final String NOTICE =
       "simulated LLM (a deterministic offline stand-in driven by catalogue metadata, not a language model)";
 
-  static final double[] FAVOURITE_WEIGHTS = {1.0, 0.8, 0.65, 0.5};
-  static final double LATELY_WEIGHT = 0.6;
-  static final double RECENT_TITLE_WEIGHT = 0.5;
-  static final double ERA_BONUS = 0.3;
-  static final double AVOID_PENALTY = 0.5;
+  /** The pull of the list's order: {@code BASE_WEIGHT / log2(place + 2)}. */
   static final double BASE_WEIGHT = 0.9;
-  static final double SUMMARY_THRESHOLD = 0.15;
-  /** A critique asks for secondary genres when the chosen item's genre holds this share of the history. */
-  static final double BREADTH_EVIDENCE = 0.15;
-  /** A critique asks for avoided genres when this many items above the chosen one bring genres the user never watched. */
-  static final int AVOID_EVIDENCE = 2;
+  /** What a matching preferred decade adds, times the share the profile gives it. */
+  static final double ERA_WEIGHT = 0.5;
+  /** What an avoided tag takes away. */
+  static final double AVOID_PENALTY = 0.5;
+  /** What a tag named by the prompt itself adds. */
+  static final double NAMED_WEIGHT = 0.5;
+  /** Edits a critique proposes at most. */
+  static final int MAX_EDITS = 3;
+  /** Guidelines a summary lists at most. */
   static final int SUMMARY_MAX_GUIDELINES = 3;
+  /** Share of the batch's weight an edit needs to make the summary. */
+  static final double SUMMARY_THRESHOLD = 0.15;
+  /** Below this batch score a score-only optimiser makes a blind edit. */
+  static final double BLIND_EDIT_BELOW = 0.9;
 
   private static final Pattern NUMBERED = Pattern.compile("^\\s*\\d+\\.\\s+(.*)$");
   private static final Pattern LABELLED = Pattern.compile("^\\s*\\[([A-Z]{1,2})]\\s+(.*)$");
   private static final Pattern CHOSEN =
-      Pattern.compile("chose the \\w+ \"(.+?)\": the ranking placed it (\\d+) of (\\d+)");
-  private static final Pattern ABOVE = Pattern.compile("Ranked above it: (.+?)(?: and \\d+ more)?\\.\\s*$", Pattern.MULTILINE);
-  private static final Pattern QUOTED = Pattern.compile("\"(.+?)\"");
+      Pattern.compile("chose the \\w+ \"([^\"\\n]+)\": the ranking placed it (\\d+) of (\\d+)");
+  private static final Pattern ABOVE = Pattern.compile("(?m)Ranked above it: ([^\\n]+)");
+  private static final Pattern QUOTED = Pattern.compile("\"([^\"\\n]+)\"");
   private static final Pattern USER_ENTRY = Pattern.compile("(?m)^User \\d+ \\(weight ([0-9.]+)\\):\\s*$");
-  private static final Pattern WINDOW = Pattern.compile(
-      "(?i)\\b(?:last|latest|most recent)\\s+(\\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\\b");
-  private static final Pattern NDCG = Pattern.compile("NDCG@\\d+[^0-9]*([0-9.]+)");
-  private static final List<String> NUMBER_WORDS =
-      List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten");
+  private static final Pattern SCORE_ONLY = Pattern.compile("Mean NDCG@\\d+ over the batch's \\d+ users: ([0-9]+\\.[0-9]+)");
+  private static final Pattern MAX_CHARS = Pattern.compile("under (\\d+) characters");
+  private static final Pattern TAGGED_SENTENCE = Pattern.compile("<(role|reasoning|format|history)>([^<]*)</\\1>");
 
   private final Catalogue catalogue;
   private final String domain;
+  private final String tags;
   private final List<Pattern> profileBoilerplate;
 
   private SimulatedLlm(Catalogue catalogue, String domain) {
     this.catalogue = catalogue;
     this.domain = domain;
+    this.tags = domain.equals("movie") || domain.equals("book") ? "genres" : "categories";
     this.profileBoilerplate = boilerplate(PromptTemplates.builtIn(TemplateName.PROFILE));
   }
 
@@ -124,13 +131,14 @@ public final class SimulatedLlm implements LlmClient {
     String text = request.lastUserText();
     String answer = switch (request.stage()) {
       case PROFILE -> profile(text);
-      case RERANK -> rank(Taste.parse(block(text, "profile")), candidates(text));
-      case DIRECT_RERANK -> rank(Taste.of(history(text), EnumSet.of(Directive.GENRES), catalogue), candidates(text));
+      case RERANK -> labels(rank(Taste.parse(block(text, "profile")), read(outsideBlocks(text)), candidates(text)), ", ");
+      case DIRECT_RERANK -> labels(rankFromHistory(outsideBlocks(text), text), ", ");
       case COT_RERANK -> chainOfThought(text);
       case CRITIQUE -> critique(text);
-      case SUMMARIZE -> text.contains("<critiques>") ? summarizeCritiques(block(text, "critiques")) : summarizeOutcomes(block(text, "feedback"));
+      case SUMMARIZE -> text.contains("<critiques>") ? summarizeCritiques(block(text, "critiques"))
+          : summarizeOutcomes(block(text, "feedback"), read(block(text, "instruction")));
       case OPTIMIZE -> optimize(text);
-      case RPP_RANK -> rppRank(systemText(request), text);
+      case RPP_RANK -> String.join("\n", rankFromHistory(systemText(request) + "\n" + outsideBlocks(text), text));
       case RPP_REFINE -> rppRefine(text);
     };
     long in = 0;
@@ -140,26 +148,20 @@ public final class SimulatedLlm implements LlmClient {
     return new LlmResponse(answer, new TokenUsage((in + 3) / 4, (answer.length() + 3) / 4), MODEL, 1, false);
   }
 
+  private Instruction read(String text) {
+    return Instruction.read(text, catalogue.commonGenres());
+  }
+
   // ---------------------------------------------------------------- PROFILE
 
   private String profile(String text) {
-    String instruction = instruction(text);
-    List<Catalogue.Facts> history = history(text);
-    Matcher w = WINDOW.matcher(instruction);
-    if (w.find()) {
-      int n = number(w.group(1));
-      if (n > 0 && n < history.size()) {
-        history = history.subList(history.size() - n, history.size());
-      }
-    }
-    return Taste.of(history, Directive.in(instruction), catalogue).render();
+    return Taste.of(history(text), read(instruction(text)), catalogue).render(tags);
   }
 
   /** The user message without the history block and the built-in template's fixed lines. */
   private String instruction(String text) {
-    String withoutHistory = text.replaceAll("(?s)<history>.*?</history>", "");
     StringBuilder sb = new StringBuilder();
-    for (String line : withoutHistory.split("\n")) {
+    for (String line : withoutBlock(text, "history").split("\n")) {
       boolean fixed = false;
       for (Pattern p : profileBoilerplate) {
         if (p.matcher(line.strip()).matches()) {
@@ -222,65 +224,103 @@ public final class SimulatedLlm implements LlmClient {
     return out;
   }
 
-  private Catalogue.Facts facts(String title) {
-    return catalogue.lookup(title).orElseGet(() -> new Catalogue.Facts(title, List.of(), OptionalInt.empty()));
+  /**
+   * What the item shown as {@code shown} is: known from the catalogue by its title, or, for an
+   * unknown title, from the attributes shown after it ({@code "Title | genres: A, B; year: 1995"}).
+   */
+  private Catalogue.Facts facts(String shown) {
+    int bar = shown.lastIndexOf(" | ");
+    String title = bar < 0 ? shown : shown.substring(0, bar);
+    Optional<Catalogue.Facts> known = catalogue.lookup(title).or(() -> catalogue.lookup(shown));
+    if (known.isPresent() || bar < 0) {
+      return known.orElseGet(() -> new Catalogue.Facts(title, List.of(), OptionalInt.empty()));
+    }
+    List<String> tagList = new ArrayList<>();
+    OptionalInt year = OptionalInt.empty();
+    for (String pair : shown.substring(bar + 3).split("; ")) {
+      int colon = pair.indexOf(": ");
+      if (colon < 0) {
+        continue;
+      }
+      String key = pair.substring(0, colon).strip();
+      String value = pair.substring(colon + 2);
+      if (Catalogue.TAG_ATTRIBUTES.contains(key)) {
+        tagList.addAll(Catalogue.tags(value));
+      } else if (key.equals("year") && value.strip().matches("\\d{4}")) {
+        year = OptionalInt.of(Integer.parseInt(value.strip()));
+      }
+    }
+    return new Catalogue.Facts(title, tagList, year);
   }
 
-  private String rank(Taste taste, List<Candidate> candidates) {
-    return "<ranking>" + String.join(", ", order(taste, candidates, 1.0)) + "</ranking>";
+  /** Ranks the candidates from the history shown, read under the prompt's own instructions. */
+  private List<String> rankFromHistory(String instructions, String text) {
+    Instruction how = read(instructions);
+    return rank(Taste.of(history(text), how, catalogue), how, candidates(text));
   }
 
-  private List<String> order(Taste taste, List<Candidate> candidates, double baseTrust) {
-    Map<String, Double> weights = new HashMap<>();
-    double top = taste.shares().isEmpty() ? 1 : taste.shares().get(0);
-    for (int i = 0; i < taste.favourites().size(); i++) {
-      double w = taste.shares().isEmpty() || top <= 0
-          ? FAVOURITE_WEIGHTS[Math.min(i, FAVOURITE_WEIGHTS.length - 1)]
-          : taste.shares().get(i) / top;
-      weights.merge(key(taste.favourites().get(i)), w, Double::sum);
-    }
-    taste.lately().forEach(g -> weights.merge(key(g), LATELY_WEIGHT, Double::sum));
-    for (String title : taste.recentTitles()) {
-      catalogue.lookup(title).ifPresent(f -> f.genres().forEach(g -> weights.merge(key(g), RECENT_TITLE_WEIGHT, Double::sum)));
-    }
-    Set<String> avoided = new HashSet<>();
-    taste.avoided().forEach(g -> avoided.add(key(g)));
+  private List<String> rank(Taste taste, Instruction how, List<Candidate> candidates) {
+    Map<String, Double> weights = weights(taste, how);
+    double pull = BASE_WEIGHT * (how.careful() ? 0.5 : 1.0) * (how.trustList() ? 1.5 : 1.0);
     double[] score = new double[candidates.size()];
     for (Candidate c : candidates) {
-      double s = 0;
-      List<String> genres = c.facts().genres();
-      for (String g : genres) {
-        s += weights.getOrDefault(key(g), 0.0) / Math.sqrt(genres.size());
-        if (avoided.contains(key(g))) {
-          s -= AVOID_PENALTY;
-        }
-      }
-      if (taste.decade().isPresent() && c.facts().decade().equals(taste.decade())) {
-        s += ERA_BONUS;
-      }
-      s += baseTrust * BASE_WEIGHT / (Math.log(c.index() + 2) / Math.log(2));
-      score[c.index()] = s;
+      score[c.index()] = preference(weights, taste, c.facts()) + pull / (Math.log(c.index() + 2) / Math.log(2));
     }
     List<Candidate> sorted = new ArrayList<>(candidates);
     sorted.sort((a, b) -> score[a.index()] == score[b.index()] ? a.index() - b.index() : Double.compare(score[b.index()], score[a.index()]));
     return sorted.stream().map(Candidate::label).toList();
   }
 
-  private String chainOfThought(String text) {
-    List<Catalogue.Facts> history = history(text);
-    Taste taste = Taste.of(history, EnumSet.of(Directive.GENRES, Directive.RECENCY), catalogue);
-    List<Candidate> candidates = candidates(text);
-    List<String> order = order(taste, candidates, 1.0);
-    StringBuilder sb = new StringBuilder();
-    sb.append("Step 1: the user mostly chooses ").append(String.join(" and ", taste.favourites().isEmpty() ? List.of("varied " + domain + "s") : taste.favourites()));
-    if (!taste.lately().isEmpty()) {
-      sb.append(", lately ").append(String.join(" and ", taste.lately()));
+  /** Tag weights: favourites relative to the top one, plus the tags the prompt names. */
+  private static Map<String, Double> weights(Taste taste, Instruction how) {
+    Map<String, Double> weights = new HashMap<>();
+    double top = taste.shares().isEmpty() ? 1 : Math.max(1e-9, taste.shares().get(0));
+    for (int i = 0; i < taste.favourites().size(); i++) {
+      weights.merge(key(taste.favourites().get(i)), taste.shares().get(i) / top, Double::sum);
     }
-    sb.append(".\nStep 2: candidates whose genres match come first; the rest keep the list's order.\n");
+    for (String n : how.named()) {
+      weights.merge(key(n), NAMED_WEIGHT, Double::sum);
+    }
+    return weights;
+  }
+
+  /** How well an item matches a taste, without the pull of the list's order. */
+  private static double preference(Map<String, Double> weights, Taste taste, Catalogue.Facts item) {
+    double s = 0;
+    List<String> genres = item.genres();
+    boolean avoided = false;
+    Set<String> avoid = new HashSet<>();
+    taste.avoided().forEach(g -> avoid.add(key(g)));
+    for (String g : genres) {
+      s += weights.getOrDefault(key(g), 0.0) / Math.sqrt(genres.size());
+      avoided |= avoid.contains(key(g));
+    }
+    if (avoided) {
+      s -= AVOID_PENALTY;
+    }
+    if (taste.decade().isPresent() && item.decade().equals(taste.decade())) {
+      s += ERA_WEIGHT * taste.decadeShare();
+    }
+    return s;
+  }
+
+  private static String labels(List<String> order, String separator) {
+    return "<ranking>" + String.join(separator, order) + "</ranking>";
+  }
+
+  private String chainOfThought(String text) {
+    Instruction how = read(outsideBlocks(text));
+    Taste taste = Taste.of(history(text), how, catalogue);
+    List<Candidate> candidates = candidates(text);
+    List<String> order = rank(taste, how, candidates);
+    StringBuilder sb = new StringBuilder();
+    sb.append("Step 1: the user mostly chooses ")
+        .append(taste.favourites().isEmpty() ? "varied " + domain + "s" : String.join(" and ", taste.favourites())).append(".\n");
+    sb.append("Step 2: candidates that share those ").append(tags).append(" fit best; otherwise the list's order decides.\n");
     if (!order.isEmpty()) {
       sb.append("Step 3: [").append(order.get(0)).append("] fits best.\n");
     }
-    return sb + "<ranking>" + String.join(", ", order) + "</ranking>";
+    return sb + labels(order, ", ");
   }
 
   // ---------------------------------------------------------------- RPP
@@ -295,54 +335,10 @@ public final class SimulatedLlm implements LlmClient {
     return sb.toString();
   }
 
-  /** Ranks with the strategy the RPP prompt's sentences call for. */
-  private String rppRank(String system, String text) {
-    int end = text.lastIndexOf("</candidates>");
-    String guidance = end < 0 ? "" : text.substring(end).toLowerCase(Locale.ROOT);
-    String role = system.toLowerCase(Locale.ROOT);
-    EnumSet<Directive> directives = EnumSet.of(Directive.GENRES);
-    double baseTrust = 1.0;
-    if (guidance.contains("priority")) {
-      baseTrust = 2.0;
-    }
-    if (guidance.contains("likelihood") || guidance.contains("update your view")) {
-      directives.add(Directive.RECENCY);
-    }
-    if (guidance.contains("whole history") || guidance.contains("infer the user's preferences")
-        || guidance.contains("update your view")) {
-      directives.add(Directive.BREADTH);
-    }
-    if (guidance.contains("similar to the user's preferences") || guidance.contains("refine it")) {
-      directives.add(Directive.ERA);
-    }
-    if (guidance.contains("only the preferences")) {
-      directives.add(Directive.AVOID);
-    }
-    directives.addAll(Directive.in(guidance));
-    if (role.contains("expert") || role.contains("know " + domain + "s well")) {
-      directives.add(Directive.ERA);
-    }
-    if (role.contains("recommender system")) {
-      baseTrust *= 1.3;
-    }
-    Taste taste = Taste.of(history(text), directives, catalogue);
-    List<String> focus = new ArrayList<>(taste.lately());
-    for (String g : catalogue.commonGenres()) {
-      if (Pattern.compile("\\b" + Pattern.quote(g.toLowerCase(Locale.ROOT)) + "\\b").matcher(guidance).find()
-          && !focus.contains(g)) {
-        focus.add(g);
-      }
-    }
-    Taste focused = new Taste(taste.favourites(), taste.shares(), focus, taste.decade(), taste.avoided(), taste.recentTitles());
-    return String.join("\n", order(focused, candidates(text), baseTrust));
-  }
-
-  private static final Pattern TAGGED_SENTENCE = Pattern.compile("<(role|reasoning|format|history)>(.*?)</\\1>");
-
-  /** Rewrites the tagged sentences around the user's main genres. */
+  /** Rewrites the tagged sentences around the user's main tags. */
   private String rppRefine(String text) {
-    Taste taste = Taste.of(history(text), EnumSet.of(Directive.GENRES), catalogue);
-    List<String> genres = taste.favourites();
+    Taste taste = Taste.of(history(text), Instruction.DEFAULT, catalogue);
+    List<String> main = taste.favourites();
     StringBuilder sb = new StringBuilder();
     int at = text.indexOf("</history>");
     Matcher m = TAGGED_SENTENCE.matcher(at < 0 ? text : text.substring(at));
@@ -354,10 +350,10 @@ public final class SimulatedLlm implements LlmClient {
       }
       String sentence = m.group(2).strip();
       String rewritten = switch (tag) {
-        case "reasoning" -> genres.isEmpty() ? sentence
-            : withoutFinalDot(sentence) + ", paying most attention to " + String.join(" and ", genres) + " " + domain + "s.";
-        case "role" -> genres.isEmpty() || sentence.isEmpty() ? sentence
-            : withoutFinalDot(sentence) + ", with a particular eye for " + genres.get(0) + ".";
+        case "reasoning" -> main.isEmpty() ? sentence
+            : withoutFinalDot(sentence) + ", paying most attention to " + String.join(" and ", main) + " " + domain + "s.";
+        case "role" -> main.isEmpty() || sentence.isEmpty() ? sentence
+            : withoutFinalDot(sentence) + ", with a particular eye for " + main.get(0) + ".";
         default -> sentence;
       };
       sb.append('<').append(tag).append('>').append(rewritten).append("</").append(tag).append(">\n");
@@ -369,11 +365,10 @@ public final class SimulatedLlm implements LlmClient {
     return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
   }
 
-  // ---------------------------------------------------------------- critique and summaries
+  // ---------------------------------------------------------------- CRITIQUE
 
   private String critique(String text) {
-    String instruction = block(text, "instruction");
-    Taste taste = Taste.parse(block(text, "profile"));
+    Instruction instruction = read(block(text, "instruction"));
     List<Catalogue.Facts> history = history(text);
     String feedback = block(text, "feedback");
     Matcher chosen = CHOSEN.matcher(feedback);
@@ -382,76 +377,46 @@ public final class SimulatedLlm implements LlmClient {
     }
     Catalogue.Facts relevant = facts(chosen.group(1));
     List<Catalogue.Facts> above = above(feedback);
-    Set<Directive> present = Directive.in(instruction);
-    List<Directive> edits = edits(taste, relevant, history, above, present);
+    Taste current = Taste.of(history, instruction, catalogue);
+    int beatenNow = beaten(current, instruction, relevant, above);
+    Map<Instruction.Edit, Integer> gains = new LinkedHashMap<>();
+    for (Instruction.Edit e : instruction.neighbours()) {
+      Instruction edited = instruction.with(e);
+      int gain = beatenNow - beaten(Taste.of(history, edited, catalogue), edited, relevant, above);
+      if (gain > 0) {
+        gains.put(e, gain);
+      }
+    }
+    List<Instruction.Edit> edits = new ArrayList<>(gains.keySet());
+    edits.sort((a, b) -> gains.get(b) - gains.get(a)); // stable: neighbour order breaks ties
     StringBuilder sb = new StringBuilder();
     sb.append("The chosen ").append(domain).append(" \"").append(relevant.title()).append("\" (")
-        .append(relevant.genres().isEmpty() ? "genres unknown" : String.join(", ", relevant.genres()))
+        .append(relevant.genres().isEmpty() ? tags + " unknown" : String.join(", ", relevant.genres()))
         .append(relevant.year().isPresent() ? ", " + relevant.year().getAsInt() : "").append(") was ranked ")
         .append(chosen.group(2)).append(" of ").append(chosen.group(3)).append(". ");
-    if (taste.favourites().isEmpty()) {
-      sb.append("The profile only listed recent titles, so the ranking had no preferences to match.");
-    } else {
-      sb.append("The profile named ").append(String.join(", ", taste.favourites())).append('.');
-    }
+    sb.append(current.favourites().isEmpty() ? "The profile named no " + tags + "."
+        : "The profile named " + String.join(", ", current.favourites()) + ".");
     if (edits.isEmpty()) {
-      sb.append(" The profile was reasonable for this user; the miss comes from the candidates themselves.");
+      sb.append(" No single change to the instruction would have placed it above more of the ").append(domain)
+          .append("s ranked above it; the miss does not point to the instruction.");
     }
-    for (Directive d : edits) {
-      sb.append("\nEdit: ").append(d.sentence(domain));
+    for (Instruction.Edit e : edits.subList(0, Math.min(MAX_EDITS, edits.size()))) {
+      sb.append("\nEdit: ").append(e.sentence(domain, tags));
     }
     return sb.toString();
   }
 
-  /** The edits a critique proposes, strongest evidence first. */
-  private List<Directive> edits(Taste taste, Catalogue.Facts relevant, List<Catalogue.Facts> history,
-      List<Catalogue.Facts> above, Set<Directive> present) {
-    List<Directive> edits = new ArrayList<>();
-    if (taste.favourites().isEmpty()) {
-      edits.add(Directive.GENRES);
-      return edits;
-    }
-    Set<String> favourites = keys(taste.favourites());
-    Set<String> relevantGenres = keys(relevant.genres());
-    if (java.util.Collections.disjoint(favourites, relevantGenres) && !relevantGenres.isEmpty()) {
-      Set<String> recent = new HashSet<>();
-      for (int i = Math.max(0, history.size() - Taste.LATELY_ITEMS); i < history.size(); i++) {
-        recent.addAll(keys(history.get(i).genres()));
-      }
-      Map<String, Double> shares = Catalogue.genreShares(history, Catalogue.uniform(history.size()));
-      double relevantShare = 0;
-      for (Map.Entry<String, Double> e : shares.entrySet()) {
-        if (relevantGenres.contains(key(e.getKey()))) {
-          relevantShare = Math.max(relevantShare, e.getValue());
-        }
-      }
-      if (!java.util.Collections.disjoint(recent, relevantGenres) && !present.contains(Directive.RECENCY)) {
-        edits.add(Directive.RECENCY);
-      } else if (relevantShare >= BREADTH_EVIDENCE && !present.contains(Directive.BREADTH)) {
-        edits.add(Directive.BREADTH);
+  /** How many of {@code above} would still score at least as well as {@code chosen} under {@code taste}. */
+  private static int beaten(Taste taste, Instruction how, Catalogue.Facts chosen, List<Catalogue.Facts> above) {
+    Map<String, Double> weights = weights(taste, how);
+    double mine = preference(weights, taste, chosen);
+    int n = 0;
+    for (Catalogue.Facts f : above) {
+      if (preference(weights, taste, f) >= mine) {
+        n++;
       }
     }
-    if (relevant.decade().isPresent() && taste.decade().isEmpty() && !present.contains(Directive.ERA)) {
-      long sameDecade = history.stream().filter(f -> f.decade().equals(relevant.decade())).count();
-      long otherAbove = above.stream().filter(f -> f.decade().isPresent() && !f.decade().equals(relevant.decade())).count();
-      if (sameDecade * 2 >= history.size() && otherAbove * 2 >= Math.max(1, above.size())) {
-        edits.add(Directive.ERA);
-      }
-    }
-    if (!present.contains(Directive.AVOID)) {
-      Set<String> seen = new HashSet<>();
-      history.forEach(f -> seen.addAll(keys(f.genres())));
-      long unwatched = above.stream().filter(f -> {
-        Set<String> foreign = keys(f.genres());
-        foreign.removeAll(seen);
-        foreign.removeAll(relevantGenres);
-        return !foreign.isEmpty();
-      }).count();
-      if (unwatched >= AVOID_EVIDENCE) {
-        edits.add(Directive.AVOID);
-      }
-    }
-    return edits;
+    return n;
   }
 
   private List<Catalogue.Facts> above(String feedback) {
@@ -466,38 +431,61 @@ public final class SimulatedLlm implements LlmClient {
     return out;
   }
 
+  // ---------------------------------------------------------------- SUMMARIZE
+
   private String summarizeCritiques(String critiques) {
-    Map<Directive, Double> support = new EnumMap<>(Directive.class);
+    Map<Instruction.Edit, Double> support = new LinkedHashMap<>();
     for (Map.Entry<Double, String> entry : entries(critiques)) {
-      for (Directive d : editsIn(entry.getValue())) {
-        support.merge(d, entry.getKey(), Double::sum);
+      for (Instruction.Edit e : editsIn(entry.getValue())) {
+        support.merge(e, entry.getKey(), Double::sum);
       }
     }
     return guidelines(support);
   }
 
-  private String summarizeOutcomes(String feedback) {
-    Map<Directive, Double> support = new EnumMap<>(Directive.class);
+  private String summarizeOutcomes(String feedback, Instruction instruction) {
+    Map<Instruction.Edit, Double> support = new LinkedHashMap<>();
     for (Map.Entry<Double, String> entry : entries(feedback)) {
-      String body = entry.getValue();
-      int outcome = body.indexOf("Outcome:");
-      Taste taste = Taste.parse(body.substring(0, outcome < 0 ? body.length() : outcome).replace("Profile: ", ""));
-      Matcher chosen = CHOSEN.matcher(body);
-      if (!chosen.find() || Integer.parseInt(chosen.group(2)) == 1) {
-        continue;
-      }
-      Catalogue.Facts relevant = facts(chosen.group(1));
-      for (Directive d : edits(taste, relevant, List.of(), above(body), EnumSet.noneOf(Directive.class))) {
-        support.merge(d, entry.getKey(), Double::sum);
-      }
-      if (!taste.favourites().isEmpty() && java.util.Collections.disjoint(keys(taste.favourites()), keys(relevant.genres()))) {
-        support.merge(Directive.BREADTH, entry.getKey(), Double::sum);
+      for (Instruction.Edit e : inferredEdits(entry.getValue(), instruction)) {
+        support.merge(e, entry.getKey(), Double::sum);
       }
     }
     return guidelines(support);
   }
 
-  /** (weight, text) of each "User N (weight w):" entry. */
+  /**
+   * Compact mode's evidence, one user's profile and outcome without the history: edits that the
+   * profile's own statements contradict.
+   */
+  private List<Instruction.Edit> inferredEdits(String body, Instruction instruction) {
+    int outcome = body.indexOf("Outcome:");
+    Taste taste = Taste.parse(body.substring(0, outcome < 0 ? body.length() : outcome).replace("Profile: ", ""));
+    Matcher chosen = CHOSEN.matcher(body);
+    if (!chosen.find() || Integer.parseInt(chosen.group(2)) == 1) {
+      return List.of();
+    }
+    Catalogue.Facts relevant = facts(chosen.group(1));
+    List<Catalogue.Facts> above = above(body);
+    List<Instruction.Edit> out = new ArrayList<>();
+    Set<String> favourites = keys(taste.favourites());
+    Set<String> mine = keys(relevant.genres());
+    if (!mine.isEmpty() && Collections.disjoint(favourites, mine) && instruction.focus() + 1 < Instruction.FOCUS_TAGS.length) {
+      out.add(new Instruction.Edit(Instruction.Aspect.FOCUS, instruction.focus() + 1));
+    }
+    if (!Collections.disjoint(keys(taste.avoided()), mine) && instruction.avoid()) {
+      out.add(new Instruction.Edit(Instruction.Aspect.AVOID, 0));
+    }
+    if (taste.decade().isPresent() && relevant.decade().isPresent() && !relevant.decade().equals(taste.decade())
+        && instruction.era()) {
+      long matching = above.stream().filter(f -> f.decade().equals(taste.decade())).count();
+      if (matching * 2 >= Math.max(1, above.size())) {
+        out.add(new Instruction.Edit(Instruction.Aspect.ERA, 0));
+      }
+    }
+    return out;
+  }
+
+  /** (weight, text) of each "User N (weight w):" entry, in the order shown. */
   private static List<Map.Entry<Double, String>> entries(String block) {
     List<Map.Entry<Double, String>> out = new ArrayList<>();
     Matcher m = USER_ENTRY.matcher(block);
@@ -514,35 +502,33 @@ public final class SimulatedLlm implements LlmClient {
     return out;
   }
 
-  /**
-   * The directives asked for by the "Edit:" and numbered lines of {@code text}, in order of first
-   * appearance. Other lines (explanations, profiles of users already at target) ask for nothing.
-   */
-  private static List<Directive> editsIn(String text) {
-    List<Directive> found = new ArrayList<>();
+  /** The edits asked for by the lines of {@code text}, in order of first appearance. */
+  private List<Instruction.Edit> editsIn(String text) {
+    List<Instruction.Edit> found = new ArrayList<>();
     for (String line : text.split("\n")) {
-      String l = line.strip();
-      if (l.startsWith("Edit:") || l.matches("^\\d+\\.\\s.*")) {
-        for (Directive d : Directive.specificIn(l)) {
-          if (!found.contains(d)) {
-            found.add(d);
-          }
-        }
-      }
+      Instruction.Edit.parse(line, domain, tags).filter(e -> !found.contains(e)).ifPresent(found::add);
     }
     return found;
   }
 
-  private String guidelines(Map<Directive, Double> support) {
-    List<Map.Entry<Directive, Double>> ranked = new ArrayList<>(support.entrySet());
+  private String guidelines(Map<Instruction.Edit, Double> support) {
+    Map<Instruction.Aspect, Map.Entry<Instruction.Edit, Double>> best = new EnumMap<>(Instruction.Aspect.class);
+    for (Map.Entry<Instruction.Edit, Double> e : support.entrySet()) {
+      Map.Entry<Instruction.Edit, Double> b = best.get(e.getKey().aspect());
+      if (b == null || e.getValue() > b.getValue()) {
+        best.put(e.getKey().aspect(), e);
+      }
+    }
+    List<Map.Entry<Instruction.Edit, Double>> ranked = new ArrayList<>(best.values());
     ranked.removeIf(e -> e.getValue() < SUMMARY_THRESHOLD);
-    ranked.sort((a, b) -> a.getValue().equals(b.getValue()) ? a.getKey().compareTo(b.getKey()) : Double.compare(b.getValue(), a.getValue()));
+    ranked.sort((a, b) -> a.getValue().equals(b.getValue()) ? a.getKey().aspect().compareTo(b.getKey().aspect())
+        : Double.compare(b.getValue(), a.getValue()));
     if (ranked.isEmpty()) {
-      return "1. Keep the instruction as it is: the critiques show no problem shared across users.";
+      return "1. Keep the instruction as it is: the critiques agree on no change.";
     }
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < Math.min(SUMMARY_MAX_GUIDELINES, ranked.size()); i++) {
-      sb.append(i + 1).append(". ").append(ranked.get(i).getKey().sentence(domain)).append('\n');
+      sb.append(i + 1).append(". ").append(ranked.get(i).getKey().sentence(domain, tags)).append('\n');
     }
     return sb.toString().strip();
   }
@@ -550,35 +536,45 @@ public final class SimulatedLlm implements LlmClient {
   // ---------------------------------------------------------------- OPTIMIZE
 
   private String optimize(String text) {
-    String instruction = block(text, "instruction").strip();
+    String current = block(text, "instruction").strip();
+    Instruction instruction = read(current);
     String guidelines = block(text, "guidelines");
     int allowed = text.contains("Make large edits") ? 3 : text.contains("Make moderate edits") ? 2 : 1;
-    Set<Directive> present = Directive.in(instruction);
-    List<Directive> wanted = new ArrayList<>();
-    for (Directive d : editsIn(guidelines)) {
-      if (!present.contains(d) && !wanted.contains(d)) {
-        wanted.add(d);
+    List<Instruction.Edit> wanted = new ArrayList<>();
+    List<Map.Entry<Double, String>> raw = entries(guidelines);
+    if (raw.isEmpty()) {
+      wanted.addAll(editsIn(guidelines));
+    } else {
+      // no summary: the critiques (or outcomes) in the order shown, heaviest users first
+      for (Map.Entry<Double, String> entry : raw) {
+        List<Instruction.Edit> own = editsIn(entry.getValue());
+        wanted.addAll(own.isEmpty() ? inferredEdits(entry.getValue(), instruction) : own);
       }
     }
-    if (wanted.isEmpty() && editsIn(guidelines).isEmpty()) {
-      Matcher ndcg = NDCG.matcher(guidelines);
-      if (ndcg.find() && Double.parseDouble(ndcg.group(1)) < 0.9) {
-        List<Directive> missing = new ArrayList<>();
-        for (Directive d : Directive.values()) {
-          if (!present.contains(d)) {
-            missing.add(d);
-          }
-        }
-        if (!missing.isEmpty()) {
-          wanted.add(missing.get(Math.floorMod(guidelines.hashCode() + instruction.hashCode(), missing.size())));
-        }
+    Matcher score = SCORE_ONLY.matcher(guidelines);
+    if (wanted.isEmpty() && score.find() && Double.parseDouble(score.group(1)) < BLIND_EDIT_BELOW) {
+      List<Instruction.Edit> options = instruction.neighbours();
+      wanted.add(options.get(Math.floorMod((current + "\n" + guidelines).hashCode(), options.size())));
+    }
+    Instruction next = instruction;
+    Set<Instruction.Aspect> edited = new HashSet<>();
+    for (Instruction.Edit e : wanted) {
+      if (edited.size() >= allowed) {
+        break;
+      }
+      if (next.level(e.aspect()) != e.level() && edited.add(e.aspect())) {
+        next = next.with(e);
       }
     }
-    StringBuilder next = new StringBuilder(instruction);
-    for (int i = 0; i < Math.min(allowed, wanted.size()); i++) {
-      next.append(next.length() == 0 ? "" : " ").append(wanted.get(i).sentence(domain));
+    if (next.equals(instruction)) {
+      return "<prompt>\n" + current + "\n</prompt>";
     }
-    return "<prompt>\n" + next + "\n</prompt>";
+    String rendered = next.render(domain, tags);
+    Matcher cap = MAX_CHARS.matcher(text);
+    if (cap.find() && rendered.length() > Integer.parseInt(cap.group(1))) {
+      rendered = rendered.substring(0, Integer.parseInt(cap.group(1)));
+    }
+    return "<prompt>\n" + rendered + "\n</prompt>";
   }
 
   // ---------------------------------------------------------------- helpers
@@ -594,18 +590,41 @@ public final class SimulatedLlm implements LlmClient {
     return close < 0 ? text.substring(start) : text.substring(start, close);
   }
 
-  private static int number(String s) {
-    int i = NUMBER_WORDS.indexOf(s.toLowerCase(Locale.ROOT));
-    return i >= 0 ? i : Integer.parseInt(s);
+  private static String withoutBlock(String text, String tag) {
+    String open = "<" + tag + ">";
+    String close = "</" + tag + ">";
+    StringBuilder sb = new StringBuilder();
+    int from = 0;
+    while (true) {
+      int o = text.indexOf(open, from);
+      if (o < 0) {
+        return sb.append(text.substring(from)).toString();
+      }
+      int c = text.indexOf(close, o);
+      sb.append(text, from, o);
+      if (c < 0) {
+        return sb.toString();
+      }
+      from = c + close.length();
+    }
   }
 
-  private static String key(String genre) {
-    return genre.strip().toLowerCase(Locale.ROOT);
+  /** The prompt's own words: everything outside its data blocks. */
+  private static String outsideBlocks(String text) {
+    String s = text;
+    for (String tag : List.of("history", "candidates", "profile", "ranking")) {
+      s = withoutBlock(s, tag);
+    }
+    return s;
   }
 
-  private static Set<String> keys(List<String> genres) {
+  private static String key(String tag) {
+    return tag.strip().toLowerCase(Locale.ROOT);
+  }
+
+  private static Set<String> keys(List<String> list) {
     Set<String> out = new HashSet<>();
-    genres.forEach(g -> out.add(key(g)));
+    list.forEach(g -> out.add(key(g)));
     return out;
   }
 }

@@ -12,114 +12,107 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The simulated LLM's reading of a user: what a profile it writes states, and what its ranker
- * reads back from a profile. Rendered as short labelled lines, for example {@code "Favourite
- * genres: Drama, Crime."}.
+ * The simulated LLM's picture of a user: favourite tags with their shares, a preferred decade with
+ * its share, and tags the user avoids. Written from a history under an {@link Instruction}
+ * ({@link #of}), rendered as a profile ({@link #render}) and read back from one ({@link #parse}),
+ * for example:
+ *
+ * <pre>
+ * Favourite genres: Drama (40%), Crime (25%).
+ * Preferred era: 1990s (60%).
+ * Avoids: Children, Animation.
+ * </pre>
+ *
+ * Every share is computed from the history, so what an instruction does for a user depends on
+ * that user's data: a recency-weighted profile helps a user whose tastes drift and misleads one
+ * whose next choice goes back to an old favourite.
  */
-record Taste(
-    List<String> favourites,
-    List<Double> shares,
-    List<String> lately,
-    OptionalInt decade,
-    List<String> avoided,
-    List<String> recentTitles) {
+record Taste(List<String> favourites, List<Double> shares, OptionalInt decade, double decadeShare, List<String> avoided) {
 
-  static final int FAVOURITES = 2;
-  static final int FAVOURITES_WITH_BREADTH = 4;
-  static final int LATELY_ITEMS = 2;
+  /** Avoided tags stated at most. */
   static final int AVOIDED = 2;
-  static final int COMMON_GENRES_CONSIDERED = 8;
-  static final double RECENCY_DECAY = 0.6;
+  /** The most common catalogue tags looked at for avoided ones. */
+  static final int COMMON_TAGS_CONSIDERED = 8;
 
-  private static final Pattern FAVOURITES_LINE = Pattern.compile("(?im)^\\s*favourite genres?:\\s*(.+?)\\.?\\s*$");
-  private static final Pattern LATELY_LINE = Pattern.compile("(?im)^\\s*lately:\\s*(.+?)\\.?\\s*$");
-  private static final Pattern ERA_LINE = Pattern.compile("(?im)^\\s*preferred era:\\s*(\\d{4})s");
-  private static final Pattern AVOIDS_LINE = Pattern.compile("(?im)^\\s*avoids:\\s*(.+?)\\.?\\s*$");
+  private static final Pattern FAVOURITES_LINE =
+      Pattern.compile("(?im)^\\s*favourite [a-z]+:\\s*([^\\n]*?)\\.?\\s*$");
+  private static final Pattern ERA_LINE = Pattern.compile("(?im)^\\s*preferred era:\\s*(\\d{4})s(?:\\s*\\((\\d{1,3})%\\))?");
+  private static final Pattern AVOIDS_LINE = Pattern.compile("(?im)^\\s*avoids:\\s*([^\\n]*?)\\.?\\s*$");
   private static final Pattern SHARE = Pattern.compile("\\s*\\((\\d{1,3})%\\)\\s*$");
-  private static final Pattern WATCHED_LINE = Pattern.compile("(?im)^\\s*recently watched:\\s*(.+?)\\s*$");
 
   Taste {
     favourites = List.copyOf(favourites);
     shares = List.copyOf(shares);
-    lately = List.copyOf(lately);
     avoided = List.copyOf(avoided);
-    recentTitles = List.copyOf(recentTitles);
   }
 
-  /** What a profile written under {@code directives} says about a user with {@code history}. */
-  static Taste of(List<Catalogue.Facts> history, Set<Directive> directives, Catalogue catalogue) {
-    if (!directives.contains(Directive.GENRES)) {
-      List<String> titles = new ArrayList<>();
-      for (int i = Math.max(0, history.size() - LATELY_ITEMS); i < history.size(); i++) {
-        titles.add(history.get(i).title());
-      }
-      return new Taste(List.of(), List.of(), List.of(), OptionalInt.empty(), List.of(), titles);
-    }
-    double[] weights = new double[history.size()];
-    for (int i = 0; i < history.size(); i++) {
-      int age = history.size() - 1 - i;
-      weights[i] = directives.contains(Directive.RECENCY) ? Math.pow(RECENCY_DECAY, age) : 1.0;
-    }
-    Map<String, Double> shares = Catalogue.genreShares(history, weights);
-    List<String> ranked = new ArrayList<>(shares.keySet());
-    ranked.sort((a, b) -> shares.get(b).equals(shares.get(a)) ? a.compareTo(b) : Double.compare(shares.get(b), shares.get(a)));
-    int k = directives.contains(Directive.BREADTH) ? FAVOURITES_WITH_BREADTH : FAVOURITES;
-    List<String> favourites = ranked.subList(0, Math.min(k, ranked.size()));
-    List<Double> favouriteShares = new ArrayList<>();
-    favourites.forEach(g -> favouriteShares.add(shares.get(g)));
+  /** Nothing known about the user. */
+  static final Taste EMPTY = new Taste(List.of(), List.of(), OptionalInt.empty(), 0, List.of());
 
-    List<String> lately = new ArrayList<>();
-    if (directives.contains(Directive.RECENCY)) {
-      for (int i = Math.max(0, history.size() - LATELY_ITEMS); i < history.size(); i++) {
-        for (String g : history.get(i).genres()) {
-          if (!lately.contains(g)) {
-            lately.add(g);
-          }
+  /** What a profile written under {@code instruction} says about a user with {@code history}. */
+  static Taste of(List<Catalogue.Facts> history, Instruction instruction, Catalogue catalogue) {
+    List<Catalogue.Facts> seen = history;
+    if (instruction.window() > 0 && instruction.window() < history.size()) {
+      seen = history.subList(history.size() - instruction.window(), history.size());
+    }
+    double[] weights = new double[seen.size()];
+    for (int i = 0; i < seen.size(); i++) {
+      weights[i] = Math.pow(instruction.decay(), seen.size() - 1 - i);
+    }
+    Map<String, Double> all = Catalogue.genreShares(seen, weights);
+    List<String> ranked = new ArrayList<>(all.keySet());
+    ranked.sort((a, b) -> all.get(b).equals(all.get(a)) ? a.compareTo(b) : Double.compare(all.get(b), all.get(a)));
+    List<String> favourites = ranked.subList(0, Math.min(instruction.favourites(), ranked.size()));
+    List<Double> shares = new ArrayList<>();
+    favourites.forEach(g -> shares.add(all.get(g)));
+
+    OptionalInt decade = OptionalInt.empty();
+    double decadeShare = 0;
+    if (instruction.era()) {
+      Map<Integer, Double> decades = new LinkedHashMap<>();
+      double total = 0;
+      for (int i = 0; i < seen.size(); i++) {
+        int w = i;
+        seen.get(i).decade().ifPresent(d -> decades.merge(d, weights[w], Double::sum));
+        if (seen.get(i).decade().isPresent()) {
+          total += weights[i];
         }
       }
-    }
-    OptionalInt decade = OptionalInt.empty();
-    if (directives.contains(Directive.ERA)) {
-      Map<Integer, Integer> decades = new LinkedHashMap<>();
-      for (Catalogue.Facts f : history) {
-        f.decade().ifPresent(d -> decades.merge(d, 1, Integer::sum));
+      Map.Entry<Integer, Double> best = null;
+      for (Map.Entry<Integer, Double> e : decades.entrySet()) {
+        if (best == null || e.getValue() > best.getValue() || (e.getValue().equals(best.getValue()) && e.getKey() < best.getKey())) {
+          best = e;
+        }
       }
-      decade = decades.entrySet().stream()
-          .max((a, b) -> a.getValue().equals(b.getValue()) ? Integer.compare(a.getKey(), b.getKey()) : a.getValue() - b.getValue())
-          .map(e -> OptionalInt.of(e.getKey())).orElse(OptionalInt.empty());
+      if (best != null && total > 0) {
+        decade = OptionalInt.of(best.getKey());
+        decadeShare = best.getValue() / total;
+      }
     }
     List<String> avoided = new ArrayList<>();
-    if (directives.contains(Directive.AVOID)) {
+    if (instruction.avoid()) {
       List<String> common = catalogue.commonGenres();
-      for (int i = 0; i < Math.min(COMMON_GENRES_CONSIDERED, common.size()) && avoided.size() < AVOIDED; i++) {
-        if (!shares.containsKey(common.get(i))) {
+      for (int i = 0; i < Math.min(COMMON_TAGS_CONSIDERED, common.size()) && avoided.size() < AVOIDED; i++) {
+        if (!all.containsKey(common.get(i))) {
           avoided.add(common.get(i));
         }
       }
     }
-    return new Taste(favourites, favouriteShares, lately, decade, avoided, List.of());
+    return new Taste(favourites, shares, decade, decadeShare, avoided);
   }
 
-  /** The profile text. */
-  String render() {
+  /** The profile text; {@code tags} is the word for tags ("genres", "categories"). */
+  String render(String tags) {
     StringBuilder sb = new StringBuilder();
-    if (!recentTitles.isEmpty()) {
-      sb.append("Recently watched: ").append(String.join("; ", recentTitles)).append('\n');
-    }
     if (!favourites.isEmpty()) {
-      sb.append("Favourite genres: ");
+      sb.append("Favourite ").append(tags).append(": ");
       for (int i = 0; i < favourites.size(); i++) {
-        sb.append(i == 0 ? "" : ", ").append(favourites.get(i));
-        if (i < shares.size()) {
-          sb.append(String.format(java.util.Locale.ROOT, " (%d%%)", Math.round(shares.get(i) * 100)));
-        }
+        sb.append(i == 0 ? "" : ", ").append(favourites.get(i))
+            .append(String.format(Locale.ROOT, " (%d%%)", Math.round(shares.get(i) * 100)));
       }
       sb.append(".\n");
     }
-    if (!lately.isEmpty()) {
-      sb.append("Lately: ").append(String.join(", ", lately)).append(".\n");
-    }
-    decade.ifPresent(d -> sb.append("Preferred era: ").append(d).append("s.\n"));
+    decade.ifPresent(d -> sb.append(String.format(Locale.ROOT, "Preferred era: %ds (%d%%).%n", d, Math.round(decadeShare * 100))));
     if (!avoided.isEmpty()) {
       sb.append("Avoids: ").append(String.join(", ", avoided)).append(".\n");
     }
@@ -133,39 +126,39 @@ record Taste(
   static Taste parse(String profile) {
     List<String> favourites = new ArrayList<>();
     List<Double> shares = new ArrayList<>();
-    for (String entry : list(FAVOURITES_LINE, profile, ",")) {
-      Matcher share = SHARE.matcher(entry);
-      if (share.find()) {
-        favourites.add(entry.substring(0, share.start()).strip());
-        shares.add(Integer.parseInt(share.group(1)) / 100.0);
-      } else {
-        favourites.add(entry);
+    Matcher f = FAVOURITES_LINE.matcher(profile);
+    if (f.find()) {
+      Set<String> seen = new HashSet<>();
+      for (String entry : f.group(1).split(",")) {
+        String e = entry.strip();
+        Matcher share = SHARE.matcher(e);
+        double s = 0.5;
+        if (share.find()) {
+          s = Integer.parseInt(share.group(1)) / 100.0;
+          e = e.substring(0, share.start()).strip();
+        }
+        if (!e.isEmpty() && seen.add(e.toLowerCase(Locale.ROOT))) {
+          favourites.add(e);
+          shares.add(s);
+        }
       }
     }
-    if (shares.size() != favourites.size()) {
-      shares.clear();
-    }
-    List<String> lately = list(LATELY_LINE, profile, ",");
-    List<String> avoided = list(AVOIDS_LINE, profile, ",");
-    List<String> titles = list(WATCHED_LINE, profile, ";");
+    OptionalInt decade = OptionalInt.empty();
+    double decadeShare = 0;
     Matcher era = ERA_LINE.matcher(profile);
-    OptionalInt decade = era.find() ? OptionalInt.of(Integer.parseInt(era.group(1))) : OptionalInt.empty();
-    return new Taste(favourites, shares, lately, decade, avoided, titles);
-  }
-
-  private static List<String> list(Pattern p, String text, String separator) {
-    Matcher m = p.matcher(text);
-    if (!m.find()) {
-      return List.of();
+    if (era.find()) {
+      decade = OptionalInt.of(Integer.parseInt(era.group(1)));
+      decadeShare = era.group(2) == null ? 0.5 : Integer.parseInt(era.group(2)) / 100.0;
     }
-    List<String> out = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    for (String part : m.group(1).split(separator)) {
-      String t = part.strip();
-      if (!t.isEmpty() && seen.add(t.toLowerCase(Locale.ROOT))) {
-        out.add(t);
+    List<String> avoided = new ArrayList<>();
+    Matcher a = AVOIDS_LINE.matcher(profile);
+    if (a.find()) {
+      for (String entry : a.group(1).split(",")) {
+        if (!entry.isBlank()) {
+          avoided.add(entry.strip());
+        }
       }
     }
-    return out;
+    return new Taste(favourites, shares, decade, decadeShare, avoided);
   }
 }

@@ -57,11 +57,24 @@ class AgpCliTest {
         .containsPattern("(?m)^LLM-CoT +0\\.\\d{4}")
         .containsPattern("(?m)^AGP +0\\.\\d{4}")
         .containsPattern("(?m)^RPP +0\\.\\d{4}")
-        .contains("mode insert", "AGP's learned prompt: " + Commands.Demo.BASIC_PROMPT);
-    assertThat(output.resolve("results.md")).content().contains("LLM: simulated LLM", "| AGP |", "| RPP |");
+        .containsPattern("(?m)^Pop\\. ascending \\(sanity\\) +0\\.\\d{4}")
+        .containsPattern("(?m)^Pop\\. descending \\(sanity\\) +0\\.\\d{4}")
+        .containsPattern("(?m)^Random order \\(sanity\\) +0\\.\\d{4}")
+        .containsPattern("(?m)^AGP-untrained \\(control\\) +0\\.\\d{4}")
+        .containsPattern("(?m)^AGP \\(permuted labels\\) \\(control\\) +0\\.\\d{4}")
+        .containsPattern("(?m)^RPP-untrained \\(control\\) +0\\.\\d{4}")
+        .containsPattern("(?m)^AGP vs LLM-Dir: [+-]0\\.\\d{4} \\[")
+        .containsPattern("(?m)^AGP vs AGP-untrained: [+-]0\\.\\d{4} \\[")
+        .containsPattern("(?m)^RPP vs RPP-untrained: [+-]0\\.\\d{4} \\[")
+        .containsPattern("(?m)^(Sanity check passed|SANITY CHECK FAILED)")
+        .contains("mode window", "AGP's learned prompt: ");
+    assertThat(output.resolve("results.md")).content().contains("LLM: simulated LLM", "| AGP |", "| RPP |",
+            "## Paired comparisons", "## Sanity check")
+        .contains("## What RPP learned: against its untrained prompt", "**RPP: reasoning guidance**",
+            "**RPP: history records (items shown)**");
     JsonNode json = new ObjectMapper().readTree(output.resolve("results.json").toFile());
     assertThat(json.at("/settings/llm").asText()).startsWith("simulated LLM");
-    assertThat(json.get("methods")).hasSize(5);
+    assertThat(json.get("methods")).hasSize(11);
     assertThat(output.resolve("methods.png")).exists();
     assertThat(output.resolve("agp-validation.png")).exists();
     assertThat(o.err()).doesNotContain("Exception");
@@ -69,7 +82,7 @@ class AgpCliTest {
 
   @Test
   void estimate_plansCallsTokensAndCostWithoutAKeyOrACall() {
-    Outcome o = agp(with(SMALL, "estimate", "--backend", "openai", "--model", "gpt-4o-mini", "--candidate-mode", "insert",
+    Outcome o = agp(with(SMALL, "estimate", "--backend", "openai", "--model", "gpt-4o-mini", "--candidate-mode", "window",
         "--methods", "llm-dir,agp"));
 
     assertThat(o.code()).as(o.err()).isZero();
@@ -83,7 +96,7 @@ class AgpCliTest {
   void run_simulatedBackend_runsTheChosenMethods() {
     Path output = dir.resolve("run");
 
-    Outcome o = agp(with(SMALL, "run", "--backend", "simulated", "--candidate-mode", "insert", "--methods", "llm-cot,rpp+",
+    Outcome o = agp(with(SMALL, "run", "--backend", "simulated", "--candidate-mode", "window", "--methods", "llm-cot,rpp+",
         "--output", output.toString()));
 
     assertThat(o.code()).as(o.err()).isZero();
@@ -93,7 +106,7 @@ class AgpCliTest {
 
   @Test
   void run_missingKey_oneLineAndExitCode2() {
-    Outcome o = agp(Map.of(), with(SMALL, "run", "--backend", "openai", "--candidate-mode", "insert",
+    Outcome o = agp(Map.of(), with(SMALL, "run", "--backend", "openai", "--candidate-mode", "window",
         "--output", dir.resolve("x").toString()));
 
     assertThat(o.code()).isEqualTo(AgpCli.USAGE);
@@ -120,7 +133,7 @@ class AgpCliTest {
     assertThat(noItems.code()).isEqualTo(AgpCli.USAGE);
     assertThat(noItems.err().strip()).isEqualTo("agp: --items is required with --dataset amazon");
 
-    Outcome unknownMethod = agp(with(SMALL, "run", "--backend", "simulated", "--candidate-mode", "insert", "--methods", "agp,magic",
+    Outcome unknownMethod = agp(with(SMALL, "run", "--backend", "simulated", "--candidate-mode", "window", "--methods", "agp,magic",
         "--output", dir.resolve("y").toString()));
     assertThat(unknownMethod.code()).isEqualTo(AgpCli.USAGE);
     assertThat(unknownMethod.err()).contains("--methods: unknown method 'magic'");
@@ -128,6 +141,10 @@ class AgpCliTest {
     Outcome zero = agp("demo", "--epochs", "0");
     assertThat(zero.code()).isEqualTo(AgpCli.USAGE);
     assertThat(zero.err().strip()).isEqualTo("agp: --epochs must be >= 1 but was 0");
+
+    Outcome noRoom = agp("demo", "--history-length", "8", "--rpp-max-history", "6");
+    assertThat(noRoom.code()).isEqualTo(AgpCli.USAGE);
+    assertThat(noRoom.err().strip()).isEqualTo("agp: --rpp-max-history must be >= --history-length (8) but was 6");
 
     Outcome noCommand = agp();
     assertThat(noCommand.code()).isEqualTo(AgpCli.USAGE);
@@ -139,12 +156,65 @@ class AgpCliTest {
     Outcome o = agp("run", "--backend", "simulated", "--base-epochs", "2", "--output", dir.resolve("z").toString());
 
     assertThat(o.code()).isEqualTo(AgpCli.USAGE);
-    assertThat(o.err()).contains("users are eligible", "--candidate-mode insert", "--allow-fewer-test-users");
+    assertThat(o.err()).contains("users are eligible (paper mode: ", "with the held-out item in the base top 10",
+        "--candidate-mode window").doesNotContain("BASE_TOP_K").doesNotContain("CandidateMode");
+  }
+
+  @Test
+  void insertMode_isRefusedWithItsReplacement() {
+    Outcome o = agp(with(SMALL, "run", "--backend", "simulated", "--candidate-mode", "insert",
+        "--output", dir.resolve("i").toString()));
+
+    assertThat(o.code()).isEqualTo(AgpCli.USAGE);
+    assertThat(o.err()).contains("--candidate-mode insert was removed", "use --candidate-mode window");
+  }
+
+  @Test
+  void simulatedRun_onAmazonFiles_reranksFromCategories() throws Exception {
+    Path reviews = dir.resolve("reviews_Movies_and_TV_5.json");
+    Path meta = dir.resolve("meta_Movies_and_TV.json");
+    java.util.Random r = new java.util.Random(3);
+    String[] kinds = {"Comedy", "Drama", "Horror", "Documentary", "Kids & Family", "Action & Adventure"};
+    StringBuilder m = new StringBuilder();
+    for (int i = 0; i < 120; i++) {
+      m.append("{'asin': 'B").append(1000 + i).append("', 'title': 'Product ").append(i)
+          .append("', 'categories': [['Movies & TV', '").append(kinds[i % kinds.length]).append("']]}\n");
+    }
+    StringBuilder rv = new StringBuilder();
+    for (int u = 0; u < 90; u++) {
+      String kind = kinds[u % kinds.length];
+      for (int k = 0; k < 8; k++) {
+        int item = r.nextInt(4) == 0 ? r.nextInt(120) : (r.nextInt(20) * kinds.length + u % kinds.length);
+        rv.append("{\"reviewerID\": \"U").append(u).append("\", \"asin\": \"B").append(1000 + item)
+            .append("\", \"overall\": 5.0, \"unixReviewTime\": ").append(1_400_000_000L + k * 1000L + u).append("}\n");
+      }
+    }
+    Files.writeString(meta, m);
+    Files.writeString(reviews, rv);
+    Path out = dir.resolve("amazon");
+
+    Outcome o = agp("run", "--dataset", "amazon", "--data", reviews.toString(), "--items", meta.toString(),
+        "--backend", "simulated", "--base", "popularity", "--candidate-mode", "window", "--train-users", "20",
+        "--validation-users", "5", "--test-users", "40", "--allow-fewer-test-users", "--methods", "llm-dir",
+        "--output", out.toString());
+
+    assertThat(o.code()).as(o.err()).isZero();
+    java.util.Map<String, String> base = new java.util.HashMap<>();
+    int changed = 0;
+    for (String line : Files.readAllLines(out.resolve("users.csv")).subList(1, Files.readAllLines(out.resolve("users.csv")).size())) {
+      String[] f = line.split(",");
+      if (f[0].equals("Base")) {
+        base.put(f[1], f[f.length - 1]);
+      } else if (f[0].equals("LLM-Dir") && !f[f.length - 1].equals(base.get(f[1]))) {
+        changed++;
+      }
+    }
+    assertThat(changed).as("LLM-Dir reorders lists from the categories the simulated LLM reads").isPositive();
   }
 
   @Test
   void compatibleBackend_needsABaseUrl() {
-    Outcome o = agp(with(SMALL, "run", "--backend", "compatible", "--model", "llama3", "--candidate-mode", "insert",
+    Outcome o = agp(with(SMALL, "run", "--backend", "compatible", "--model", "llama3", "--candidate-mode", "window",
         "--output", dir.resolve("c").toString()));
 
     assertThat(o.code()).isEqualTo(AgpCli.USAGE);

@@ -13,9 +13,9 @@ import dev.agp.llm.LlmRequest;
 import dev.agp.llm.LlmResponse;
 import dev.agp.llm.Stage;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -63,147 +63,275 @@ class SimulatedLlmTest {
     return profiles.get(0);
   }
 
-  // Drama-heavy history (ids 0, 6, 12 are Drama first), one Comedy most recently.
+  // history: m0 Drama|Comedy, m6 Drama|Action, m12 Drama|Horror, m18 Drama|Sci-Fi, m1 Comedy|Horror (latest)
   private final UserCase dramaFan = user("d", new int[] {0, 6, 12, 18, 1}, new int[] {2, 3, 4, 5, 24, 7, 8, 9, 10, 11}, 24);
 
   @Test
-  void profile_followsTheInstructionsVocabulary() {
-    assertThat(profileFor("Describe the user.", dramaFan)).startsWith("Recently watched: Movie 18 (1978); Movie 1 (1961)");
-    assertThat(profileFor("Name the favourite genres.", dramaFan)).isEqualTo("Favourite genres: Drama (40%), Action (20%).");
-    assertThat(profileFor("Name the favourite genres and the preferred era.", dramaFan)).contains("Preferred era: 1960s.");
-    assertThat(profileFor("List genres, including secondary genres.", dramaFan).split(",")).hasSizeGreaterThanOrEqualTo(3);
-    assertThat(profileFor("Name genres and what the user seems to avoid.", dramaFan)).contains("Avoids: ");
-    assertThat(profileFor("Name genres; weigh recent movies more.", dramaFan)).contains("Lately: Drama, Sci-Fi, Comedy, Action.");
-    assertThat(profileFor("Name genres from several sources, in general.", dramaFan)).doesNotContain("era");
+  void profile_followsTheInstruction_withTheDefaultReadingForAnythingElse() {
+    String plain = profileFor("Describe the user.", dramaFan);
+    // m0 Drama|Comedy, m6 Drama|Action, m12 Drama|Horror, m18 Drama|Sci-Fi, m1 Comedy|Action; ties by name
+    assertThat(plain).isEqualTo("Favourite genres: Drama (40%), Action (20%).");
+    assertThat(profileFor("Name the favourite genres.", dramaFan)).isEqualTo(plain);
+    assertThat(profileFor("Name the favourite genres and the preferred era.", dramaFan))
+        .contains("Preferred era: 1960s (60%).");
+    assertThat(profileFor("List genres, including the secondary genres.", dramaFan))
+        .startsWith("Favourite genres: Drama (40%), Action (20%), Comedy (20%), Horror (10%)");
+    assertThat(profileFor("Name genres and what the user seems to avoid.", dramaFan)).contains("Avoids: Romance.");
+    // recent items weigh much more: the latest Comedy|Action overtakes the Drama of the older ones
+    assertThat(profileFor("Focus on the last few movies the user chose.", dramaFan))
+        .isEqualTo("Favourite genres: Action (32%), Comedy (31%).");
+    assertThat(profileFor("Name genres, but do not describe eras.", dramaFan)).doesNotContain("era");
   }
 
   @Test
-  void rerank_profileGenresLiftMatchingCandidates() {
+  void instruction_canonicalSentencesReadBackTheSame() {
+    for (int f = 0; f < Instruction.FOCUS_TAGS.length; f++) {
+      for (int r = 0; r < 3; r++) {
+        for (boolean era : new boolean[] {false, true}) {
+          for (boolean avoid : new boolean[] {false, true}) {
+            Instruction i = new Instruction(f, r, era, avoid, false, false, 0, List.of());
+            for (String tags : List.of("genres", "categories")) {
+              assertThat(Instruction.read(i.render("movie", tags), List.of())).as(i.render("movie", tags)).isEqualTo(i);
+            }
+            for (Instruction.Edit e : i.neighbours()) {
+              assertThat(Instruction.Edit.parse("3. " + e.sentence("movie", "genres"), "movie", "genres")).hasValue(e);
+            }
+          }
+        }
+      }
+    }
+    Instruction shipped =
+        Instruction.read(AgpOptimizer.builder().llm(llm).domain("movie").build().initialPrompt().text(), List.of());
+    assertThat(shipped).isEqualTo(new Instruction(1, 1, true, true, false, false, 0, List.of()));
+  }
+
+  @Test
+  void rerank_matchesWhatTheProfileStates() {
     AgpModel genres = AgpOptimizer.builder().llm(llm).domain("movie").build().model(new ProfilePrompt("Name the favourite genres."));
     Ranking r = genres.rerank(dramaFan);
-
-    // m24 (Drama|Romance) climbs from 5th; m2 (Action, the second favourite) keeps the top
     assertThat(r.isPermutationOf(dramaFan)).isTrue();
-    assertThat(r.itemIds().subList(0, 3)).containsExactly("m2", "m5", "m24");
     assertThat(r.repair().repaired()).isFalse();
+    // m24 (Drama|Romance) climbs from 5th; m2 (Action|Horror) keeps the top with the list's pull
+    assertThat(r.itemIds().get(0)).isEqualTo("m2");
+    assertThat(r.itemIds().indexOf("m24")).isLessThan(3);
   }
 
   @Test
-  void baselines_rankWithoutAProfile() {
-    Ranking direct = LlmRerankers.builder(llm).domain("movie").direct().rerank(dramaFan);
-    Ranking cot = LlmRerankers.builder(llm).domain("movie").chainOfThought().rerank(dramaFan);
+  void sameCapabilities_llmDirRanksAsAgpWithTheDefaultReading() {
+    CaseRerankerPair pair = new CaseRerankerPair();
+    for (int u = 0; u < 20; u++) {
+      int[] history = {u, u + 6, u + 12, u + 30, u + 31};
+      int[] candidates = new int[10];
+      for (int c = 0; c < 10; c++) {
+        candidates[c] = 100 + 7 * u + c;
+      }
+      UserCase user = user("u" + u, history, candidates, -1);
+      assertThat(pair.direct.rerank(user).itemIds()).as("user %d", u).isEqualTo(pair.agp.rerank(user).itemIds());
+    }
+  }
 
-    assertThat(direct.positionOf("m24")).isLessThan(5);
-    assertThat(cot.isPermutationOf(dramaFan)).isTrue();
-    assertThat(cot.repair().method()).isEqualTo(dev.agp.RepairStats.ParseMethod.TAGGED);
+  /** LLM-Dir and AGP serving a prompt the simulator reads as it reads LLM-Dir's (nothing asked). */
+  private final class CaseRerankerPair {
+    final dev.agp.CaseReranker direct = LlmRerankers.builder(llm).domain("movie").direct();
+    final dev.agp.CaseReranker agp =
+        AgpOptimizer.builder().llm(llm).domain("movie").build().model(new ProfilePrompt("Describe the user."));
+  }
+
+  @Test
+  void critique_followsTheEvidenceShown_otherEvidenceOtherAdvice() {
+    List<Item> films = List.of(
+        new Item("h1", "H1 (1960)", Map.of("genres", "Drama")), new Item("h2", "H2 (1961)", Map.of("genres", "Drama")),
+        new Item("h3", "H3 (1962)", Map.of("genres", "Drama")), new Item("h4", "H4 (1990)", Map.of("genres", "Comedy")),
+        new Item("h5", "H5 (1991)", Map.of("genres", "Comedy")), new Item("c1", "C1 (1965)", Map.of("genres", "Drama")),
+        new Item("a1", "A1 (1995)", Map.of("genres", "Drama")));
+    SimulatedLlm critic = SimulatedLlm.of(Catalogue.of(films), "movie");
+    String instruction = "Name the user's favourite genres, most important first. Write at most 120 words.";
+    String history = "1. H1 (1960)\n2. H2 (1961)\n3. H3 (1962)\n4. H4 (1990)\n5. H5 (1991)";
+    // the user chose a 1960s Drama, placed under a 1990s Drama: only the era tells them apart
+    String truth = critique(critic, instruction, history, "C1 (1965)", "\"A1 (1995)\"");
+    // with the label moved onto the other candidate, nothing in the instruction would have helped
+    String shuffled = critique(critic, instruction, history, "A1 (1995)", "\"C1 (1965)\"");
+    assertThat(edits(truth)).containsExactly("Edit: Add: note the decades or eras of the movies the user prefers.");
+    assertThat(edits(shuffled)).isEmpty();
+    assertThat(shuffled).contains("the miss does not point to the instruction");
+    assertThat(critique(critic, instruction, history, "C1 (1965)", "\"A1 (1995)\"")).isEqualTo(truth);
+  }
+
+  private static String critique(SimulatedLlm critic, String instruction, String history, String chosen, String above) {
+    String text = "<instruction>\n" + instruction + "\n</instruction>\n<history>\n" + history + "\n</history>\n"
+        + "<profile>\nFavourite genres: Drama (60%).\n</profile>\n<feedback>\nThe user chose the movie \"" + chosen
+        + "\": the ranking placed it 2 of 10; it should have been at position 1. Ranked above it: " + above + ".\n</feedback>";
+    return critic.complete(LlmRequest.of(Stage.CRITIQUE, "s", text)).text();
+  }
+
+  private static List<String> edits(String critique) {
+    return critique.lines().filter(l -> l.startsWith("Edit:")).toList();
+  }
+
+  @Test
+  void summarize_weighsEditsAndKeepsTheStrongestPerAspect() {
+    Instruction.Edit eraOn = new Instruction.Edit(Instruction.Aspect.ERA, 1);
+    Instruction.Edit eraOff = new Instruction.Edit(Instruction.Aspect.ERA, 0);
+    Instruction.Edit broad = new Instruction.Edit(Instruction.Aspect.FOCUS, 2);
+    String critiques = "User 1 (weight 0.500):\nText.\nEdit: " + eraOn.sentence("movie", "genres")
+        + "\n\nUser 2 (weight 0.300):\nEdit: " + eraOff.sentence("movie", "genres")
+        + "\nEdit: " + broad.sentence("movie", "genres")
+        + "\n\nUser 3 (weight 0.100):\nEdit: " + new Instruction.Edit(Instruction.Aspect.AVOID, 1).sentence("movie", "genres");
+    String summary = llm.complete(LlmRequest.of(Stage.SUMMARIZE, "s", "<critiques>\n" + critiques + "\n</critiques>")).text();
+    assertThat(summary).isEqualTo("1. " + eraOn.sentence("movie", "genres") + "\n2. " + broad.sentence("movie", "genres"));
+  }
+
+  @Test
+  void optimize_addsRemovesAndRewords_withinTheStrength() {
+    String start = "Name the user's favourite genres, most important first. Note the decades or eras of the movies the user"
+        + " prefers. Write at most 120 words.";
+    String guidelines = "1. Remove: stop describing decades or eras.\n2. Reword: focus on the last few movies the user chose."
+        + "\n3. Add: state which genres the user seems to avoid.";
+    String small = optimize(start, guidelines, "Make small, targeted edits: keep it.");
+    String large = optimize(start, guidelines, "Make large edits: restructure it.");
+    assertThat(small).doesNotContain("eras").contains("Name the user's favourite genres").doesNotContain("last few");
+    assertThat(large).doesNotContain("eras").contains("Focus on the last few movies", "State which genres the user seems to avoid.");
+    assertThat(optimize(start, "1. Keep the instruction as it is.", "Make large edits.")).isEqualTo(start);
+  }
+
+  @Test
+  void optimize_scoreOnly_readsTheScoreShown() {
+    String start = "Name the user's favourite genres, most important first. Write at most 120 words.";
+    String low = "Mean NDCG@10 over the batch's 10 users: 0.412. Users whose chosen movie was ranked below its target position: 9 of 10.";
+    String high = "Mean NDCG@10 over the batch's 10 users: 0.950. Users whose chosen movie was ranked below its target position: 1 of 10.";
+    assertThat(optimize(start, low, "Make small edits.")).isNotEqualTo(start);
+    assertThat(optimize(start, high, "Make small edits.")).isEqualTo(start);
+  }
+
+  private String optimize(String instruction, String guidelines, String strength) {
+    String text = "<instruction>\n" + instruction + "\n</instruction>\n<guidelines>\n" + guidelines + "\n</guidelines>\n\n"
+        + strength + "\n\nIt must stay under 4000 characters.";
+    String answer = llm.complete(LlmRequest.of(Stage.OPTIMIZE, "s", text)).text();
+    assertThat(answer).startsWith("<prompt>\n").endsWith("\n</prompt>");
+    return answer.substring("<prompt>\n".length(), answer.length() - "\n</prompt>".length());
+  }
+
+  @Test
+  void otherDatasets_categoriesAndShelvesRankToo() {
+    List<Item> products = List.of(
+        new Item("p1", "Garden hose", Map.of("categories", "Home > Garden")),
+        new Item("p2", "Trowel", Map.of("categories", "Home > Garden > Tools")),
+        new Item("p3", "Novel", Map.of("categories", "Books > Fiction")),
+        new Item("p4", "Rake", Map.of("categories", "Home > Garden > Tools")),
+        new Item("b1", "Poems", Map.of("shelves", "poetry, classics")),
+        new Item("b2", "Odes", Map.of("shelves", "poetry")));
+    SimulatedLlm shop = SimulatedLlm.of(Catalogue.of(products), "item");
+    UserCase gardener = new UserCase("g", List.of(products.get(0), products.get(1)),
+        List.of(products.get(2), products.get(4), products.get(3)), Set.of("p4"));
+    Ranking r = LlmRerankers.builder(shop).domain("item").direct().rerank(gardener);
+    assertThat(r.itemIds().get(0)).isEqualTo("p4");
+    UserCase reader = new UserCase("r", List.of(products.get(4)), List.of(products.get(2), products.get(5)), Set.of("b2"));
+    assertThat(LlmRerankers.builder(shop).domain("item").direct().rerank(reader).itemIds()).containsExactly("b2", "p3");
+  }
+
+  @Test
+  void attributesShownInThePrompt_areReadForTitlesItDoesNotKnow() {
+    SimulatedLlm blank = SimulatedLlm.of(Catalogue.of(List.of()), "movie");
+    String prompt = "<history>\n1. Unknown A | genres: Horror\n2. Unknown B | genres: Horror, Drama\n</history>\n"
+        + "<candidates>\n[A] Unknown C | genres: Comedy\n[B] Unknown D | genres: Horror\n</candidates>";
+    assertThat(blank.complete(LlmRequest.of(Stage.DIRECT_RERANK, "s", prompt)).text()).isEqualTo("<ranking>B, A</ranking>");
+  }
+
+  @Test
+  void catalogue_sameWhateverTheOrder_uninformativeTagsDropped() {
+    List<Item> items = new ArrayList<>(List.of(
+        new Item("2", "Emma (1996)", Map.of("genres", "Romance", "category", "Movies & TV")),
+        new Item("1", "Emma (1996)", Map.of("genres", "Comedy", "category", "Movies & TV")),
+        new Item("3", "Heat (1995)", Map.of("genres", "Crime", "category", "Movies & TV"))));
+    Catalogue a = Catalogue.of(items);
+    Collections.reverse(items);
+    Catalogue b = Catalogue.of(items);
+    assertThat(a.lookup("Emma (1996)")).isEqualTo(b.lookup("Emma (1996)"));
+    assertThat(a.lookup("Emma (1996)").orElseThrow().genres()).containsExactly("Comedy");
+    assertThat(a.commonGenres()).doesNotContain("Movies & TV");
   }
 
   @Test
   void answers_areDeterministicAndReportTheModel() {
-    LlmRequest r = LlmRequest.of(Stage.DIRECT_RERANK, "s", "<history>\n1. Movie 0 (1960)\n</history>\n<candidates>\n[A] Movie 1 (1961)\n[B] Movie 6 (1966)\n</candidates>");
+    LlmRequest r = LlmRequest.of(Stage.DIRECT_RERANK, "s",
+        "<history>\n1. Movie 0 (1960)\n</history>\n<candidates>\n[A] Movie 1 (1961)\n[B] Movie 6 (1966)\n</candidates>");
     LlmResponse a = llm.complete(r);
     LlmResponse b = llm.complete(r);
-
     assertThat(a).isEqualTo(b);
     assertThat(a.model()).isEqualTo(SimulatedLlm.MODEL);
-    // history: Drama|Comedy; A = Comedy|Action on top of the list, B = Drama|Action second
+    // history: Drama|Comedy; A = Comedy|Horror on top of the list, B = Drama|Action second
     assertThat(a.text()).isEqualTo("<ranking>A, B</ranking>");
-    assertThat(a.usage().inputTokens()).isPositive();
   }
 
   @Test
-  void optimize_addsTheStrongestMissingGuidelinesByStrength() {
-    String guidelines = "1. " + Directive.BREADTH.sentence("movie") + "\n2. " + Directive.ERA.sentence("movie")
-        + "\n3. " + Directive.AVOID.sentence("movie");
-    String small = llm.complete(LlmRequest.of(Stage.OPTIMIZE, "s", "<instruction>\nName the favourite genres.\n</instruction>\n<guidelines>\n"
-        + guidelines + "\n</guidelines>\nMake small, targeted edits.")).text();
-    String large = llm.complete(LlmRequest.of(Stage.OPTIMIZE, "s", "<instruction>\nName the favourite genres.\n</instruction>\n<guidelines>\n"
-        + guidelines + "\n</guidelines>\nMake large edits.")).text();
-
-    assertThat(small).isEqualTo("<prompt>\nName the favourite genres. " + Directive.BREADTH.sentence("movie") + "\n</prompt>");
-    assertThat(large).contains(Directive.BREADTH.sentence("movie"), Directive.ERA.sentence("movie"), Directive.AVOID.sentence("movie"));
-  }
-
-  @Test
-  void summarize_weighsTheEditsBehindEachGuideline() {
-    String critiques = "User 1 (weight 0.600):\nText.\nEdit: " + Directive.ERA.sentence("movie")
-        + "\n\nUser 2 (weight 0.300):\nEdit: " + Directive.BREADTH.sentence("movie")
-        + "\n\nUser 3 (weight 0.100):\nEdit: " + Directive.AVOID.sentence("movie");
-    String summary = llm.complete(LlmRequest.of(Stage.SUMMARIZE, "s", "<critiques>\n" + critiques + "\n</critiques>")).text();
-
-    assertThat(summary).isEqualTo("1. " + Directive.ERA.sentence("movie") + "\n2. " + Directive.BREADTH.sentence("movie"));
-  }
-
-  @Test
-  void fit_learnsGenreDirectivesAndImprovesValidation() {
-    List<UserCase> users = synthetic(120, 5);
-    AgpModel model = AgpOptimizer.builder().llm(llm).domain("movie").initialPrompt("Describe the user.")
-        .batchSize(10).epochs(3).build().fit(users.subList(0, 100), users.subList(100, 120));
-
-    double initial = model.history().epochs().get(0).validationNdcg();
-    assertThat(model.history().bestValidationNdcg()).isGreaterThan(initial + 0.05);
-    assertThat(model.prompt().text()).contains("genres");
-  }
-
-  /** Users who mostly watch two genres; the next movie is of one of them; the base list is shuffled. */
-  private List<UserCase> synthetic(int n, long seed) {
-    Random r = new Random(seed);
-    List<UserCase> out = new ArrayList<>();
-    for (int u = 0; u < n; u++) {
-      String main = GENRES.get(r.nextInt(GENRES.size()));
-      List<Integer> liked = new ArrayList<>();
-      List<Integer> other = new ArrayList<>();
-      for (int i = 0; i < movies.size(); i++) {
-        (movies.get(i).attributes().get("genres").startsWith(main) ? liked : other).add(i);
+  void rppRank_readsItsSentencesWithTheSameVocabulary() {
+    DriftWorld world = new DriftWorld();
+    SimulatedLlm sim = world.llm();
+    int deferring = 0;
+    int deliberate = 0;
+    int westernNamed = 0;
+    int westernNot = 0;
+    for (UserCase u : world.users("q", 30, 5, 0.7)) {
+      StringBuilder h = new StringBuilder("<history>\n");
+      for (int i = 0; i < u.history().size(); i++) {
+        h.append(i + 1).append(". ").append(u.history().get(i).title()).append('\n');
       }
-      int[] history = new int[6];
-      for (int h = 0; h < 6; h++) {
-        history[h] = h % 3 == 2 ? other.get(r.nextInt(other.size())) : liked.get(r.nextInt(liked.size()));
+      StringBuilder c = new StringBuilder("</history>\n<candidates>\n");
+      for (int i = 0; i < u.candidates().size(); i++) {
+        c.append('[').append(dev.agp.CandidateLabels.label(i)).append("] ").append(u.candidates().get(i).title()).append('\n');
       }
-      int relevant = liked.get(r.nextInt(liked.size()));
-      int[] candidates = new int[10];
-      int at = r.nextInt(10);
-      for (int c = 0; c < 10; c++) {
-        candidates[c] = c == at ? relevant : other.get(r.nextInt(other.size()));
-      }
-      if (java.util.Arrays.stream(candidates).distinct().count() < 10) {
-        u--;
-        continue;
-      }
-      out.add(user("s" + u, history, candidates, relevant));
+      String data = h.toString() + c + "</candidates>\n";
+      deferring += displacement(sim.complete(LlmRequest.of(Stage.RPP_RANK, "You are a movie recommender system. ",
+          data + "Rank the candidates by the priority this user would give them.")).text());
+      deliberate += displacement(sim.complete(LlmRequest.of(Stage.RPP_RANK, "",
+          data + "Think step by step about which candidate the user is most likely to choose next.")).text());
+      westernNamed += westernPlaces(u, sim.complete(LlmRequest.of(Stage.RPP_RANK, "",
+          data + "Rank them by the user's history, paying most attention to Western movies.")).text());
+      westernNot += westernPlaces(u, sim.complete(LlmRequest.of(Stage.RPP_RANK, "",
+          data + "Rank them by the user's history.")).text());
     }
-    return out;
+    assertThat(westernNamed).as("naming a genre lifts its candidates").isLessThan(westernNot);
+    // "priority" and a recommender role defer to the list; reasoning step by step pulls away from it
+    assertThat(deferring).isLessThan(deliberate);
+  }
+
+  /** The sum of the places given to Western candidates. */
+  private static int westernPlaces(UserCase u, String answer) {
+    String[] labels = answer.split("\n");
+    int sum = 0;
+    for (int i = 0; i < labels.length; i++) {
+      if (u.candidates().get(dev.agp.CandidateLabels.index(labels[i]).getAsInt()).attributes().get("genres").contains("Western")) {
+        sum += i;
+      }
+    }
+    return sum;
+  }
+
+  /** How far an answer of one label per line moved the candidates from the list's order. */
+  private static int displacement(String answer) {
+    String[] labels = answer.split("\n");
+    int d = 0;
+    for (int i = 0; i < labels.length; i++) {
+      d += Math.abs(i - dev.agp.CandidateLabels.index(labels[i]).getAsInt());
+    }
+    return d;
   }
 
   @Test
-  void rpp_ranksWithTheChosenSentencesAndRefinesThem() {
-    List<UserCase> users = synthetic(40, 9);
-    dev.agp.rpp.RppModel rpp = dev.agp.rpp.RppOptimizer.builder().llm(llm).domain("movie").iterations(2)
+  void rpp_fitsAndRefinesItsSentences() {
+    DriftWorld world = new DriftWorld();
+    List<UserCase> users = world.users("r", 40, 9, 0.7);
+    dev.agp.rpp.RppModel rpp = dev.agp.rpp.RppOptimizer.builder().llm(world.llm()).domain("movie").iterations(2)
         .refine(true).refineMinReward(0.0).build().fit(users.subList(0, 30));
-
     for (UserCase u : users.subList(30, 40)) {
       Ranking r = rpp.rerank(u);
       assertThat(r.isPermutationOf(u)).isTrue();
       assertThat(r.fallback()).isFalse();
       assertThat(r.repair().appended()).isZero();
     }
-    assertThat(rpp.history().refined()).isNotEmpty();
-    assertThat(rpp.history().refined()).anySatisfy(r -> assertThat(r.text()).contains("paying most attention to"))
-        .allSatisfy(r -> assertThat(r.text()).doesNotStartWith("."));
+    // admitted rewrites (shared by several users) name a genre the users have in common
+    assertThat(rpp.history().refined()).isNotEmpty().allSatisfy(r -> assertThat(r.text())
+        .containsAnyOf("paying most attention to", "with a particular eye for"));
     assertThat(rpp.usage().stage(Stage.RPP_REFINE).failures()).isZero();
-  }
-
-  @Test
-  void rppRank_reasoningSentencesChangeTheOrder() {
-    String history = "<history>\n1. Movie 0 (1960)\n2. Movie 12 (1972)\n3. Movie 1 (1961)\n</history>\n";
-    String candidates = "<candidates>\n[A] Movie 3 (1963)\n[B] Movie 7 (1967)\n[C] Movie 24 (1984)\n[D] Movie 25 (1985)\n</candidates>\n";
-    String byPriority = llm.complete(LlmRequest.of(Stage.RPP_RANK, "You are a movie recommender system. ",
-        history + candidates + "Rank the candidates by the priority this user would give them.")).text();
-    String byHistory = llm.complete(LlmRequest.of(Stage.RPP_RANK, "",
-        history + candidates + "Rank the candidates according to the user's history, paying most attention to Drama movies.")).text();
-
-    // "priority" trusts the list more (A is its top); with Drama as the focus a Drama (C or D) leads
-    assertThat(List.of(byPriority.split("\n")).indexOf("A")).isLessThan(List.of(byHistory.split("\n")).indexOf("A"));
-    assertThat(byHistory.split("\n")[0]).isIn("C", "D");
   }
 }

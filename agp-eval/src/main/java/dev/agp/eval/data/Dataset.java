@@ -11,7 +11,10 @@ import java.util.Map;
  * Interactions and the items they refer to, as loaded from a dataset's files.
  *
  * @param interactions every kept interaction, in file order
- * @param items the items of those interactions, by id; each has a usable title
+ * @param items the items of those interactions, by id; each has a usable title. Iteration goes by
+ *     id, the same on every run (a plain {@code Map.copyOf} iterates in an order that changes from
+ *     one JVM to the next, which made results that depend on it, such as which of two items with
+ *     the same title a simulated LLM knows, change between runs)
  * @param report what was read, kept and left out, and why
  */
 public record Dataset(List<Interaction> interactions, Map<String, Item> items, LoadReport report) {
@@ -23,7 +26,7 @@ public record Dataset(List<Interaction> interactions, Map<String, Item> items, L
    */
   public Dataset {
     interactions = List.copyOf(interactions);
-    items = Map.copyOf(items);
+    items = sortedById(items);
     requireNonNull(report, "report");
     for (Map.Entry<String, Item> e : items.entrySet()) {
       if (!e.getKey().equals(e.getValue().id())) {
@@ -37,6 +40,14 @@ public record Dataset(List<Interaction> interactions, Map<String, Item> items, L
             "interactions[" + i + "] (user " + x.userId() + ") refers to item " + x.itemId() + ", which is not among the items");
       }
     }
+  }
+
+  private static Map<String, Item> sortedById(Map<String, Item> items) {
+    java.util.TreeMap<String, Item> sorted = new java.util.TreeMap<>();
+    for (Map.Entry<String, Item> e : items.entrySet()) {
+      sorted.put(requireNonNull(e.getKey(), "item id"), requireNonNull(e.getValue(), "item"));
+    }
+    return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sorted));
   }
 
   /** Distinct users. */

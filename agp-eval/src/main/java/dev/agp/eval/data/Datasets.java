@@ -133,7 +133,9 @@ public final class Datasets {
    * empty, else the interaction is dropped and counted) and {@code goodreads_books_<genre>.json.gz}
    * ({@code book_id, title, title_without_series}). Every shelved interaction is loaded, read or
    * not. Numbers stored as strings are accepted. Items carry a {@code year} attribute
-   * ({@code publication_year}) when present.
+   * ({@code publication_year}) and a {@code shelves} attribute (the book's most used {@code
+   * popular_shelves}, at most 8, comma separated, bookkeeping shelves such as "to-read" left out)
+   * when present.
    *
    * @throws NullPointerException if an argument is null
    * @throws UncheckedIOException if a file cannot be read

@@ -21,7 +21,17 @@ final class JsonLinesLoaders {
   private static final Set<String> YELP_REVIEW = Set.of("user_id", "business_id", "stars", "date");
   private static final Set<String> YELP_BUSINESS = Set.of("business_id", "name", "categories", "city", "state");
   private static final Set<String> GOODREADS_INTERACTION = Set.of("user_id", "book_id", "rating", "date_added", "date_updated");
-  private static final Set<String> GOODREADS_BOOK = Set.of("book_id", "title", "title_without_series", "publication_year");
+  private static final Set<String> GOODREADS_BOOK =
+      Set.of("book_id", "title", "title_without_series", "publication_year", "popular_shelves");
+  /** Shelves kept per book, the most used first. */
+  static final int SHELVES = 8;
+  /** Shelves that say how a reader files a book, not what it is about. */
+  private static final Set<String> BOOKKEEPING_SHELVES = Set.of(
+      "to-read", "currently-reading", "read", "favorites", "favourites", "owned", "books-i-own", "owned-books",
+      "default", "library", "kindle", "ebook", "ebooks", "e-book", "e-books", "my-books", "wish-list", "wishlist",
+      "to-buy", "my-library", "audiobook", "audiobooks", "audio", "borrowed", "re-read", "did-not-finish", "dnf",
+      "tbr", "books", "book-club", "home-library", "abandoned", "unfinished", "on-hold", "maybe", "i-own", "own",
+      "owned-tbr", "physical-tbr", "to-read-owned");
 
   private static final DateTimeFormatter YELP_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
   /** {@code Thu Aug 17 15:15:28 -0700 2017}. */
@@ -87,6 +97,10 @@ final class JsonLinesLoaders {
       String id = JsonRecords.requiredText(r, "book_id");
       Map<String, String> attrs = new HashMap<>();
       Titles.clean(JsonRecords.optionalText(r, "publication_year")).ifPresent(v -> attrs.put("year", v));
+      String shelves = shelves(r.get("popular_shelves"));
+      if (!shelves.isEmpty()) {
+        attrs.put("shelves", shelves);
+      }
       var title = Titles.clean(JsonRecords.optionalText(r, "title"));
       if (title.isEmpty()) {
         title = Titles.clean(JsonRecords.optionalText(r, "title_without_series"));
@@ -95,6 +109,42 @@ final class JsonLinesLoaders {
       return true;
     }));
     return a.build();
+  }
+
+  /**
+   * The {@value #SHELVES} most used shelves of a book ({@code [{"count": "3", "name": "fantasy"}]},
+   * counts as strings), comma separated, without bookkeeping shelves such as "to-read"; "" when
+   * there are none or the field has another shape.
+   */
+  static String shelves(@Nullable Object field) {
+    if (!(field instanceof java.util.List<?> list)) {
+      return "";
+    }
+    java.util.List<java.util.Map.Entry<String, Long>> named = new java.util.ArrayList<>();
+    for (Object o : list) {
+      if (o instanceof Map<?, ?> m && m.get("name") instanceof String name && !name.isBlank()) {
+        String shelf = name.strip().toLowerCase(Locale.ROOT);
+        if (BOOKKEEPING_SHELVES.contains(shelf) || shelf.contains(",")) {
+          continue;
+        }
+        long count = 0;
+        Object c = m.get("count");
+        try {
+          count = c instanceof Number n ? n.longValue() : c instanceof String cs ? Long.parseLong(cs.strip()) : 0;
+        } catch (NumberFormatException e) {
+          count = 0;
+        }
+        named.add(java.util.Map.entry(shelf, count));
+      }
+    }
+    named.sort((a, b) -> a.getValue().equals(b.getValue()) ? a.getKey().compareTo(b.getKey()) : Long.compare(b.getValue(), a.getValue()));
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (java.util.Map.Entry<String, Long> e : named) {
+      if (out.size() < SHELVES && !out.contains(e.getKey())) {
+        out.add(e.getKey());
+      }
+    }
+    return String.join(", ", out);
   }
 
   static Instant goodreadsTime(String s, String field) throws MalformedRecord {

@@ -3,6 +3,7 @@ package dev.agp.eval.recommender;
 import dev.agp.UserCase;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A base recommender: what produces the top-K candidate lists the LLM rerankers reorder.
@@ -26,6 +27,32 @@ public interface BaseRecommender {
    * @throws IllegalArgumentException if {@code k < 1}
    */
   List<String> recommend(String userId, List<String> history, int k);
+
+  /**
+   * The 0-based place of {@code itemId} in this user's full ranking (the order {@link #recommend}
+   * gives for any k large enough), or empty when the model does not rank it for the user: an
+   * item it does not know, one of {@code history}, or a user it cannot rank for.
+   *
+   * <p>The default asks {@link #recommend} for 16, 32, 64, ... items until the item shows up or
+   * the list ends; models that score every item override it with one pass.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  default OptionalInt rankOf(String userId, List<String> history, String itemId) {
+    java.util.Objects.requireNonNull(userId, "userId");
+    java.util.Objects.requireNonNull(history, "history");
+    java.util.Objects.requireNonNull(itemId, "itemId");
+    for (int k = 16; ; k = k > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : k * 2) {
+      List<String> ranked = recommend(userId, history, k);
+      int at = ranked.indexOf(itemId);
+      if (at >= 0) {
+        return OptionalInt.of(at);
+      }
+      if (ranked.size() < k || k == Integer.MAX_VALUE) {
+        return OptionalInt.empty();
+      }
+    }
+  }
 
   /**
    * The user's embedding when the model has one (LightGCN's final user vector), for state-based

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agp.eval.CandidateMode;
 import dev.agp.eval.CandidateSets;
 import dev.agp.eval.ExperimentResult;
+import dev.agp.eval.MethodKind;
 import dev.agp.eval.MethodResult;
 import dev.agp.eval.PreparedMethod;
 import dev.agp.eval.RankingMetrics;
@@ -32,9 +34,10 @@ import java.util.Optional;
  * Writes an {@link ExperimentResult} as files people and tools read:
  *
  * <ul>
- *   <li>{@value #MARKDOWN}: the table (NDCG@k with interval, the paired comparison with Base, HR@k,
- *       MRR, mean position, calls, tokens, cost, time), the settings, how candidates were made,
- *       what each method learned, and the statistics used;
+ *   <li>{@value #MARKDOWN}: the table (NDCG@k with interval, the paired comparison with Base,
+ *       HR@1, HR@3, MRR, mean position, calls, tokens, cost, time; HR@k only when lists are longer
+ *       than k), the sanity check of the user-blind rows, paired comparisons between methods, the
+ *       settings, how candidates were made, what each method learned, and the statistics used;
  *   <li>{@value #JSON}: everything, per-user rankings included;
  *   <li>{@value #CSV}: one row per method; {@value #USERS_CSV}: one row per method and test user;
  *   <li>PNG charts: {@code methods.png} (NDCG@k with intervals), {@code agp-validation.png}
@@ -57,7 +60,7 @@ public final class ExperimentReport {
   /** The {@code format} field of the JSON document. */
   public static final String FORMAT = "agp-experiment";
   /** The JSON document's version. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   private static final ObjectMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
@@ -127,13 +130,14 @@ public final class ExperimentReport {
         .append(s.validationUsers()).append(" validation users; seed ").append(s.seed()).append("; run ")
         .append(r.started()).append(", ").append(seconds(r.wallTime())).append(".\n\n");
     md.append("LLM: ").append(s.llm()).append(".\n\n");
+    boolean hitAtK = hitRateInformative(r);
     md.append("| Method | NDCG@").append(k).append(" [").append(level).append(" CI] | Δ vs Base [").append(level)
-        .append(" CI] | p (bootstrap) | p (Wilcoxon) | HR@").append(k)
-        .append(" | MRR | Mean pos. | Calls | Tokens | Cost | Time |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        .append(" CI] | p (bootstrap) | p (Wilcoxon) | HR@1 | HR@3 | ").append(hitAtK ? "HR@" + k + " | " : "")
+        .append("MRR | Mean pos. | Calls | Tokens | Cost | Time |\n");
+    md.append("|---|---|---|---|---|---|---|").append(hitAtK ? "---|" : "").append("---|---|---|---|---|---|\n");
     for (MethodResult m : r.methods()) {
       RankingMetrics.MeanMetrics mm = m.means();
-      md.append("| ").append(escape(m.name()))
+      md.append("| ").append(escape(label(m)))
           .append(" | ").append(f4(m.ndcg().mean())).append(" [").append(f4(m.ndcg().low())).append(", ")
           .append(f4(m.ndcg().high())).append("]");
       if (m.versusBase().isPresent()) {
@@ -143,17 +147,26 @@ public final class ExperimentReport {
       } else {
         md.append(" | — | — | —");
       }
-      md.append(" | ").append(f4(mm.hitRate())).append(" | ").append(f4(mm.mrr())).append(" | ")
+      md.append(" | ").append(f4(m.hitRate(1))).append(" | ").append(f4(m.hitRate(3)));
+      if (hitAtK) {
+        md.append(" | ").append(f4(mm.hitRate()));
+      }
+      md.append(" | ").append(f4(mm.mrr())).append(" | ")
           .append(Double.isNaN(mm.meanPosition()) ? "—" : String.format(Locale.ROOT, "%.2f", mm.meanPosition()))
           .append(" | ").append(m.calls()).append(" | ").append(m.tokens()).append(" | ")
           .append(m.cost().isPresent() ? String.format(Locale.ROOT, "%.4f", m.cost().getAsDouble()) : "—")
           .append(" | ").append(seconds(m.wallTime())).append(" |\n");
     }
+    md.append("\nRows: Base is the base recommender's order; *sanity* rows are user-blind orders of the same lists"
+        + " (no LLM call); *control* rows are a learning method without its learning (untrained) or trained on"
+        + " permuted labels.\n");
+    sanity(md, r);
+    comparisons(md, r);
     md.append("\nCost model: ").append(s.costModel()).append(".\n");
 
     md.append("\n## Calls and failures\n\n| Method | Planned calls | Training calls | Test calls | Input tokens | Output tokens | "
-        + "Retries | Failed calls | Fallbacks | Repaired answers | Training time | Test time |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + "Retries | Failed calls | Fallbacks | Repaired answers | Base-order answers | Training time | Test time |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (MethodResult m : r.methods()) {
       StageUsage all = m.usage().total();
       md.append("| ").append(escape(m.name())).append(" | ")
@@ -161,24 +174,31 @@ public final class ExperimentReport {
           .append(m.trainingUsage().total().calls()).append(" | ").append(m.testUsage().total().calls()).append(" | ")
           .append(all.inputTokens()).append(" | ").append(all.outputTokens()).append(" | ").append(all.retries())
           .append(" | ").append(all.failures()).append(" | ").append(m.fallbacks()).append(" | ").append(m.repaired())
+          .append(" | ").append(m.baseOrderAnswers())
           .append(" | ").append(seconds(m.trainingTime())).append(" | ").append(seconds(m.testTime())).append(" |\n");
     }
+    md.append("\nBase-order answers: LLM answers (not fallbacks) that were exactly the base order; many of them mean"
+        + " the model copied the list or ignored the user.\n");
 
     r.candidates().ifPresent(c -> {
       md.append("\n## Candidates\n\n");
-      md.append("Base recommender: ").append(escape(c.base())).append("; mode ").append(c.mode()).append(", ")
+      md.append("Base recommender: ").append(escape(c.base())).append("; mode ").append(modeName(c.mode())).append(", ")
           .append(c.k()).append(" candidates per user, seed ").append(c.seed()).append(".\n\n");
+      md.append(modeDescription(c.mode(), c.k())).append("\n\n");
       md.append("- users with a held-out item: ").append(c.evaluableUsers()).append('\n');
       md.append("- held-out item in the base top ").append(c.k()).append(": ").append(c.hits()).append(" (")
           .append(String.format(Locale.ROOT, "%.2f%%", 100 * c.hitRate())).append(")\n");
-      if (c.inserted() > 0) {
-        md.append("- held-out item inserted: ").append(c.inserted()).append('\n');
+      if (c.mode() == CandidateMode.BASE_WINDOW) {
+        md.append("- lists that are a window deeper in the base ranking: ").append(c.windowed()).append('\n');
+        md.append("- held-out item the base cannot rank (not eligible): ").append(c.unranked()).append('\n');
       }
       md.append("- eligible users: ").append(c.eligibleUsers()).append('\n');
+      md.append("- median rank of the held-out item in the base's full ranking (eligible users): ")
+          .append(String.format(Locale.ROOT, "%.1f", c.medianHeldOutRank())).append('\n');
       md.append("- fewer than ").append(c.k()).append(" candidates: ").append(c.shortLists())
           .append("; naming unknown items: ").append(c.unknownItems()).append('\n');
-      md.append("- base NDCG@").append(c.k()).append(" over the users whose held-out item it ranks: ")
-          .append(f4(c.baseNdcgOnHits())).append('\n');
+      md.append("- base NDCG@").append(c.k()).append(" over the users whose held-out item it ranks in its top ")
+          .append(c.k()).append(": ").append(f4(c.baseNdcgOnHits())).append('\n');
     });
 
     boolean anyDetails = r.methods().stream().anyMatch(m -> !m.details().isEmpty() || !m.parameters().isEmpty());
@@ -208,6 +228,7 @@ public final class ExperimentReport {
         }
       }
     }
+    RppSection.markdown(md, r);
     if (!charts.isEmpty()) {
       md.append("\n## Charts\n\n");
       for (String c : charts) {
@@ -216,7 +237,7 @@ public final class ExperimentReport {
     }
     md.append("\n## Statistics\n\n");
     md.append("- Metrics follow trec_eval: NDCG@k with linear gain and discount 1/log2(rank+1), ideal DCG over the"
-        + " relevant items; HR@k = share of users with the held-out item in the top k; MRR over the whole list;"
+        + " relevant items; HR@n = share of users with the held-out item in the first n places; MRR over the whole list;"
         + " mean position = mean 1-based rank of the held-out item.\n");
     md.append("- Intervals: percentile bootstrap of the mean over users, ").append(s.bootstrapSamples())
         .append(" resamples, seed ").append(s.seed()).append(".\n");
@@ -225,6 +246,72 @@ public final class ExperimentReport {
         + " 0); Wilcoxon signed-rank test with zero differences dropped, exact for up to 30 untied pairs, else the"
         + " normal approximation with tie and continuity corrections.\n");
     return md.toString();
+  }
+
+  /** The mode as the command line and reports name it. */
+  public static String modeName(CandidateMode mode) {
+    return requireNonNull(mode, "mode") == CandidateMode.BASE_TOP_K ? "paper" : "window";
+  }
+
+  /** One paragraph on what the mode's numbers mean. */
+  public static String modeDescription(CandidateMode mode, int k) {
+    if (requireNonNull(mode, "mode") == CandidateMode.BASE_TOP_K) {
+      return "Paper protocol: each user's list is the base model's top " + k + ", and only users whose held-out item"
+          + " is in it are evaluated, as in the paper's table.";
+    }
+    return "Window protocol: each user's list is " + k + " consecutive items of the base model's own ranking that"
+        + " contain the held-out item (the top " + k + " when it is there), at a seeded place, in the base order;"
+        + " every user whose held-out item the base can rank is eligible. No candidate is the odd one out, so"
+        + " user-blind orders (the sanity rows) should not beat Base; the base order carries little signal inside a"
+        + " window, so Base is close to a random order. Not comparable with the paper's table.";
+  }
+
+  private static void sanity(StringBuilder md, ExperimentResult r) {
+    boolean any = r.methods().stream().anyMatch(m -> m.kind() == MethodKind.SANITY);
+    if (!any || r.baseHalfWidth().isEmpty()) {
+      return;
+    }
+    md.append("\n## Sanity check\n\n");
+    List<String> warnings = r.sanityWarnings();
+    if (warnings.isEmpty()) {
+      md.append("Passed: no user-blind order beats Base by more than the half-width of Base's interval (")
+          .append(f4(r.baseHalfWidth().getAsDouble())).append(").\n");
+    } else {
+      md.append("**Failed**:\n\n");
+      warnings.forEach(w -> md.append("- ").append(w).append('\n'));
+      md.append("\nGains of LLM methods on these lists may come from that signal rather than from modelling users.\n");
+    }
+  }
+
+  private static void comparisons(StringBuilder md, ExperimentResult r) {
+    if (r.comparisons().isEmpty()) {
+      return;
+    }
+    String level = Math.round(r.settings().confidence() * 100) + "%";
+    md.append("\n## Paired comparisons\n\n| Method | versus | Δ NDCG@").append(r.settings().cutoff()).append(" [")
+        .append(level).append(" CI] | p (bootstrap) | p (Wilcoxon) | wins / losses / ties |\n|---|---|---|---|---|---|\n");
+    for (ExperimentResult.MethodComparison c : r.comparisons()) {
+      MethodResult.PairedComparison p = c.versus();
+      md.append("| ").append(escape(c.method())).append(" | ").append(escape(p.baseline())).append(" | ")
+          .append(signed(p.meanDifference())).append(" [").append(signed(p.low())).append(", ").append(signed(p.high()))
+          .append("] | ").append(p(p.bootstrapP())).append(" | ").append(p(p.wilcoxonP())).append(" | ").append(p.wins())
+          .append(" / ").append(p.losses()).append(" / ").append(p.ties()).append(" |\n");
+    }
+  }
+
+  /** The row's name, with its kind when it is not a method under evaluation. */
+  static String label(MethodResult m) {
+    return switch (m.kind()) {
+      case SANITY -> m.name() + " (sanity)";
+      case CONTROL -> m.name() + " (control)";
+      default -> m.name();
+    };
+  }
+
+  /** HR@k says something only when some list is longer than k (else every held-out item is in the top k). */
+  static boolean hitRateInformative(ExperimentResult r) {
+    return r.candidates().map(c -> c.k() > r.settings().cutoff()).orElseGet(() -> r.methods().stream()
+        .flatMap(m -> m.users().stream()).anyMatch(u -> u.ranking().size() > r.settings().cutoff()));
   }
 
   private static String escape(String s) {
@@ -253,13 +340,14 @@ public final class ExperimentReport {
   public static String csv(ExperimentResult result) {
     requireNonNull(result, "result");
     StringBuilder sb = new StringBuilder(
-        "method,ndcg,ndcg_low,ndcg_high,delta_vs_base,delta_low,delta_high,p_bootstrap,p_wilcoxon,wins,losses,ties,"
-            + "hit_rate,mrr,mrr_at_k,precision,recall,mean_position,users,training_calls,test_calls,input_tokens,"
-            + "output_tokens,cost,training_seconds,test_seconds,fallbacks,repaired,llm\n");
+        "method,kind,ndcg,ndcg_low,ndcg_high,delta_vs_base,delta_low,delta_high,p_bootstrap,p_wilcoxon,wins,losses,ties,"
+            + "hr_at_1,hr_at_3,hit_rate_at_k,mrr,mrr_at_k,precision,recall,mean_position,users,training_calls,test_calls,"
+            + "input_tokens,output_tokens,cost,training_seconds,test_seconds,fallbacks,repaired,base_order_answers,llm\n");
     for (MethodResult m : result.methods()) {
       RankingMetrics.MeanMetrics mm = m.means();
       List<String> f = new ArrayList<>();
       f.add(csvField(m.name()));
+      f.add(m.kind().name().toLowerCase(Locale.ROOT));
       f.add(num(m.ndcg().mean()));
       f.add(num(m.ndcg().low()));
       f.add(num(m.ndcg().high()));
@@ -270,13 +358,14 @@ public final class ExperimentReport {
       } else {
         f.addAll(List.of("", "", "", "", "", "", "", ""));
       }
-      f.addAll(List.of(num(mm.hitRate()), num(mm.mrr()), num(mm.mrrAtK()), num(mm.precision()), num(mm.recall()),
+      f.addAll(List.of(num(m.hitRate(1)), num(m.hitRate(3)), num(mm.hitRate()), num(mm.mrr()), num(mm.mrrAtK()), num(mm.precision()), num(mm.recall()),
           Double.isNaN(mm.meanPosition()) ? "" : num(mm.meanPosition()), String.valueOf(mm.users()),
           String.valueOf(m.trainingUsage().total().calls()), String.valueOf(m.testUsage().total().calls()),
           String.valueOf(m.usage().total().inputTokens()), String.valueOf(m.usage().total().outputTokens()),
           m.cost().isPresent() ? num(m.cost().getAsDouble()) : "",
           num(m.trainingTime().toMillis() / 1000.0), num(m.testTime().toMillis() / 1000.0),
-          String.valueOf(m.fallbacks()), String.valueOf(m.repaired()), csvField(result.settings().llm())));
+          String.valueOf(m.fallbacks()), String.valueOf(m.repaired()), String.valueOf(m.baseOrderAnswers()),
+          csvField(result.settings().llm())));
       sb.append(String.join(",", f)).append('\n');
     }
     return sb.toString();
@@ -285,14 +374,14 @@ public final class ExperimentReport {
   /** One row per method and test user: position, metrics, flags and the ranking. */
   public static String usersCsv(ExperimentResult result) {
     requireNonNull(result, "result");
-    StringBuilder sb = new StringBuilder("method,user,position,ndcg,mrr,hit,fallback,repaired,ranking\n");
+    StringBuilder sb = new StringBuilder("method,user,position,ndcg,mrr,hit,fallback,repaired,base_order,ranking\n");
     for (MethodResult m : result.methods()) {
       for (MethodResult.UserResult u : m.users()) {
         sb.append(csvField(m.name())).append(',').append(csvField(u.userId())).append(',')
             .append(u.metrics().position().isPresent() ? String.valueOf(u.metrics().position().getAsInt()) : "")
             .append(',').append(num(u.metrics().ndcg())).append(',').append(num(u.metrics().mrr())).append(',')
             .append(num(u.metrics().hitRate())).append(',').append(u.fallback()).append(',').append(u.repaired())
-            .append(',').append(csvField(String.join(" ", u.ranking()))).append('\n');
+            .append(',').append(u.baseOrder()).append(',').append(csvField(String.join(" ", u.ranking()))).append('\n');
       }
     }
     return sb.toString();
@@ -336,6 +425,22 @@ public final class ExperimentReport {
     for (MethodResult m : result.methods()) {
       method(methods.addObject(), m);
     }
+    ArrayNode comparisons = root.putArray("comparisons");
+    for (ExperimentResult.MethodComparison c : result.comparisons()) {
+      ObjectNode e = comparisons.addObject();
+      e.put("method", c.method());
+      paired(e.putObject("versus"), c.versus());
+    }
+    ObjectNode sanity = root.putObject("sanity");
+    if (result.baseHalfWidth().isPresent()) {
+      sanity.put("baseHalfWidth", result.baseHalfWidth().getAsDouble());
+    } else {
+      sanity.putNull("baseHalfWidth");
+    }
+    sanity.put("passed", result.sanityWarnings().isEmpty());
+    ArrayNode warnings = sanity.putArray("warnings");
+    result.sanityWarnings().forEach(warnings::add);
+    RppSection.json(root, result);
     try {
       return MAPPER.writeValueAsString(root) + "\n";
     } catch (IOException e) {
@@ -345,21 +450,24 @@ public final class ExperimentReport {
 
   private static void candidates(ObjectNode n, CandidateSets.Report c) {
     n.put("base", c.base());
-    n.put("mode", c.mode().name());
+    n.put("mode", modeName(c.mode()));
     n.put("k", c.k());
     n.put("seed", c.seed());
     n.put("evaluableUsers", c.evaluableUsers());
     n.put("hits", c.hits());
     n.put("hitRate", c.hitRate());
-    n.put("inserted", c.inserted());
+    n.put("unranked", c.unranked());
+    n.put("windowed", c.windowed());
     n.put("eligibleUsers", c.eligibleUsers());
     n.put("shortLists", c.shortLists());
     n.put("unknownItems", c.unknownItems());
     n.put("baseNdcgOnHits", c.baseNdcgOnHits());
+    n.put("medianHeldOutRank", c.medianHeldOutRank());
   }
 
   private static void method(ObjectNode n, MethodResult m) {
     n.put("name", m.name());
+    n.put("kind", m.kind().name().toLowerCase(Locale.ROOT));
     ObjectNode params = n.putObject("parameters");
     m.parameters().forEach(params::put);
     ObjectNode metrics = n.putObject("metrics");
@@ -368,6 +476,8 @@ public final class ExperimentReport {
     metrics.put("users", mm.users());
     metrics.put("ndcg", mm.ndcg());
     metrics.put("hitRate", mm.hitRate());
+    putNumberOrNull(metrics, "hitRateAt1", m.hitRate(1));
+    putNumberOrNull(metrics, "hitRateAt3", m.hitRate(3));
     metrics.put("mrr", mm.mrr());
     metrics.put("mrrAtK", mm.mrrAtK());
     metrics.put("precision", mm.precision());
@@ -380,19 +490,7 @@ public final class ExperimentReport {
     ci.put("high", m.ndcg().high());
     ci.put("confidence", m.ndcg().confidence());
     if (m.versusBase().isPresent()) {
-      MethodResult.PairedComparison p = m.versusBase().get();
-      ObjectNode v = n.putObject("versusBase");
-      v.put("baseline", p.baseline());
-      v.put("meanDifference", p.meanDifference());
-      v.put("low", p.low());
-      v.put("high", p.high());
-      v.put("bootstrapP", p.bootstrapP());
-      v.put("wilcoxonWPlus", p.wilcoxonWPlus());
-      v.put("wilcoxonZ", p.wilcoxonZ());
-      v.put("wilcoxonP", p.wilcoxonP());
-      v.put("wins", p.wins());
-      v.put("losses", p.losses());
-      v.put("ties", p.ties());
+      paired(n.putObject("versusBase"), m.versusBase().get());
     } else {
       n.putNull("versusBase");
     }
@@ -412,6 +510,7 @@ public final class ExperimentReport {
     n.put("testSeconds", m.testTime().toMillis() / 1000.0);
     n.put("fallbacks", m.fallbacks());
     n.put("repaired", m.repaired());
+    n.put("baseOrderAnswers", m.baseOrderAnswers());
     ArrayNode curve = n.putArray("validationCurve");
     for (PreparedMethod.ValidationPoint p : m.validationCurve()) {
       ObjectNode e = curve.addObject();
@@ -421,6 +520,7 @@ public final class ExperimentReport {
     }
     ObjectNode details = n.putObject("details");
     m.details().forEach(details::put);
+    RppSection.json(n, m);
     ArrayNode users = n.putArray("users");
     for (MethodResult.UserResult u : m.users()) {
       ObjectNode e = users.addObject();
@@ -437,7 +537,23 @@ public final class ExperimentReport {
       e.put("hit", u.metrics().hitRate());
       e.put("fallback", u.fallback());
       e.put("repaired", u.repaired());
+      e.put("baseOrder", u.baseOrder());
     }
+  }
+
+  /** A paired comparison's fields into {@code v}. */
+  static void paired(ObjectNode v, MethodResult.PairedComparison p) {
+    v.put("baseline", p.baseline());
+    v.put("meanDifference", p.meanDifference());
+    v.put("low", p.low());
+    v.put("high", p.high());
+    v.put("bootstrapP", p.bootstrapP());
+    v.put("wilcoxonWPlus", p.wilcoxonWPlus());
+    v.put("wilcoxonZ", p.wilcoxonZ());
+    v.put("wilcoxonP", p.wilcoxonP());
+    v.put("wins", p.wins());
+    v.put("losses", p.losses());
+    v.put("ties", p.ties());
   }
 
   private static void usage(ObjectNode n, UsageReport u) {
@@ -448,6 +564,7 @@ public final class ExperimentReport {
     n.put("failures", t.failures());
     n.put("retries", t.retries());
     n.put("cacheHits", t.cacheHits());
+    n.put("truncated", t.truncated());
     ObjectNode stages = n.putObject("byStage");
     for (Map.Entry<Stage, StageUsage> e : u.byStage().entrySet()) {
       ObjectNode s = stages.putObject(e.getKey().name());

@@ -235,6 +235,36 @@ class DatasetsTest {
     assertThat(d.items().get("18245960").title()).isEqualTo("The Unschooling Unmanual & More");
     assertThat(d.report().dropped(LoadReport.NO_TIMESTAMP)).isEqualTo(1);
     assertThat(d.report().dropped(LoadReport.METADATA_UNUSED)).isEqualTo(1);
+    // its only shelf is "to-read": bookkeeping, not a tag
+    assertThat(d.items().get("24375664").attributes()).doesNotContainKey("shelves");
+  }
+
+  @Test
+  void dataset_itemsIterateById_whateverTheOrderGiven() {
+    Map<String, dev.agp.Item> reversed = new java.util.LinkedHashMap<>();
+    for (int i = 50; i > 0; i--) {
+      reversed.put("i" + i, dev.agp.Item.of("i" + i, "Title " + i));
+    }
+    Dataset d = new Dataset(List.of(), reversed, new LoadReport(List.of(), 0, 50, Map.of()));
+    List<String> ids = List.copyOf(d.items().keySet());
+    assertThat(ids).isSorted().hasSize(50);
+    assertThat(d.items().get("i7").title()).isEqualTo("Title 7");
+  }
+
+  @Test
+  void goodreadsShelves_mostUsedFirst_withoutBookkeepingShelves_capped() {
+    java.util.List<Object> shelves = new java.util.ArrayList<>();
+    shelves.add(Map.of("count", "90", "name", "to-read"));
+    shelves.add(Map.of("count", "12", "name", "Poetry"));
+    shelves.add(Map.of("count", 30, "name", "classics"));
+    shelves.add(Map.of("count", "x", "name", "odd-count"));
+    shelves.add(Map.of("name", "no-count"));
+    for (int i = 0; i < 10; i++) {
+      shelves.add(Map.of("count", "1", "name", "s" + i));
+    }
+    assertThat(JsonLinesLoaders.shelves(shelves)).isEqualTo("classics, poetry, s0, s1, s2, s3, s4, s5");
+    assertThat(JsonLinesLoaders.shelves("not a list")).isEmpty();
+    assertThat(JsonLinesLoaders.shelves(null)).isEmpty();
   }
 
   // ---- failures

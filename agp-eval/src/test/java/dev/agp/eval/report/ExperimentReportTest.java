@@ -35,11 +35,14 @@ class ExperimentReportTest {
     methods.add(Method.direct());
     methods.add(Method.chainOfThought().withPermutationVoting(2, 1));
     methods.addAll(Ablations.grid(b -> b.epochs(1).initialPrompt(GenreWorld.NAIVE_PROMPT), List.of(5, 10), List.of(3)));
-    CandidateSets.Report candidates = new CandidateSets.Report("LightGCN(test)", CandidateMode.BASE_TOP_K, 10, 42, 100, 2, 1, 40, 0, 40, 0.51);
+    methods.add(Method.popularityOrder(java.util.Map.of(), true));
+    methods.add(Method.randomOrder(3));
+    CandidateSets.Report candidates = new CandidateSets.Report("LightGCN(test)", CandidateMode.BASE_TOP_K, 10, 42, 100, 2, 1, 0, 40, 0, 40, 0.51, 3.5);
     result = Experiment.builder()
         .llm(ExperimentTestSupport.script().build(), "simulated LLM (a scripted test stand-in)")
         .users(new CandidateSets(ExperimentTestSupport.TRAIN, ExperimentTestSupport.VALIDATION, ExperimentTestSupport.TEST, candidates))
         .methods(methods).bootstrapSamples(500)
+        .compare("LLM-Dir", "LLM-CoT +PV2")
         .clock(Clock.fixed(Instant.parse("2025-01-02T03:04:05Z"), ZoneOffset.UTC))
         .build().run();
   }
@@ -64,7 +67,14 @@ class ExperimentReportTest {
     String md = ExperimentReport.markdown(result);
     assertThat(md).contains("| Method | NDCG@10 [95% CI] | Δ vs Base [95% CI]");
     assertThat(md).contains("| Base | ", "| LLM-Dir | 1.0000 [1.0000, 1.0000] | +", "| LLM-CoT +PV2 | ", "| AGP B=5 H=3 | ");
-    assertThat(md).contains("Base recommender: LightGCN(test); mode BASE_TOP_K", "held-out item in the base top 10: 40 (40.00%)");
+    assertThat(md).contains("Base recommender: LightGCN(test); mode paper", "held-out item in the base top 10: 40 (40.00%)",
+        "Paper protocol:", "median rank of the held-out item in the base's full ranking (eligible users): 3.5");
+    assertThat(md).contains("| HR@1 | HR@3 | MRR |").doesNotContain("HR@10 |");
+    assertThat(md).contains("| Pop. ascending (sanity) | ", "| Random order (sanity) | ");
+    // in this small fixture Base puts relevant items below the middle, so a random order beats it: flagged
+    assertThat(md).contains("## Sanity check", "**Failed**", "Random order, a user-blind order, beats Base by +");
+    assertThat(md).contains("## Paired comparisons", "| LLM-Dir | LLM-CoT +PV2 | +");
+    assertThat(md).contains("Base-order answers");
     assertThat(md).contains("- batchSize: 5", "- learned prompt:", "validation NDCG@10 per epoch: 0: ");
     assertThat(md).contains("Wilcoxon signed-rank", "percentile bootstrap");
     assertThat(md).contains("run 2025-01-02T03:04:05Z");
@@ -76,14 +86,22 @@ class ExperimentReportTest {
   void json_versionedDocumentWithEverything() throws Exception {
     JsonNode root = new ObjectMapper().readTree(ExperimentReport.json(result));
     assertThat(root.get("format").asText()).isEqualTo("agp-experiment");
-    assertThat(root.get("version").asInt()).isEqualTo(1);
+    assertThat(root.get("version").asInt()).isEqualTo(2);
+    assertThat(root.get("comparisons")).hasSize(1);
+    assertThat(root.get("comparisons").get(0).get("method").asText()).isEqualTo("LLM-Dir");
+    assertThat(root.get("comparisons").get(0).get("versus").get("baseline").asText()).isEqualTo("LLM-CoT +PV2");
+    assertThat(root.get("sanity").get("passed").asBoolean()).isFalse();
+    assertThat(root.get("sanity").get("warnings")).hasSize(1);
+    assertThat(root.get("candidates").get("mode").asText()).isEqualTo("paper");
     assertThat(root.get("settings").get("testUsers").asInt()).isEqualTo(ExperimentTestSupport.TEST.size());
     assertThat(root.get("settings").get("llm").asText()).startsWith("simulated LLM");
     assertThat(ExperimentReport.csv(result).lines().skip(1)).allSatisfy(l -> assertThat(l).endsWith(",simulated LLM (a scripted test stand-in)"));
     assertThat(Charts.llmTag(result)).isEqualTo("[simulated LLM] ");
     assertThat(root.get("candidates").get("base").asText()).isEqualTo("LightGCN(test)");
     JsonNode methods = root.get("methods");
-    assertThat(methods).hasSize(5);
+    assertThat(methods).hasSize(7);
+    assertThat(methods.get(5).get("kind").asText()).isEqualTo("sanity");
+    assertThat(methods.get(1).get("metrics").get("hitRateAt1").asDouble()).isEqualTo(1.0);
     assertThat(methods.get(0).get("versusBase").isNull()).isTrue();
     JsonNode dir = methods.get(1);
     assertThat(dir.get("name").asText()).isEqualTo("LLM-Dir");
@@ -99,16 +117,18 @@ class ExperimentReportTest {
   @Test
   void csv_oneRowPerMethodAndPerUser() {
     String[] lines = ExperimentReport.csv(result).split("\n");
-    assertThat(lines).hasSize(6);
-    assertThat(lines[0]).startsWith("method,ndcg,ndcg_low,ndcg_high,delta_vs_base");
-    assertThat(lines[1]).startsWith("Base,");
-    assertThat(lines[2]).startsWith("LLM-Dir,1.0,1.0,1.0,");
+    assertThat(lines).hasSize(8);
+    assertThat(lines[0]).startsWith("method,kind,ndcg,ndcg_low,ndcg_high,delta_vs_base").contains(",hr_at_1,hr_at_3,",
+        ",base_order_answers,");
+    assertThat(lines[1]).startsWith("Base,base,");
+    assertThat(lines[2]).startsWith("LLM-Dir,method,1.0,1.0,1.0,");
+    assertThat(lines[6]).startsWith("Pop. ascending,sanity,");
     int columns = lines[0].split(",", -1).length;
     for (String l : lines) {
       assertThat(l.split(",", -1)).hasSize(columns);
     }
     String[] users = ExperimentReport.usersCsv(result).split("\n");
-    assertThat(users).hasSize(1 + 5 * ExperimentTestSupport.TEST.size());
-    assertThat(users[0]).isEqualTo("method,user,position,ndcg,mrr,hit,fallback,repaired,ranking");
+    assertThat(users).hasSize(1 + 7 * ExperimentTestSupport.TEST.size());
+    assertThat(users[0]).isEqualTo("method,user,position,ndcg,mrr,hit,fallback,repaired,base_order,ranking");
   }
 }
