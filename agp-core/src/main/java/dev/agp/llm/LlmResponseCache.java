@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * directory (one JSON record a line, written and flushed to disk before the answer is returned)
  * and reads the file back when created, so a run restarted after a crash makes no paid call for an
  * answer it already received. A torn last record left by a crash is dropped; other unreadable
- * lines are skipped, counted in {@link Stats#skippedRecords()} and logged with their line number.
+ * lines are skipped, counted in {@link Stats#skippedRecords()} and logged with their line number;
+ * an existing but empty file is started anew with a warning ({@link Stats#emptyFileFound()}).
  * Several caches, threads or processes may append to the same file: writes are serialised by a
  * lock per file within the JVM and a file lock across processes. Answers are kept in memory for
  * the cache's lifetime. Sampled answers (temperature above 0) are cached like any other: a cached
@@ -61,6 +62,7 @@ public final class LlmResponseCache {
   private final AtomicLong writeFailures = new AtomicLong();
   private long skippedRecords;
   private boolean tornRecordDropped;
+  private boolean emptyFileFound;
 
   private LlmResponseCache(@Nullable Path file) {
     this.file = file;
@@ -85,7 +87,7 @@ public final class LlmResponseCache {
     LlmResponseCache cache = new LlmResponseCache(file);
     try {
       Files.createDirectories(file.getParent());
-      cache.load();
+      cache.load(Files.exists(file));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the response cache " + file + ": " + e.getMessage(), e);
     }
@@ -105,7 +107,8 @@ public final class LlmResponseCache {
   /** Counters of this cache since it was created. */
   public Stats stats() {
     synchronized (this) {
-      return new Stats(hits.get(), misses.get(), entries.size(), skippedRecords, tornRecordDropped, writeFailures.get());
+      return new Stats(hits.get(), misses.get(), entries.size(), skippedRecords, tornRecordDropped, writeFailures.get(),
+          emptyFileFound);
     }
   }
 
@@ -118,9 +121,12 @@ public final class LlmResponseCache {
    * @param skippedRecords unreadable lines skipped while loading the file
    * @param tornRecordDropped whether loading dropped a torn last record
    * @param writeFailures answers that could not be appended to the file (kept in memory)
+   * @param emptyFileFound whether the file existed but was empty (truncated, or created by a process
+   *     that died before writing its first line): it was started anew, with a warning
    */
   public record Stats(
-      long hits, long misses, long entries, long skippedRecords, boolean tornRecordDropped, long writeFailures) {}
+      long hits, long misses, long entries, long skippedRecords, boolean tornRecordDropped, long writeFailures,
+      boolean emptyFileFound) {}
 
   // ---------------------------------------------------------------- lookups, for CachingLlmClient
 
@@ -211,7 +217,7 @@ public final class LlmResponseCache {
     }
   }
 
-  private void load() throws IOException {
+  private void load(boolean existed) throws IOException {
     synchronized (lockOf(file)) {
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
           FileLock ignored = ch.lock()) {
@@ -235,6 +241,11 @@ public final class LlmResponseCache {
           ch.truncate(end);
         }
         if (end == 0) {
+          if (existed && bytes.length == 0) {
+            emptyFileFound = true;
+            log.warn("The response cache {} exists but is empty (truncated, or its writer died before the first line);"
+                + " starting it anew: no answer is cached yet", file);
+          }
           ch.write(ByteBuffer.wrap(line(new Header(FORMAT, VERSION))), 0);
           ch.force(false);
           return;

@@ -91,4 +91,17 @@ class RppCheckpointHardeningTest {
 
     assertRefused("checksum");
   }
+
+  @Test
+  void rppFitException_withCheckpoint_survivesSerialisation() throws Exception {
+    Files.deleteIfExists(checkpoint);
+    RppFitException e = org.assertj.core.api.Assertions.catchThrowableOfType(RppFitException.class, () ->
+        RppTesting.small(new RppTesting.Budget(RppWorld.llm().build(), 6)).checkpoint(checkpoint).build().fit(USERS));
+
+    RppFitException back = dev.agp.ExceptionsSerialisableTest.roundTrip(e);
+
+    assertThat(back.checkpoint()).contains(checkpoint);
+    assertThat(back.getMessage()).isEqualTo(e.getMessage());
+    assertThat(back.iteration()).isEqualTo(e.iteration());
+  }
 }
