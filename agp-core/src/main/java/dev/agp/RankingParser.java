@@ -82,6 +82,8 @@ public final class RankingParser {
   /** The part of a title matched against answers: no model sees more than this of it. */
   static final int MAX_TITLE_CHARS = 300;
   private static final int MIN_CONTAINED_TITLE = 4;
+  /** The {@code <ranking>} blocks read, the last ones: a real answer has one, or a correction. */
+  static final int MAX_TAGGED_BLOCKS = 64;
   private static final String QUOTES = "\"'“”‘’";
   private static final String DASHES = "-–—:";
   private static final List<String> LABEL_WORDS = List.of("label", "option", "candidate", "item", "choice");
@@ -190,9 +192,10 @@ public final class RankingParser {
 
   private Attempt cascade(String text) {
     int unknownSeen = 0;
-    // 1. the requested <ranking> block, last first (blocks never overlap: linear overall)
+    // 1. the requested <ranking> block, last first (blocks never overlap: linear overall); an answer
+    // has one or a few, so only the last MAX_TAGGED_BLOCKS are read
     List<int[]> blocks = AnswerText.blocks(text, "ranking");
-    for (int k = blocks.size() - 1; k >= 0; k--) {
+    for (int k = blocks.size() - 1; k >= Math.max(0, blocks.size() - MAX_TAGGED_BLOCKS); k--) {
       List<Integer> toks = fromJsonOrList(text.substring(blocks.get(k)[0], blocks.get(k)[1]));
       if (known(toks) > 0) {
         return new Attempt(ParseMethod.TAGGED, toks);
