@@ -426,8 +426,14 @@ public final class RankingParser {
     if (labels != null) {
       return labels;
     }
+    // one label alone ("C", "[C]", "- C.", "Label C"): the common case, read without titles
+    String decorated = decor(s);
+    Label only = labelOnly(decorated);
+    if (only != null) {
+      return List.of(only.token());
+    }
     // the whole line is one candidate's title
-    OptionalInt whole = title(decor(s));
+    OptionalInt whole = title(decorated);
     if (whole.isPresent()) {
       return List.of(whole.getAsInt());
     }

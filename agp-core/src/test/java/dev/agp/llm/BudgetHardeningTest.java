@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import dev.agp.testing.ConcurrentCallers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,29 +68,7 @@ class BudgetHardeningTest {
 
   /** Calls from 64 threads until the budget refuses every caller. */
   private static void spend(LlmClient client) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
-    try {
-      List<Future<?>> all = new ArrayList<>();
-      for (int t = 0; t < CALLERS; t++) {
-        int seed = t;
-        all.add(pool.submit(() -> {
-          for (int i = seed; ; i += CALLERS) {
-            try {
-              client.complete(cjkRequest(i));
-            } catch (LlmBudgetExceededException e) {
-              return;
-            } catch (LlmException e) {
-              // a failed call; the caller moves on
-            }
-          }
-        }));
-      }
-      for (Future<?> f : all) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    ConcurrentCallers.untilRefused(client, CALLERS, BudgetHardeningTest::cjkRequest);
   }
 
   private static LlmClients.Builder stack(Provider p, LlmBudget budget) {

@@ -8,24 +8,19 @@ import com.knuddels.jtokkit.api.EncodingType;
 import dev.agp.langchain4j.LoopbackServer.Answer;
 import dev.agp.langchain4j.LoopbackServer.Hang;
 import dev.agp.llm.LlmBudget;
-import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmClient;
-import dev.agp.llm.LlmException;
 import dev.agp.llm.LlmMessage;
 import dev.agp.llm.LlmRequest;
 import dev.agp.llm.PriceTable;
 import dev.agp.llm.Stage;
 import dev.agp.llm.TokenCounter;
 import dev.agp.llm.TokenUsage;
+import dev.agp.testing.ConcurrentCallers;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -82,34 +77,9 @@ class BudgetOverHttpTest {
         Stage.RERANK, 0, OptionalInt.of(300), false);
   }
 
-  /** Calls from 64 threads until the budget refuses every caller; returns the calls refused. */
+  /** Calls from 64 threads until the budget refuses every caller. */
   static int spend(LlmClient client) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
-    AtomicInteger refused = new AtomicInteger();
-    try {
-      List<Future<?>> all = new ArrayList<>();
-      for (int t = 0; t < CALLERS; t++) {
-        int first = t;
-        all.add(pool.submit(() -> {
-          for (int i = first; ; i += CALLERS) {
-            try {
-              client.complete(cjk(i));
-            } catch (LlmBudgetExceededException e) {
-              refused.incrementAndGet();
-              return;
-            } catch (LlmException e) {
-              // a timeout after the retries: the caller goes on
-            }
-          }
-        }));
-      }
-      for (Future<?> f : all) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    return refused.get();
+    return ConcurrentCallers.untilRefused(client, CALLERS, BudgetOverHttpTest::cjk);
   }
 
   private static LlmBackends.Builder client(LoopbackServer server, TokenCounter counter, LlmBudget budget) {
