@@ -227,6 +227,7 @@ class LangChain4jLlmClientTest extends LlmClientContractTest {
 
     assertThat(e.isRetriable()).isTrue();
     assertThat(e.getMessage()).contains("cannot connect");
+    assertThat(e.requestSent()).as("a refused connection sent nothing a budget should charge").isFalse();
   }
 
   @Test
