@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.agp.internal.Checks;
 import dev.agp.internal.LlmCalls;
 import dev.agp.internal.PromptBlocks;
+import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmException;
 import dev.agp.llm.Stage;
@@ -24,10 +25,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Both use the same labels and parser as AGP, and return the base order flagged as a fallback
- * when the backend fails (an {@link LlmException}, or any other exception the client throws) or
- * the answer cannot be read ({@link AnswerParseException}). {@code rerank} throws {@link
- * IllegalArgumentException}, naming the user, for more candidates than {@link
- * CandidateLabels#MAX_CANDIDATES}. Thread-safe.
+ * when the backend fails (an {@link LlmException}; other exceptions of the client propagate, see
+ * {@link LlmClient}) or the answer cannot be read ({@link AnswerParseException}). A call refused by the client's {@link
+ * dev.agp.llm.LlmBudget} is not a backend failure: its {@link LlmBudgetExceededException}
+ * propagates, so that an evaluation stops instead of scoring the base order for the remaining
+ * users. {@code rerank} throws {@link IllegalArgumentException}, naming the user, for more
+ * candidates than {@link CandidateLabels#MAX_CANDIDATES}. Thread-safe.
  */
 public final class LlmRerankers {
 
@@ -175,6 +178,8 @@ public final class LlmRerankers {
       String answer;
       try {
         answer = calls.complete(stage, PromptBlocks.fill(template, values));
+      } catch (LlmBudgetExceededException e) {
+        throw e;
       } catch (LlmException e) {
         log.warn("{} for user {} failed ({}); returning the base order", stage, user.userId(), e.getMessage());
         return Ranking.fallback(user);

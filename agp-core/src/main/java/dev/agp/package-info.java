@@ -17,6 +17,13 @@
  *       prompt, records its {@link dev.agp.FitHistory} and saves to versioned JSON. {@link
  *       dev.agp.AgpOptimizer#estimate} plans the calls before any is made; {@link
  *       dev.agp.AgpListener} reports progress.
+ *   <li><b>Serving.</b> {@link dev.agp.AgpModel#profile} and {@link dev.agp.AgpModel#rerank(UserCase,
+ *       UserProfile)} split a request into its two calls; a {@link dev.agp.ProfileStore} keyed by
+ *       {@link dev.agp.ProfileKey} keeps profiles between history changes, so a warm request makes
+ *       one call; {@link dev.agp.AgpModel#profiles} writes them ahead of traffic. A per-request
+ *       deadline returns the base order when the backend is slow; {@link dev.agp.ServingGuard}
+ *       gives any {@link dev.agp.CaseReranker} the same; {@link dev.agp.ServingListener}s receive a
+ *       {@link dev.agp.ServingEvent} per request and {@link dev.agp.ServingStats} counts them.
  *   <li><b>Baselines.</b> {@link dev.agp.LlmRerankers} builds LLM-Dir and LLM-CoT. Every method
  *       is a {@link dev.agp.CaseReranker}.
  *   <li><b>Prompts and answers.</b> Built-in prompts are template files ({@link

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agp.internal.AgpJson;
+import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmNonRetriableException;
 import dev.agp.llm.LlmResponse;
@@ -78,6 +79,17 @@ class AgpModelTest {
       return llm.complete(r2);
     });
     assertThat(filtered.rerank(TEST.get(1)).fallback()).isTrue();
+  }
+
+  @Test
+  void rerank_budgetRefusesACall_propagatesAndIsNotAFallback() {
+    AgpModel model = trained(GenreWorld.llm().build());
+    AgpModel broke = model.withLlm(r -> {
+      throw new LlmBudgetExceededException("the budget of 1 USD could be exceeded", r.stage());
+    });
+
+    assertThatThrownBy(() -> broke.rerank(TEST.get(0))).isInstanceOf(LlmBudgetExceededException.class);
+    assertThat(broke.fallbacks()).isZero();
   }
 
   @Test

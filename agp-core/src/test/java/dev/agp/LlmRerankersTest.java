@@ -3,6 +3,7 @@ package dev.agp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmRequest;
 import dev.agp.llm.LlmRetriableException;
 import dev.agp.llm.Stage;
@@ -50,6 +51,16 @@ class LlmRerankersTest {
 
     assertThat(r.fallback()).isTrue();
     assertThat(r.itemIds()).isEqualTo(user.candidateIds());
+  }
+
+  @Test
+  void rerank_budgetRefusesTheCall_propagatesInsteadOfFallingBack() {
+    CaseReranker direct = LlmRerankers.direct(req -> {
+      throw new LlmBudgetExceededException("the token budget of 10 could be exceeded", Stage.DIRECT_RERANK);
+    });
+
+    assertThatThrownBy(() -> direct.rerank(user)).isInstanceOf(LlmBudgetExceededException.class)
+        .hasMessageContaining("token budget");
   }
 
   @Test

@@ -122,22 +122,33 @@ class ServingHardeningTest {
   }
 
   @Test
-  void rerank_clientThrowingAPlainRuntimeException_fallsBackAndIsCounted() {
+  void rerank_clientThrowingAPlainRuntimeException_propagatesItUnchangedAndCountsTheCall() {
+    IllegalStateException bug = new IllegalStateException("bug inside a custom client");
     LlmClient broken = r -> {
-      throw new IllegalStateException("bug inside a custom client");
+      throw bug;
     };
     AgpModel model = trained();
     long before = model.usage().stage(Stage.PROFILE).failures();
     AgpModel serving = model.withLlm(broken);
     UserCase u = VALIDATION.get(1);
 
-    Ranking agp = serving.rerank(u);
-    Ranking direct = LlmRerankers.direct(broken).rerank(u);
-
-    assertThat(agp.fallback()).isTrue();
-    assertThat(agp.itemIds()).isEqualTo(u.candidateIds());
-    assertThat(serving.fallbacks()).isEqualTo(1);
+    assertThatThrownBy(() -> serving.rerank(u)).isSameAs(bug);
+    assertThatThrownBy(() -> LlmRerankers.direct(broken).rerank(u)).isSameAs(bug);
     assertThat(serving.usage().stage(Stage.PROFILE).failures()).isEqualTo(before + 1);
-    assertThat(direct.fallback()).isTrue();
+  }
+
+  @Test
+  void fit_clientThrowingAPlainRuntimeExceptionForOneUser_countsThatUserAndGoesOn() {
+    String victim = TRAIN.get(2).userId();
+    ScriptedLlmClient llm = GenreWorld.llm()
+        .failWhen(r -> r.stage() == Stage.RERANK && r.lastUserText().contains(firstTitle(victim)),
+            () -> new UnsupportedOperationException("not wired for this user"))
+        .build();
+
+    AgpModel model = AgpOptimizer.builder().llm(llm).initialPrompt(GenreWorld.NAIVE_PROMPT).domain("movie")
+        .batchSize(5).epochs(1).maxFailureRate(0.5).build().fit(TRAIN, VALIDATION);
+
+    assertThat(model.history().batches().stream().flatMap(b -> b.failures().stream()))
+        .anySatisfy(f -> assertThat(f.error()).isEqualTo("UnsupportedOperationException"));
   }
 }

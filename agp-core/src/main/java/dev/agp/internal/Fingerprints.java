@@ -6,6 +6,8 @@ import dev.agp.Item;
 import dev.agp.UserCase;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Content hashes that identify users and texts in checkpoints. */
 public final class Fingerprints {
@@ -37,5 +39,34 @@ public final class Fingerprints {
       h.putChar('\u0004');
     }
     return h.hash().toString();
+  }
+
+  /** A hash of items as a prompt may show them: ids, titles and attributes (sorted by key), in order. */
+  public static String items(List<Item> items) {
+    Hasher h = Hashing.sha256().newHasher();
+    h.putInt(items.size());
+    for (Item i : items) {
+      putField(h, i.id());
+      putField(h, i.title());
+      Map<String, String> attributes = new TreeMap<>(i.attributes());
+      h.putInt(attributes.size());
+      attributes.forEach((k, v) -> {
+        putField(h, k);
+        putField(h, v);
+      });
+    }
+    return h.hash().toString();
+  }
+
+  /** A hash of the parts in order, each length-prefixed so no two lists of parts collide. */
+  public static String parts(List<String> parts) {
+    Hasher h = Hashing.sha256().newHasher();
+    h.putInt(parts.size());
+    parts.forEach(p -> putField(h, p));
+    return h.hash().toString();
+  }
+
+  private static void putField(Hasher h, String s) {
+    h.putInt(s.length()).putString(s, StandardCharsets.UTF_8);
   }
 }

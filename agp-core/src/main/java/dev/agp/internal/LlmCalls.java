@@ -3,22 +3,16 @@ package dev.agp.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.agp.llm.LlmClient;
-import dev.agp.llm.LlmException;
 import dev.agp.llm.LlmMessage;
-import dev.agp.llm.LlmNonRetriableException;
 import dev.agp.llm.LlmRequest;
 import dev.agp.llm.Stage;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.CancellationException;
 
 /**
- * Sends a stage's messages with that stage's temperature and output cap. A client that throws a
- * plain {@link RuntimeException} instead of an {@link LlmException} (a custom client's bug, an
- * unmapped transport failure) is treated as a failed call: the exception comes back as an {@link
- * LlmNonRetriableException} naming its type, so fits count the user as failed and serving falls
- * back to the base order, instead of the exception escaping.
+ * Sends a stage's messages with that stage's temperature and output cap. Exceptions pass through
+ * unchanged: see {@link LlmClient} for what other than an {@link dev.agp.llm.LlmException} means.
  */
 public final class LlmCalls {
 
@@ -52,14 +46,6 @@ public final class LlmCalls {
   }
 
   private String send(LlmRequest request) {
-    try {
-      return llm.complete(request).text();
-    } catch (LlmException | CancellationException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new LlmNonRetriableException(
-          "the LLM client threw " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
-          e, request.stage(), 0, 0);
-    }
+    return llm.complete(request).text();
   }
 }

@@ -63,6 +63,10 @@ public final class LlmResponseCache {
   private long skippedRecords;
   private boolean tornRecordDropped;
   private boolean emptyFileFound;
+  /** Bytes of the file read into memory so far (up to the end of its last complete line). */
+  private long readTo;
+  /** Lines of the file read so far, the header included. */
+  private long linesRead;
 
   private LlmResponseCache(@Nullable Path file) {
     this.file = file;
@@ -130,8 +134,19 @@ public final class LlmResponseCache {
 
   // ---------------------------------------------------------------- lookups, for CachingLlmClient
 
-  /** The SHA-256 (hex) of the canonical form of {@code request} sent to {@code model}. */
-  static String key(String model, LlmRequest request) {
+  /**
+   * The SHA-256 (hex) of the canonical form of {@code request} sent to {@code model}: the key its
+   * answer is cached under, and a name for the request that reveals none of its text (the command
+   * line's spend ledger records it to tell a repeated paid call; a Batch API's {@code custom_id}).
+   *
+   * @param model the model the request goes to
+   * @param request the request
+   * @return 64 lowercase hex digits
+   * @throws NullPointerException if an argument is null
+   */
+  public static String key(String model, LlmRequest request) {
+    requireNonNull(model, "model");
+    requireNonNull(request, "request");
     Hasher h = Hashing.sha256().newHasher();
     field(h, "agp-llm-cache-key/1");
     field(h, model);
@@ -246,8 +261,11 @@ public final class LlmResponseCache {
             log.warn("The response cache {} exists but is empty (truncated, or its writer died before the first line);"
                 + " starting it anew: no answer is cached yet", file);
           }
-          ch.write(ByteBuffer.wrap(line(new Header(FORMAT, VERSION))), 0);
+          byte[] header = line(new Header(FORMAT, VERSION));
+          ch.write(ByteBuffer.wrap(header), 0);
           ch.force(false);
+          readTo = header.length;
+          linesRead = 1;
           return;
         }
         String[] lines = new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n", -1);
@@ -255,7 +273,70 @@ public final class LlmResponseCache {
         for (int i = 1; i < lines.length - 1; i++) {
           readRecord(lines[i], i + 1);
         }
+        readTo = end;
+        linesRead = lines.length - 1;
       }
+    }
+  }
+
+  /**
+   * Reads the answers other caches, threads or processes appended to this cache's file since it
+   * was loaded or last refreshed (for example a retried or speculative copy of the same work in
+   * another JVM), so that they are not paid for again. Costs one file-size check when nothing was
+   * appended. Records are read as when loading: unreadable ones are skipped and counted; an
+   * incomplete last line (a record still being written, or torn by a crash) is left for later.
+   * Does nothing for an in-memory cache.
+   *
+   * @return the answers added to memory
+   * @throws UncheckedIOException if the file cannot be read
+   */
+  public int refresh() {
+    if (file == null) {
+      return 0;
+    }
+    try {
+      synchronized (lockOf(file)) {
+        if (Files.size(file) <= readTo) {
+          return 0;
+        }
+        synchronized (this) {
+          return readTail();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot refresh the response cache " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private int readTail() throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size - readTo > Integer.MAX_VALUE - 16) {
+        throw new IOException("the file grew by " + (size - readTo) + " bytes, more than one refresh may read");
+      }
+      ByteBuffer tail = ByteBuffer.allocate((int) (size - readTo));
+      while (tail.hasRemaining() && ch.read(tail, readTo + tail.position()) >= 0) {
+        // read fully
+      }
+      byte[] bytes = tail.array();
+      int end = bytes.length;
+      while (end > 0 && bytes[end - 1] != '\n') {
+        end--;
+      }
+      int before = entries.size();
+      for (int from = 0; from < end; ) {
+        int nl = from;
+        while (bytes[nl] != '\n') {
+          nl++;
+        }
+        linesRead++;
+        if (nl > from) {
+          readRecord(new String(bytes, from, nl - from, StandardCharsets.UTF_8), linesRead);
+        }
+        from = nl + 1;
+      }
+      readTo += end;
+      return entries.size() - before;
     }
   }
 
@@ -277,7 +358,7 @@ public final class LlmResponseCache {
     }
   }
 
-  private void readRecord(String text, int lineNumber) {
+  private void readRecord(String text, long lineNumber) {
     Entry e;
     try {
       e = JSON.readValue(text, Entry.class);

@@ -17,13 +17,23 @@ import java.util.TreeMap;
  * <p>{@link #priceOf} matches a model exactly, or by the longest name in the table that the model
  * name extends with a dash: {@code gpt-4o-mini-2024-07-18} is priced as {@code gpt-4o-mini}.
  *
+ * <p><b>Batch prices.</b> Providers with a batch endpoint (OpenAI's Batch API: half the price per
+ * token, answers within a completion window) have a second price per model, {@link #batchPriceOf}.
+ * Usage of batch calls is recorded under the model's {@linkplain #batchTier batch-tier name}
+ * ({@code gpt-4o-mini-2024-07-18[batch]}), which {@link #priceOf} prices at the batch price, so a
+ * {@link UsageReport} or a budget charges batch and standard calls each at their own price.
+ *
  * @param asOf the date the prices were valid
  * @param prices price per model name
+ * @param batchPrices batch-endpoint price per model name (models without a batch endpoint absent)
  */
-public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices) {
+public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices, Map<String, ModelPrice> batchPrices) {
 
   /** The date of the default prices. */
   public static final LocalDate DEFAULT_AS_OF = LocalDate.of(2025, 3, 1);
+
+  /** What {@link #batchTier} appends to a model name. */
+  public static final String BATCH_SUFFIX = "[batch]";
 
   private static final PriceTable DEFAULTS =
       new PriceTable(
@@ -31,29 +41,72 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices) {
           Map.of(
               "gpt-4o", ModelPrice.of("2.50", "10.00"),
               "gpt-4o-mini", ModelPrice.of("0.15", "0.60"),
-              "deepseek-chat", ModelPrice.of("0.27", "1.10")));
+              "deepseek-chat", ModelPrice.of("0.27", "1.10")),
+          Map.of(
+              "gpt-4o", ModelPrice.of("1.25", "5.00"),
+              "gpt-4o-mini", ModelPrice.of("0.075", "0.30")));
 
   /**
    * @throws NullPointerException if an argument, a name or a price is null
-   * @throws IllegalArgumentException if a model name is blank
+   * @throws IllegalArgumentException if a model name is blank or ends with {@link #BATCH_SUFFIX}
    */
   public PriceTable {
     requireNonNull(asOf, "asOf");
-    TreeMap<String, ModelPrice> copy = new TreeMap<>();
-    requireNonNull(prices, "prices")
-        .forEach(
-            (model, price) -> {
-              if (requireNonNull(model, "model").isBlank()) {
-                throw new IllegalArgumentException("a model name in the price table is blank");
-              }
-              copy.put(model, requireNonNull(price, "price of " + model));
-            });
-    prices = Collections.unmodifiableMap(copy);
+    prices = copy(requireNonNull(prices, "prices"));
+    batchPrices = copy(requireNonNull(batchPrices, "batchPrices"));
   }
 
-  /** List prices of gpt-4o, gpt-4o-mini and deepseek-chat on {@link #DEFAULT_AS_OF}. */
+  /**
+   * A table without batch prices.
+   *
+   * @throws NullPointerException if an argument, a name or a price is null
+   * @throws IllegalArgumentException if a model name is blank or ends with {@link #BATCH_SUFFIX}
+   */
+  public PriceTable(LocalDate asOf, Map<String, ModelPrice> prices) {
+    this(asOf, prices, Map.of());
+  }
+
+  private static Map<String, ModelPrice> copy(Map<String, ModelPrice> prices) {
+    TreeMap<String, ModelPrice> copy = new TreeMap<>();
+    prices.forEach(
+        (model, price) -> {
+          if (requireNonNull(model, "model").isBlank()) {
+            throw new IllegalArgumentException("a model name in the price table is blank");
+          }
+          if (model.endsWith(BATCH_SUFFIX)) {
+            throw new IllegalArgumentException(
+                "model " + model + ": give batch prices with withBatch(...), not a " + BATCH_SUFFIX + " name");
+          }
+          copy.put(model, requireNonNull(price, "price of " + model));
+        });
+    return Collections.unmodifiableMap(copy);
+  }
+
+  /**
+   * List prices of gpt-4o, gpt-4o-mini and deepseek-chat on {@link #DEFAULT_AS_OF}, and the Batch
+   * API prices (half) of gpt-4o and gpt-4o-mini; DeepSeek has no batch endpoint.
+   */
   public static PriceTable defaults() {
     return DEFAULTS;
+  }
+
+  /**
+   * The name under which usage of {@code model}'s batch calls is recorded and priced.
+   *
+   * @throws NullPointerException if model is null
+   */
+  public static String batchTier(String model) {
+    requireNonNull(model, "model");
+    return isBatchTier(model) ? model : model + BATCH_SUFFIX;
+  }
+
+  /**
+   * Whether {@code model} is a {@linkplain #batchTier batch-tier name}.
+   *
+   * @throws NullPointerException if model is null
+   */
+  public static boolean isBatchTier(String model) {
+    return requireNonNull(model, "model").endsWith(BATCH_SUFFIX);
   }
 
   /**
@@ -65,7 +118,19 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices) {
   public PriceTable with(String model, ModelPrice price) {
     Map<String, ModelPrice> m = new TreeMap<>(prices);
     m.put(requireNonNull(model, "model"), requireNonNull(price, "price"));
-    return new PriceTable(asOf, m);
+    return new PriceTable(asOf, m, batchPrices);
+  }
+
+  /**
+   * This table with {@code model}'s batch-endpoint price set to {@code price} (added or replaced).
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the model name is blank
+   */
+  public PriceTable withBatch(String model, ModelPrice price) {
+    Map<String, ModelPrice> m = new TreeMap<>(batchPrices);
+    m.put(requireNonNull(model, "model"), requireNonNull(price, "price"));
+    return new PriceTable(asOf, prices, m);
   }
 
   /**
@@ -74,23 +139,46 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices) {
    * @throws NullPointerException if asOf is null
    */
   public PriceTable withAsOf(LocalDate newAsOf) {
-    return new PriceTable(newAsOf, prices);
+    return new PriceTable(newAsOf, prices, batchPrices);
   }
 
-  /** The price of {@code model}: exact name, else the longest table name it extends with a dash. */
+  /**
+   * The price of {@code model}: exact name, else the longest table name it extends with a dash; a
+   * {@linkplain #batchTier batch-tier name} is priced by {@link #batchPriceOf} of its model.
+   *
+   * @throws NullPointerException if model is null
+   */
   public Optional<ModelPrice> priceOf(String model) {
     requireNonNull(model, "model");
-    ModelPrice exact = prices.get(model);
+    if (isBatchTier(model)) {
+      return batchPriceOf(model.substring(0, model.length() - BATCH_SUFFIX.length()));
+    }
+    return lookup(prices, model);
+  }
+
+  /**
+   * The batch-endpoint price of {@code model}, matched like {@link #priceOf}; empty when the table
+   * knows no batch price for it.
+   *
+   * @throws NullPointerException if model is null
+   */
+  public Optional<ModelPrice> batchPriceOf(String model) {
+    requireNonNull(model, "model");
+    return lookup(batchPrices, isBatchTier(model) ? model.substring(0, model.length() - BATCH_SUFFIX.length()) : model);
+  }
+
+  private static Optional<ModelPrice> lookup(Map<String, ModelPrice> table, String model) {
+    ModelPrice exact = table.get(model);
     if (exact != null) {
       return Optional.of(exact);
     }
     String best = null;
-    for (String name : prices.keySet()) {
+    for (String name : table.keySet()) {
       if (model.startsWith(name + "-") && (best == null || name.length() > best.length())) {
         best = name;
       }
     }
-    return best == null ? Optional.empty() : Optional.of(prices.get(best));
+    return best == null ? Optional.empty() : Optional.of(table.get(best));
   }
 
   /**

@@ -188,9 +188,9 @@ public final class RppModel implements CaseReranker {
    * Reranks {@code user}'s candidates with the prompt {@link #choose} picks (RPP+: rewritten for
    * the user first). When the ranking call fails (after the client's retries) the base order
    * comes back {@linkplain Ranking#fallback() flagged as a fallback} and the failure is counted in
-   * {@link #usage()} and {@link #fallbacks()}, as is a client throwing something other than an
-   * {@link LlmException} or an answer that cannot be read; when RPP+'s refinement call fails, the
-   * chosen sentences are sent unrefined. This method does not throw for LLM failures or malformed
+   * {@link #usage()} and {@link #fallbacks()}, as is an answer that cannot be read (a client's
+   * exception that is not an {@link LlmException} propagates: see {@link LlmClient}); when RPP+'s
+   * refinement call fails, the chosen sentences are sent unrefined. This method does not throw for LLM failures or malformed
    * answers, except that a spent budget stops serving.
    *
    * @throws NullPointerException if user is null

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.agp.Ranking;
 import dev.agp.UserCase;
 import dev.agp.internal.AgpJson;
+import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmRetriableException;
 import dev.agp.llm.Stage;
 import dev.agp.testing.ScriptedLlmClient;
@@ -76,6 +77,17 @@ class RppModelTest {
     assertThat(r.itemIds()).isEqualTo(u.candidateIds());
     assertThat(serving.fallbacks()).isEqualTo(1);
     assertThat(serving.usage().stage(Stage.RPP_RANK).failures()).isEqualTo(failuresBefore + 1);
+  }
+
+  @Test
+  void rerank_budgetRefusesTheCall_propagatesAndIsNotAFallback() {
+    RppModel model = RppTesting.small(RppWorld.llm().build()).build().fit(TRAIN);
+    RppModel broke = model.withLlm(r -> {
+      throw new LlmBudgetExceededException("the token budget of 10 could be exceeded", r.stage());
+    });
+
+    assertThatThrownBy(() -> broke.rerank(HELD.get(0))).isInstanceOf(LlmBudgetExceededException.class);
+    assertThat(broke.fallbacks()).isZero();
   }
 
   @Test

@@ -44,17 +44,15 @@ class RppServingHardeningTest {
   }
 
   @Test
-  void rerank_clientThrowingAPlainRuntimeException_fallsBackAndIsCounted() {
+  void rerank_clientThrowingAPlainRuntimeException_propagatesItAndCountsTheCall() {
+    UnsupportedOperationException bug = new UnsupportedOperationException("not wired");
     LlmClient broken = r -> {
-      throw new UnsupportedOperationException("not wired");
+      throw bug;
     };
     RppModel model = RppTesting.small(RppWorld.llm().build()).build().fit(TRAIN).withLlm(broken);
     long before = model.usage().stage(Stage.RPP_RANK).failures();
 
-    Ranking r = model.rerank(TRAIN.get(1));
-
-    assertThat(r.fallback()).isTrue();
-    assertThat(model.fallbacks()).isEqualTo(1);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.rerank(TRAIN.get(1))).isSameAs(bug);
     assertThat(model.usage().stage(Stage.RPP_RANK).failures()).isEqualTo(before + 1);
   }
 

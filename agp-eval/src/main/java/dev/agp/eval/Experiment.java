@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,15 +44,26 @@ import org.slf4j.LoggerFactory;
  * cost for training and test, wall times, fallbacks and repaired answers.
  *
  * <p>Failures: a reranker that throws an {@link LlmException} for a user is scored with the
- * base order and counted as a fallback (as the LLM rerankers do themselves); a budget running out
- * ({@link LlmBudgetExceededException}) or any other exception stops the run with an {@link
- * IllegalStateException} naming the method and the user. Results do not depend on {@code
- * concurrency}: users are gathered in order and the bootstrap is seeded.
+ * base order and counted as a fallback (as the LLM rerankers do themselves); when more than
+ * {@link Builder#maxFallbackRate maxFallbackRate} of the test users fall back, the method has
+ * failed and the run stops as soon as that is certain. A budget running out ({@link
+ * LlmBudgetExceededException}) or any other exception stops the run too. Every stop is an
+ * {@link ExperimentStoppedException} naming the method (and user, and the first failed call)
+ * that carries the rows of the methods that finished, so that they can still be written. Results
+ * do not depend on {@code concurrency}: users are gathered in order and the bootstrap is seeded.
+ *
+ * <p>Evidence needs controls beside the methods: {@link Method#sanityRows} (user-blind orders of
+ * the same lists; {@link ExperimentResult#sanityWarnings()} says when one beats Base by more than
+ * Base's interval), {@link Method#agpUntrained} and {@link Method#withPermutedLabels} (a learning
+ * method without its learning, or taught noise), and {@link Builder#compare} for paired
+ * comparisons between any two rows. The {@code agp} command line adds all of them.
  *
  * <pre>{@code
  * ExperimentResult r = Experiment.builder()
  *     .llm(client).users(candidateSets)
+ *     .methods(Method.sanityRows(split, 42))
  *     .method(Method.direct()).method(Method.chainOfThought()).method(Method.agp())
+ *     .method(Method.agpUntrained("AGP-untrained", b -> b)).compare("AGP", "AGP-untrained")
  *     .concurrency(8).seed(42)
  *     .costModel(CostModel.perMillionTokens(0.15, 0.60))
  *     .build().run();
@@ -70,6 +82,8 @@ public final class Experiment {
   public static final double DEFAULT_CONFIDENCE = 0.95;
   /** The seed of the bootstrap, and the one given to methods. */
   public static final long DEFAULT_SEED = 42;
+  /** Share of a method's test users that may fall back to the base order: all of them. */
+  public static final double DEFAULT_MAX_FALLBACK_RATE = 1.0;
 
   private static final Logger log = LoggerFactory.getLogger(Experiment.class);
   private static final long CI_STREAM = 9_001;
@@ -86,6 +100,7 @@ public final class Experiment {
   private final int bootstrapSamples;
   private final double confidence;
   private final long seed;
+  private final double maxFallbackRate;
   private final @Nullable CostModel costModel;
   private final String costDescription;
   private final String llmDescription;
@@ -108,6 +123,7 @@ public final class Experiment {
     this.bootstrapSamples = b.bootstrapSamples;
     this.confidence = b.confidence;
     this.seed = b.seed;
+    this.maxFallbackRate = b.maxFallbackRate;
     this.costModel = b.costModel;
     this.costDescription = b.costDescription;
     this.llmDescription = b.llmDescription;
@@ -149,9 +165,11 @@ public final class Experiment {
   /**
    * Runs every method on the test users.
    *
-   * @throws IllegalStateException if a method fails to prepare, a reranker throws something
+   * @throws ExperimentStoppedException if a method fails to prepare, a reranker throws something
    *     other than a recoverable {@link LlmException} or returns something other than a
-   *     permutation, or the budget runs out; the message names the method (and user)
+   *     permutation, more than {@code maxFallbackRate} of a method's test users fall back, or the
+   *     budget runs out; the message names the method (and user), and the exception holds the
+   *     rows of the methods that finished
    */
   public ExperimentResult run() {
     Instant started = clock.instant();
@@ -163,7 +181,15 @@ public final class Experiment {
     try {
       double[] baseNdcg = null;
       for (Method m : methods) {
-        MethodResult r = runMethod(m, plan.get(m.name()), baseNdcg, pool);
+        MethodResult r;
+        try {
+          r = runMethod(m, plan.get(m.name()), baseNdcg, pool);
+        } catch (RuntimeException e) {
+          String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+          ExperimentResult partial = new ExperimentResult(
+              rows, settings(), candidates, started, Duration.ofNanos(System.nanoTime() - t0), List.of(), Optional.of(why));
+          throw new ExperimentStoppedException(why, e, m.name(), partial);
+        }
         if (baseNdcg == null) {
           baseNdcg = ndcgs(r);
         }
@@ -177,10 +203,6 @@ public final class Experiment {
         pool.shutdownNow();
       }
     }
-    ExperimentResult.Settings settings =
-        new ExperimentResult.Settings(
-            cutoff, seed, concurrency, bootstrapSamples, confidence, train.size(), validation.size(), test.size(),
-            costDescription, llmDescription);
     List<ExperimentResult.MethodComparison> compared = new ArrayList<>();
     double alpha = (1 - confidence) / 2;
     for (String[] pair : comparisons) {
@@ -189,7 +211,13 @@ public final class Experiment {
       compared.add(new ExperimentResult.MethodComparison(a.name(), paired(ndcgs(a), ndcgs(b), b.name(), alpha)));
     }
     return new ExperimentResult(
-        rows, settings, candidates, started, Duration.ofNanos(System.nanoTime() - t0), compared);
+        rows, settings(), candidates, started, Duration.ofNanos(System.nanoTime() - t0), compared);
+  }
+
+  private ExperimentResult.Settings settings() {
+    return new ExperimentResult.Settings(
+        cutoff, seed, concurrency, bootstrapSamples, confidence, train.size(), validation.size(), test.size(),
+        costDescription, llmDescription);
   }
 
   private static MethodResult row(List<MethodResult> rows, String name) {
@@ -203,6 +231,8 @@ public final class Experiment {
 
   private MethodResult runMethod(Method m, OptionalLong planned, double @Nullable [] baseNdcg, @Nullable ExecutorService pool) {
     LlmUsageMeter meter = new LlmUsageMeter();
+    AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
+    meter.addListener(e -> e.failure().ifPresent(f -> firstFailure.compareAndSet(null, f)));
     LlmClient metered = llm == null ? null : meter.wrap(llm);
     MethodContext ctx = context(metered);
     for (ExperimentListener l : listeners) {
@@ -221,7 +251,7 @@ public final class Experiment {
       l.onTestStart(m.name(), test.size());
     }
     long testStart = System.nanoTime();
-    List<MethodResult.UserResult> users = rank(m.name(), prepared.reranker(), pool);
+    List<MethodResult.UserResult> users = rank(m.name(), prepared.reranker(), pool, new Fallbacks(m.name(), firstFailure));
     Duration testTime = Duration.ofNanos(System.nanoTime() - testStart);
     UsageReport testUsage = meter.snapshot().minus(trainingUsage);
     List<Histogram> histograms = requireNonNull(prepared.servedHistograms().get(), "served histograms of " + m.name());
@@ -274,34 +304,108 @@ public final class Experiment {
         Statistics.bootstrapP(sorted), w[0], w[1], w[2], wins, losses, d.length - wins - losses);
   }
 
-  private List<MethodResult.UserResult> rank(String method, CaseReranker reranker, @Nullable ExecutorService pool) {
+  /** Counts a method's fallbacks and stops it once more than {@code maxFallbackRate} of its users fell back. */
+  private final class Fallbacks {
+    private final String method;
+    private final AtomicReference<RuntimeException> firstFailure;
+    private final long allowed = (long) Math.floor(maxFallbackRate * test.size());
+    private final AtomicInteger count = new AtomicInteger();
+    private volatile boolean over;
+
+    Fallbacks(String method, AtomicReference<RuntimeException> firstFailure) {
+      this.method = method;
+      this.firstFailure = firstFailure;
+    }
+
+    void checkNotOver() {
+      if (over) {
+        throw failed();
+      }
+    }
+
+    void count(MethodResult.UserResult r) {
+      if (r.fallback() && count.incrementAndGet() > allowed) {
+        over = true;
+        throw failed();
+      }
+    }
+
+    private IllegalStateException failed() {
+      RuntimeException first = firstFailure.get();
+      return new IllegalStateException(
+          "method " + method + ": more than " + allowed + " of " + test.size() + " test users fell back to the base order"
+              + " (maxFallbackRate " + maxFallbackRate + ")"
+              + (first == null ? "" : "; first failed call: " + first.getMessage()),
+          first);
+    }
+  }
+
+  private List<MethodResult.UserResult> rank(
+      String method, CaseReranker reranker, @Nullable ExecutorService pool, Fallbacks fallbacks) {
     List<MethodResult.UserResult> out = new ArrayList<>(test.size());
     if (pool == null) {
       for (UserCase u : test) {
-        out.add(rankOne(method, reranker, u));
+        MethodResult.UserResult r = rankOne(method, reranker, u);
+        out.add(r);
+        fallbacks.count(r);
       }
       return out;
     }
     List<Future<MethodResult.UserResult>> futures = new ArrayList<>(test.size());
+    java.util.concurrent.atomic.AtomicBoolean halted = new java.util.concurrent.atomic.AtomicBoolean();
     for (UserCase u : test) {
-      futures.add(pool.submit(() -> rankOne(method, reranker, u)));
+      futures.add(pool.submit(() -> {
+        if (halted.get()) {
+          throw new java.util.concurrent.CancellationException("the method stopped");
+        }
+        fallbacks.checkNotOver();
+        MethodResult.UserResult r = rankOne(method, reranker, u);
+        fallbacks.count(r);
+        return r;
+      }));
     }
     try {
       for (Future<MethodResult.UserResult> f : futures) {
         out.add(f.get());
       }
     } catch (InterruptedException e) {
+      halted.set(true);
       futures.forEach(f -> f.cancel(true));
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while running " + method, e);
     } catch (ExecutionException e) {
-      futures.forEach(f -> f.cancel(true));
+      halted.set(true);
+      settle(futures);
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
       throw new IllegalStateException(method + " failed: " + e.getCause(), e.getCause());
     }
     return out;
+  }
+
+  /**
+   * After a user stopped the method (the caller has halted the users not started yet): calls
+   * already in flight finish rather than being cut off, so that an answer the backend was paying
+   * for is received (and cached, and counted) instead of lost.
+   */
+  private static void settle(List<Future<MethodResult.UserResult>> futures) {
+    boolean interrupted = false;
+    for (Future<MethodResult.UserResult> f : futures) {
+      while (!f.isDone()) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+          futures.forEach(g -> g.cancel(true));
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+          // its own failure, if any, is not the one being reported
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private MethodResult.UserResult rankOne(String method, CaseReranker reranker, UserCase u) {
@@ -357,6 +461,7 @@ public final class Experiment {
     private int bootstrapSamples = DEFAULT_BOOTSTRAP_SAMPLES;
     private double confidence = DEFAULT_CONFIDENCE;
     private long seed = DEFAULT_SEED;
+    private double maxFallbackRate = DEFAULT_MAX_FALLBACK_RATE;
     private @Nullable CostModel costModel;
     private String costDescription = "none";
     private String llmDescription = "not described";
@@ -452,6 +557,19 @@ public final class Experiment {
     /** The seed of the bootstrap, given to methods too; any value, 0 included. */
     public Builder seed(long seed) {
       this.seed = seed;
+      return this;
+    }
+
+    /**
+     * The share of a method's test users, in [0, 1], that may fall back to the base order because
+     * the backend failed (default {@value Experiment#DEFAULT_MAX_FALLBACK_RATE}: any share); above
+     * it the method has failed and {@link Experiment#run()} stops as soon as that is certain.
+     */
+    public Builder maxFallbackRate(double rate) {
+      if (!(rate >= 0 && rate <= 1)) {
+        throw new IllegalArgumentException("maxFallbackRate must be in [0, 1] but was " + rate);
+      }
+      this.maxFallbackRate = rate;
       return this;
     }
 

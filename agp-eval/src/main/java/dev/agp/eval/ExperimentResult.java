@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param wallTime the whole run
  * @param comparisons paired comparisons between methods asked for with {@link
  *     Experiment.Builder#compare}, in the order asked
+ * @param partial why the run stopped before every method finished (then {@code methods} holds
+ *     the methods that did); empty for a complete run
  */
 public record ExperimentResult(
     List<MethodResult> methods,
@@ -24,7 +26,8 @@ public record ExperimentResult(
     Optional<CandidateSets.Report> candidates,
     Instant started,
     Duration wallTime,
-    List<MethodComparison> comparisons) {
+    List<MethodComparison> comparisons,
+    Optional<String> partial) {
 
   /** @throws NullPointerException if an argument is null */
   public ExperimentResult {
@@ -34,6 +37,23 @@ public record ExperimentResult(
     requireNonNull(started, "started");
     requireNonNull(wallTime, "wallTime");
     comparisons = List.copyOf(comparisons);
+    requireNonNull(partial, "partial");
+  }
+
+  /**
+   * A complete run's result.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public ExperimentResult(
+      List<MethodResult> methods, Settings settings, Optional<CandidateSets.Report> candidates, Instant started,
+      Duration wallTime, List<MethodComparison> comparisons) {
+    this(methods, settings, candidates, started, wallTime, comparisons, Optional.empty());
+  }
+
+  /** Whether every method finished (see {@link #partial()}). */
+  public boolean complete() {
+    return partial.isEmpty();
   }
 
   /**

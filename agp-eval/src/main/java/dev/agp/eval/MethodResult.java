@@ -76,32 +76,6 @@ public record MethodResult(
   }
 
   /**
-   * A row of kind {@link MethodKind#METHOD}.
-   *
-   * @throws NullPointerException if an argument is null
-   */
-  public MethodResult(
-      String name,
-      Map<String, String> parameters,
-      RankingMetrics.MeanMetrics means,
-      Interval ndcg,
-      Optional<PairedComparison> versusBase,
-      OptionalLong plannedCalls,
-      UsageReport trainingUsage,
-      UsageReport testUsage,
-      OptionalDouble cost,
-      Duration trainingTime,
-      Duration testTime,
-      int fallbacks,
-      int repaired,
-      List<UserResult> users,
-      List<PreparedMethod.ValidationPoint> validationCurve,
-      Map<String, String> details) {
-    this(name, parameters, means, ndcg, versusBase, plannedCalls, trainingUsage, testUsage, cost, trainingTime, testTime,
-        fallbacks, repaired, users, validationCurve, details, List.of(), MethodKind.METHOD);
-  }
-
-  /**
    * Share of test users whose held-out item this method placed in its first {@code n} (HR@n);
    * NaN when there are no users.
    *
@@ -119,10 +93,13 @@ public record MethodResult(
   }
 
   /**
-   * Test users whose answer was the base order exactly although no fallback happened: a model
-   * copying the example or ignoring the user shows up here.
+   * Test users whose LLM answer was the base order exactly although no fallback happened: a model
+   * copying the example or ignoring the user shows up here. 0 for rows that made no test call.
    */
   public int baseOrderAnswers() {
+    if (testUsage.total().calls() == 0) {
+      return 0; // no LLM answered: Base and the sanity rows order by code
+    }
     return (int) users.stream().filter(u -> u.baseOrder() && !u.fallback()).count();
   }
 

@@ -166,12 +166,14 @@ class ExperimentTest {
         .isNotEqualTo(r.method("LLM-CoT").orElseThrow().users().stream().map(MethodResult.UserResult::ranking).toList());
   }
 
-  @Test
-  void run_backendFailure_scoredAsBaseAndCounted() {
-    // one rule for the stage, failing for user te3 (whose titles read "Film 3-..." or "Film te3-..."),
-    // so the script does not depend on which of two matching rules the client prefers
+  /**
+   * LLM-Dir answering every test user but te3 (whose titles read "Film 3-..." or "Film te3-..."):
+   * one rule for the stage, so the script does not depend on which of two matching rules the
+   * client prefers.
+   */
+  private static ScriptedLlmClient failingForUser3() {
     Pattern user3 = Pattern.compile("Film (te)?3-");
-    ScriptedLlmClient llm = GenreWorld.llm()
+    return GenreWorld.llm()
         .on(Stage.DIRECT_RERANK, q -> {
           if (user3.matcher(q.lastUserText()).find()) {
             throw new LlmNonRetriableException("HTTP 400", null);
@@ -179,6 +181,11 @@ class ExperimentTest {
           return byHistoryGenre(q);
         })
         .build();
+  }
+
+  @Test
+  void run_backendFailure_scoredAsBaseAndCounted() {
+    ScriptedLlmClient llm = failingForUser3();
     CaseReranker throwing = u -> {
       if (u.userId().equals("te5")) {
         throw new LlmNonRetriableException("boom", null);
@@ -212,6 +219,59 @@ class ExperimentTest {
     assertThatThrownBy(() -> Experiment.builder().test(TEST).method(Method.fixed("Poor", poor)).build().run())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("ran out of budget");
+  }
+
+  @Test
+  void run_budgetExhaustedInALaterMethod_keepsTheFinishedRowsMarkedPartial() {
+    CaseReranker poor = u -> {
+      throw new LlmBudgetExceededException("budget of 5 calls spent", Stage.DIRECT_RERANK);
+    };
+    Experiment e = Experiment.builder().llm(script(GenreWorld.llm()).build()).test(TEST).bootstrapSamples(200)
+        .method(Method.direct()).method(Method.fixed("Poor", poor)).build();
+
+    assertThatThrownBy(e::run).isInstanceOfSatisfying(ExperimentStoppedException.class, stop -> {
+      assertThat(stop.method()).isEqualTo("Poor");
+      assertThat(stop.budgetExhausted()).isTrue();
+      ExperimentResult partial = stop.partial().orElseThrow();
+      assertThat(partial.complete()).isFalse();
+      assertThat(partial.partial()).hasValueSatisfying(why -> assertThat(why).contains("ran out of budget"));
+      assertThat(partial.methods()).extracting(MethodResult::name).containsExactly("Base", "LLM-Dir");
+      assertThat(partial.method("LLM-Dir").orElseThrow().users()).hasSize(TEST.size());
+    });
+  }
+
+  @Test
+  void run_moreFallbacksThanAllowed_stopsTheMethodEarlyNamingTheFirstFailedCall() {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    dev.agp.llm.LlmClient dead = q -> {
+      calls.incrementAndGet();
+      throw new LlmNonRetriableException("cannot connect to the LLM server", null);
+    };
+    for (int concurrency : new int[] {1, 4}) {
+      calls.set(0);
+      Experiment e = Experiment.builder().llm(dead).test(TEST).bootstrapSamples(200).concurrency(concurrency)
+          .maxFallbackRate(0.25).method(Method.direct()).method(Method.chainOfThought()).build();
+
+      assertThatThrownBy(e::run).isInstanceOfSatisfying(ExperimentStoppedException.class, stop -> {
+        assertThat(stop.method()).isEqualTo("LLM-Dir");
+        assertThat(stop.budgetExhausted()).isFalse();
+        assertThat(stop).hasMessageContaining("method LLM-Dir: more than 3 of 12 test users fell back")
+            .hasMessageContaining("first failed call: cannot connect to the LLM server");
+        assertThat(stop.partial().orElseThrow().methods()).extracting(MethodResult::name).containsExactly("Base");
+      });
+      assertThat(calls.get()).as("stops once the method has certainly failed").isLessThan(TEST.size());
+    }
+  }
+
+  @Test
+  void run_fallbacksWithinTheLimit_complete() {
+    ExperimentResult r = Experiment.builder().llm(failingForUser3()).test(TEST).bootstrapSamples(200).maxFallbackRate(0.1)
+        .method(Method.direct()).build().run();
+
+    assertThat(r.complete()).isTrue();
+    assertThat(r.method("LLM-Dir").orElseThrow().fallbacks()).isEqualTo(1);
+    assertThatThrownBy(() -> Experiment.builder().maxFallbackRate(1.5)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxFallbackRate");
   }
 
   @Test

@@ -6,7 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The terminal table of an experiment: one row per method. */
+/**
+ * The terminal table of an experiment: one row per method. Calls and tokens are this run's;
+ * answers served by the response cache and test users scored with the base order because the
+ * backend failed get columns of their own whenever there are any.
+ */
 final class ResultsTable {
 
   private ResultsTable() {}
@@ -15,9 +19,18 @@ final class ResultsTable {
     int k = result.settings().cutoff();
     String level = Math.round(result.settings().confidence() * 100) + "%";
     boolean cost = result.methods().stream().anyMatch(m -> m.cost().isPresent());
+    boolean cached = result.methods().stream().anyMatch(m -> m.usage().total().cacheHits() > 0);
+    boolean fallbacks = result.methods().stream().anyMatch(m -> m.fallbacks() > 0);
     List<String[]> rows = new ArrayList<>();
     List<String> header = new ArrayList<>(List.of("Method", "NDCG@" + k + " [" + level + " CI]", "vs Base", "HR@1", "HR@3",
-        "MRR", "Base-order", "Calls", "Tokens"));
+        "MRR", "Base-order", "Calls"));
+    if (cached) {
+      header.add("Cached");
+    }
+    header.add("Tokens");
+    if (fallbacks) {
+      header.add("Fallbacks");
+    }
     if (cost) {
       header.add("Cost (USD)");
     }
@@ -36,7 +49,13 @@ final class ResultsTable {
       row.add(String.format(Locale.ROOT, "%.4f", m.means().mrr()));
       row.add(m.calls() == 0 ? "" : String.valueOf(m.baseOrderAnswers()));
       row.add(String.format(Locale.ROOT, "%,d", m.calls()));
+      if (cached) {
+        row.add(String.format(Locale.ROOT, "%,d", m.usage().total().cacheHits()));
+      }
       row.add(String.format(Locale.ROOT, "%,d", m.tokens()));
+      if (fallbacks) {
+        row.add(m.fallbacks() == 0 ? "" : String.format(Locale.ROOT, "%d of %d", m.fallbacks(), m.users().size()));
+      }
       if (cost) {
         row.add(m.cost().isPresent() ? String.format(Locale.ROOT, "%.4f", m.cost().getAsDouble()) : "");
       }

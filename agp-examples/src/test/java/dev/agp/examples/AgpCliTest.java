@@ -32,9 +32,12 @@ class AgpCliTest {
     return agp(Map.of(), args);
   }
 
-  /** A small, fast version of the demo: fewer users, a short LightGCN, few epochs and iterations. */
+  /** A small, fast version of the demo: fewer users, a short LightGCN. */
   private static final String[] SMALL = {"--base-epochs", "3", "--train-users", "30", "--validation-users", "10",
-      "--test-users", "40", "--epochs", "2", "--rpp-iterations", "2"};
+      "--test-users", "40"};
+
+  /** SMALL with few AGP epochs and RPP iterations, for commands that run both. */
+  private static final String[] SMALL_TRAINING = with(SMALL, "--epochs", "2", "--rpp-iterations", "2");
 
   private static String[] with(String[] base, String... more) {
     String[] all = new String[base.length + more.length];
@@ -47,7 +50,7 @@ class AgpCliTest {
   void demo_reduced_printsEveryMethodSaysSimulatedAndWritesReports() throws Exception {
     Path output = dir.resolve("demo");
 
-    Outcome o = agp(with(SMALL, "demo", "--output", output.toString()));
+    Outcome o = agp(with(SMALL_TRAINING, "demo", "--output", output.toString()));
 
     assertThat(o.code()).as(o.err()).isZero();
     assertThat(o.out()).contains("The LLM is a simulated LLM", "LLM: simulated LLM")
@@ -83,12 +86,12 @@ class AgpCliTest {
   @Test
   void estimate_plansCallsTokensAndCostWithoutAKeyOrACall() {
     Outcome o = agp(with(SMALL, "estimate", "--backend", "openai", "--model", "gpt-4o-mini", "--candidate-mode", "window",
-        "--methods", "llm-dir,agp"));
+        "--methods", "llm-dir,agp", "--epochs", "2"));
 
     assertThat(o.code()).as(o.err()).isZero();
     assertThat(o.out()).contains("Estimate for gpt-4o-mini (no LLM was called", "Calls (max)", "Cost USD (max)")
         .containsPattern("(?m)^LLM-Dir +40 ")
-        .containsPattern("(?m)^AGP +[0-9,]+ +[0-9,]+ +[0-9,]+ +0\\.\\d{4}$")
+        .containsPattern("(?m)^AGP +[0-9,]+ +[0-9,]+ +[0-9,]+ +0\\.\\d{4} +0\\.\\d{4}$")
         .contains("Prices: gpt-4o-mini at $0.15 / $0.60 per million input / output tokens");
   }
 
@@ -97,6 +100,7 @@ class AgpCliTest {
     Path output = dir.resolve("run");
 
     Outcome o = agp(with(SMALL, "run", "--backend", "simulated", "--candidate-mode", "window", "--methods", "llm-cot,rpp+",
+        "--rpp-iterations", "2",
         "--output", output.toString()));
 
     assertThat(o.code()).as(o.err()).isZero();
@@ -153,11 +157,15 @@ class AgpCliTest {
 
   @Test
   void paperProtocol_tooFewEligibleUsers_saysWhichFlagsHelp() {
-    Outcome o = agp("run", "--backend", "simulated", "--base-epochs", "2", "--output", dir.resolve("z").toString());
+    Outcome o = agp("run", "--backend", "simulated", "--candidate-mode", "paper", "--base-epochs", "2",
+        "--output", dir.resolve("z").toString());
 
     assertThat(o.code()).isEqualTo(AgpCli.USAGE);
-    assertThat(o.err()).contains("users are eligible (paper mode: ", "with the held-out item in the base top 10",
-        "--candidate-mode window").doesNotContain("BASE_TOP_K").doesNotContain("CandidateMode");
+    assertThat(o.err()).contains("users with a held-out item are eligible (paper mode keeps users whose held-out item",
+            "LightGCN ranks in its top 10", "Use fewer users, e.g. --train-users", "or --candidate-mode window")
+        .doesNotContain("BASE_TOP_K").doesNotContain("CandidateMode")
+        .as("too few for the training and validation users: --allow-fewer-test-users would not help")
+        .doesNotContain("--allow-fewer-test-users");
   }
 
   @Test

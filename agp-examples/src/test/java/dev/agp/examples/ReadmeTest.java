@@ -36,4 +36,12 @@ class ReadmeTest {
         "mvn -B -ntp verify");
     assertThat(Files.readString(root.resolve(".ci/run"))).contains("mvn -B -ntp verify");
   }
+
+  @Test
+  void readmeExitCodes_areTheOnesTheCommandLineUsesAndItsHelpLists() throws Exception {
+    String readme = Files.readString(Path.of("..").toAbsolutePath().normalize().resolve("README.md"));
+    assertThat(readme).contains("| " + AgpCli.SUCCESS + " | success", "| " + AgpCli.FAILURE + " | failure",
+        "| " + AgpCli.USAGE + " | usage", "| " + AgpCli.BUDGET_STOPPED + " | stopped by `--budget-tokens` or `--budget-usd`");
+    assertThat(HelpLayout.EXIT_CODES).containsOnlyKeys("0", "1", "2", "3");
+  }
 }

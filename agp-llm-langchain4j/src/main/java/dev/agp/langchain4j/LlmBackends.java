@@ -11,6 +11,7 @@ import dev.agp.llm.LlmUsageMeter;
 import dev.agp.llm.PriceTable;
 import dev.agp.llm.Sleeper;
 import dev.agp.llm.TokenCounter;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -234,7 +235,7 @@ public final class LlmBackends {
     return apiKey;
   }
 
-  private static String requireUrl(String baseUrl) {
+  static String requireUrl(String baseUrl) {
     requireNonNull(baseUrl, "baseUrl");
     URI uri;
     try {
@@ -263,6 +264,7 @@ public final class LlmBackends {
     private Duration timeout = DEFAULT_TIMEOUT;
     private Clock clock = Clock.systemUTC();
     private final List<Consumer<LlmClients.Builder>> stack = new ArrayList<>();
+    private final List<ChatModelListener> listeners = new ArrayList<>();
     private final LlmClients.Builder check = LlmClients.builder(request -> {
       throw new IllegalStateException("only checks options");
     });
@@ -320,6 +322,17 @@ public final class LlmBackends {
     /** The clock that turns an HTTP-date {@code Retry-After} into a wait. */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Adds a LangChain4j listener to the chat model: it sees every HTTP attempt's request,
+     * response or error (one per attempt, since the SDK retries above LangChain4j), for example
+     * for tracing or LangChain4j's own metrics. The SDK's {@link LlmUsageMeter} events are
+     * per call, retries included.
+     */
+    public Builder listener(ChatModelListener listener) {
+      listeners.add(requireNonNull(listener, "listener"));
       return this;
     }
 
@@ -448,6 +461,7 @@ public final class LlmBackends {
           .timeout(timeout)
           .maxRetries(0)
           .httpClientBuilder(RetryAfterHttpClient.builder(httpVersion, clock))
+          .listeners(List.copyOf(listeners))
           .build();
     }
   }

@@ -32,9 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real HTTP server on loopback speaking OpenAI's {@code POST /v1/chat/completions}: it parses
  * each body back into an {@link LlmRequest} (the stage guessed from the prompt's blocks) and
  * answers what its {@link Handler} says, including faults. It counts requests, requests in flight
- * and the bodies it answered with 200.
+ * and the bodies it answered with 200. Other endpoints can be {@linkplain #route added} (the Batch
+ * API of {@link FakeBatchServer}).
  */
-final class LoopbackServer implements AutoCloseable {
+public final class LoopbackServer implements AutoCloseable {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -95,7 +96,13 @@ final class LoopbackServer implements AutoCloseable {
     return new LoopbackServer(handler);
   }
 
-  String baseUrl() {
+  /** Serves {@code path} (and below) with {@code handler} as well. */
+  void route(String path, com.sun.net.httpserver.HttpHandler handler) {
+    server.createContext(path, handler);
+  }
+
+  /** The base URL, {@code http://127.0.0.1:PORT/v1}. */
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
   }
 
@@ -202,7 +209,7 @@ final class LoopbackServer implements AutoCloseable {
     return new Answer(content, (r.request().characterCount() + 3) / 4, (content.length() + 3) / 4, r.model(), "stop");
   }
 
-  private static Received parse(String body, Map<String, List<String>> headers) throws IOException {
+  static Received parse(String body, Map<String, List<String>> headers) throws IOException {
     JsonNode json = JSON.readTree(body);
     List<LlmMessage> messages = new ArrayList<>();
     for (JsonNode m : json.path("messages")) {

@@ -80,6 +80,11 @@ public record CandidateLists(Map<String, List<String>> lists, LoadReport.FileRep
           return false;
         }
         user = f[0].strip();
+        if (f.length < 2) {
+          throw new MalformedRecord("no tab: a line is user<TAB>item<TAB>item... or user<TAB>item,item,... (the user id"
+              + " and the list are tab-separated; commas only between items), or a JSON object"
+              + " {\"user\": ..., \"items\": [...]}");
+        }
         items = new ArrayList<>();
         if (f.length == 2 && f[1].contains(",")) {
           for (String i : f[1].split(",", -1)) {

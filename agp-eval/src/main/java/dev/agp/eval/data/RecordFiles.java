@@ -1,6 +1,7 @@
 package dev.agp.eval.data;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads line-oriented dataset files in constant memory per line: gzip detected from the magic
@@ -89,7 +91,7 @@ final class RecordFiles {
     } catch (NoSuchFileException e) {
       throw new UncheckedIOException("no such file: " + file, e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw unreadable(file, e);
     }
     if (records > 0 && (double) malformed / records > options.maxMalformedRate()) {
       throw new DatasetFormatException(
@@ -100,6 +102,18 @@ final class RecordFiles {
           problems);
     }
     return new LoadReport.FileReport(file, gzip, charset.name(), lines, records, malformed, problems);
+  }
+
+  /**
+   * The error for a file that cannot be read to its end. A gzip stream that ends early or does not
+   * inflate is said to be truncated or corrupt, naming the file, rather than in zlib's words.
+   */
+  static UncheckedIOException unreadable(Path file, IOException e) {
+    if (e instanceof EOFException || e instanceof ZipException) {
+      return new UncheckedIOException(
+          file + " is truncated or corrupt (" + e.getMessage() + "): download or unpack it again", e);
+    }
+    return new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
   }
 
   private static String percent(double share) {
@@ -124,7 +138,7 @@ final class RecordFiles {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw unreadable(file, e);
     }
     return out;
   }
@@ -135,7 +149,7 @@ final class RecordFiles {
     } catch (NoSuchFileException e) {
       throw new UncheckedIOException("no such file: " + file, e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw unreadable(file, e);
     }
   }
 
@@ -183,7 +197,7 @@ final class RecordFiles {
     } catch (NoSuchFileException e) {
       throw new UncheckedIOException("no such file: " + file, e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw unreadable(file, e);
     }
   }
 }

@@ -65,30 +65,97 @@ final class Charts {
     return save(c, dir.resolve(METHODS));
   }
 
-  /** The validation score per epoch of every method that reports one (AGP). */
+  /** The validation score per epoch of every method that reports one (AGP), selected epochs marked. */
   static Optional<Path> validation(ExperimentResult r, Path dir) throws IOException {
+    Optional<XYChart> c = validationChart(r);
+    if (c.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(save(c.get(), dir.resolve(VALIDATION)));
+  }
+
+  /** Suffix of the series that marks a method's selected epoch. */
+  static final String SELECTED = ": selected epoch";
+
+  /**
+   * The validation chart: a line per method, its selected epoch as a large diamond, and a y axis
+   * whose tick labels have enough decimals to differ from each other however close the scores
+   * are (a flat curve gets a small band around it).
+   */
+  static Optional<XYChart> validationChart(ExperimentResult r) {
     List<MethodResult> curves = r.methods().stream().filter(m -> !m.validationCurve().isEmpty()).toList();
     if (curves.isEmpty()) {
       return Optional.empty();
     }
     XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-        .title(llmTag(r) + "Validation NDCG@" + r.settings().cutoff() + " per epoch (epoch 0: the initial prompt)")
+        .title(llmTag(r) + "Validation NDCG@" + r.settings().cutoff() + " per epoch (epoch 0: the initial prompt;"
+            + " diamond: the selected epoch)")
         .xAxisTitle("epoch").yAxisTitle("validation NDCG@" + r.settings().cutoff()).build();
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     c.getStyler().setXAxisDecimalPattern("0");
-    c.getStyler().setYAxisDecimalPattern("0.00");
+    double low = Double.POSITIVE_INFINITY;
+    double high = Double.NEGATIVE_INFINITY;
     for (MethodResult m : curves) {
+      for (PreparedMethod.ValidationPoint p : m.validationCurve()) {
+        low = Math.min(low, p.score());
+        high = Math.max(high, p.score());
+      }
+    }
+    if (high - low < FLAT) {
+      c.getStyler().setYAxisMin(Math.max(0, low - FLAT_BAND));
+      c.getStyler().setYAxisMax(Math.min(1, high + FLAT_BAND));
+      low = Math.max(0, low - FLAT_BAND);
+      high = Math.min(1, high + FLAT_BAND);
+    }
+    c.getStyler().setYAxisDecimalPattern(decimalPattern(high - low));
+    Color[] palette = c.getStyler().getSeriesColors();
+    int n = 0;
+    for (MethodResult m : curves) {
+      Color color = palette[n++ % palette.length];
       double[] x = new double[m.validationCurve().size()];
       double[] y = new double[x.length];
+      List<Double> sx = new ArrayList<>();
+      List<Double> sy = new ArrayList<>();
       for (int i = 0; i < x.length; i++) {
         PreparedMethod.ValidationPoint p = m.validationCurve().get(i);
         x[i] = p.epoch();
         y[i] = p.score();
+        if (p.selected()) {
+          sx.add((double) p.epoch());
+          sy.add(p.score());
+        }
       }
       XYSeries s = c.addSeries(m.name(), x, y);
       s.setMarker(SeriesMarkers.CIRCLE);
+      s.setLineColor(color);
+      s.setMarkerColor(color);
+      if (!sx.isEmpty()) {
+        XYSeries chosen = c.addSeries(m.name() + SELECTED, sx, sy);
+        chosen.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chosen.setMarker(SeriesMarkers.DIAMOND);
+        chosen.setMarkerColor(color);
+      }
     }
-    return Optional.of(save(c, dir.resolve(VALIDATION)));
+    c.getStyler().setMarkerSize(9);
+    return Optional.of(c);
+  }
+
+  /** Scores closer than this are drawn as a flat line inside a band. */
+  private static final double FLAT = 1e-6;
+  /** Half the band around a flat curve. */
+  private static final double FLAT_BAND = 0.01;
+  /** About this many ticks fit the axis: each needs a label of its own. */
+  private static final int TICKS = 8;
+
+  /**
+   * A pattern with enough decimals for {@value #TICKS} evenly spaced ticks over {@code span} to
+   * print differently (at least 2, at most 6).
+   */
+  static String decimalPattern(double span) {
+    double step = Math.max(span, FLAT) / TICKS;
+    int decimals = (int) Math.ceil(-Math.log10(step));
+    decimals = Math.max(2, Math.min(6, decimals));
+    return "0." + "0".repeat(decimals);
   }
 
   /** Batch size x history length: mean NDCG@k, grouped by batch size. */

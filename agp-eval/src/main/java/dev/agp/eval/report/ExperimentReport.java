@@ -23,12 +23,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Writes an {@link ExperimentResult} as files people and tools read:
@@ -37,7 +39,8 @@ import java.util.Optional;
  *   <li>{@value #MARKDOWN}: the table (NDCG@k with interval, the paired comparison with Base,
  *       HR@1, HR@3, MRR, mean position, calls, tokens, cost, time; HR@k only when lists are longer
  *       than k), the sanity check of the user-blind rows, paired comparisons between methods, the
- *       settings, how candidates were made, what each method learned, and the statistics used;
+ *       settings, how candidates were made, what each method learned, and the statistics used; a
+ *       partial result (a run that stopped early) says so at the top;
  *   <li>{@value #JSON}: everything, per-user rankings included;
  *   <li>{@value #CSV}: one row per method; {@value #USERS_CSV}: one row per method and test user;
  *   <li>PNG charts: {@code methods.png} (NDCG@k with intervals), {@code agp-validation.png}
@@ -102,10 +105,15 @@ public final class ExperimentReport {
     return List.copyOf(out);
   }
 
+  /**
+   * Writes {@code file} through a temporary file and an atomic move. The temporary file is created
+   * like the charts are (not with {@code Files.createTempFile}, which is private to the owner), so
+   * every report file gets the permissions the process's umask gives.
+   */
   private static Path writeText(Path file, String text) throws IOException {
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+    Path tmp = file.toAbsolutePath().resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
@@ -126,6 +134,8 @@ public final class ExperimentReport {
     String level = Math.round(s.confidence() * 100) + "%";
     StringBuilder md = new StringBuilder();
     md.append("# Experiment results\n\n");
+    r.partial().ifPresent(why -> md.append("> **Partial results.** The run stopped before every method finished: ")
+        .append(why.replace("\n", " ")).append(". The rows below are the methods that finished.\n\n"));
     md.append(s.testUsers()).append(" test users, ").append(s.trainUsers()).append(" training and ")
         .append(s.validationUsers()).append(" validation users; seed ").append(s.seed()).append("; run ")
         .append(r.started()).append(", ").append(seconds(r.wallTime())).append(".\n\n");
@@ -408,6 +418,12 @@ public final class ExperimentReport {
     root.put("version", VERSION);
     root.put("started", result.started().toString());
     root.put("wallSeconds", result.wallTime().toMillis() / 1000.0);
+    root.put("complete", result.complete());
+    if (result.partial().isPresent()) {
+      root.put("partial", result.partial().get());
+    } else {
+      root.putNull("partial");
+    }
     ExperimentResult.Settings s = result.settings();
     ObjectNode settings = root.putObject("settings");
     settings.put("cutoff", s.cutoff());

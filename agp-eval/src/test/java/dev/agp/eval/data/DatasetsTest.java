@@ -270,6 +270,17 @@ class DatasetsTest {
   // ---- failures
 
   @Test
+  void read_truncatedGzip_saysTruncatedOrCorruptNamingTheFile(@TempDir Path dir) throws Exception {
+    byte[] whole = Files.readAllBytes(fixture("goodreads/goodreads_interactions_poetry.json.gz"));
+    Path cut = Files.write(dir.resolve("goodreads_interactions_poetry.json.gz"), java.util.Arrays.copyOf(whole, whole.length / 2));
+
+    assertThatThrownBy(() -> Datasets.goodreads(cut, fixture("goodreads/goodreads_books_poetry.json.gz")))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining(cut.toString())
+        .hasMessageContaining("is truncated or corrupt");
+  }
+
+  @Test
   void read_allRecordsMalformed_failsFastBeforeTheEnd(@TempDir Path dir) throws Exception {
     StringBuilder sb = new StringBuilder("userId,movieId,rating,timestamp\n");
     for (int i = 0; i < 5000; i++) {

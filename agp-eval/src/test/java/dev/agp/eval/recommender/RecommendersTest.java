@@ -126,4 +126,13 @@ class RecommendersTest {
         .containsExactly("3: user u3's list repeats an item", "4: user u1 is listed twice");
     assertThatThrownBy(() -> CandidateLists.read(f)).isInstanceOf(DatasetFormatException.class);
   }
+
+  @Test
+  void imported_commaSeparatedLines_sayWhichSeparatorsAreAccepted(@TempDir Path dir) throws Exception {
+    Path f = Files.writeString(dir.resolve("cands.csv"), "u1,i3,i1,i2\nu2,i9,i8\n");
+
+    assertThatThrownBy(() -> CandidateLists.read(f)).isInstanceOf(DatasetFormatException.class)
+        .hasMessageContaining("cands.csv")
+        .hasMessageContaining("line 1: no tab: a line is user<TAB>item<TAB>item... or user<TAB>item,item,...");
+  }
 }

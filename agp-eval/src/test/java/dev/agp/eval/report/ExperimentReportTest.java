@@ -63,6 +63,52 @@ class ExperimentReportTest {
   }
 
   @Test
+  void write_reportFilesGetTheSamePermissionsAsTheCharts(@TempDir Path dir) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+    ExperimentReport.write(result, dir);
+
+    var chart = Files.getPosixFilePermissions(dir.resolve("methods.png"));
+    for (String f : List.of("results.md", "results.json", "results.csv", "users.csv")) {
+      assertThat(Files.getPosixFilePermissions(dir.resolve(f))).as(f).isEqualTo(chart);
+    }
+  }
+
+  @Test
+  void partialResult_saysSoInMarkdownAndJson() throws Exception {
+    ExperimentResult partial = new ExperimentResult(result.methods().subList(0, 2), result.settings(), result.candidates(),
+        result.started(), result.wallTime(), List.of(), java.util.Optional.of("method AGP ran out of budget at user te4"));
+
+    assertThat(ExperimentReport.markdown(partial))
+        .contains("> **Partial results.** The run stopped before every method finished: method AGP ran out of budget");
+    JsonNode json = new ObjectMapper().readTree(ExperimentReport.json(partial));
+    assertThat(json.get("complete").asBoolean()).isFalse();
+    assertThat(json.get("partial").asText()).contains("ran out of budget");
+    assertThat(json.get("methods")).hasSize(2);
+    assertThat(new ObjectMapper().readTree(ExperimentReport.json(result)).get("complete").asBoolean()).isTrue();
+    assertThat(ExperimentReport.markdown(result)).doesNotContain("Partial results");
+  }
+
+  @Test
+  void validationChart_marksTheSelectedEpochAndLabelsTicksDistinctly() {
+    org.knowm.xchart.XYChart chart = Charts.validationChart(result).orElseThrow();
+
+    assertThat(chart.getSeriesCollection()).extracting(org.knowm.xchart.internal.series.Series::getName).contains("AGP B=5 H=3", "AGP B=5 H=3" + Charts.SELECTED);
+    org.knowm.xchart.XYSeries selected = chart.getSeries("AGP B=5 H=3" + Charts.SELECTED);
+    assertThat(selected.getXData()).hasSize(1);
+    assertThat(chart.getStyler().getYAxisDecimalPattern()).isNotNull();
+    for (double span : new double[] {0.0003, 0.0018, 0.014, 0.02, 0.1, 0.6}) {
+      java.text.DecimalFormat f = new java.text.DecimalFormat(Charts.decimalPattern(span),
+          java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT));
+      java.util.Set<String> labels = new java.util.HashSet<>();
+      for (int i = 0; i <= 8; i++) {
+        labels.add(f.format(0.3481 + span * i / 8));
+      }
+      assertThat(labels).as("span %s: %s", span, labels).hasSize(9);
+    }
+  }
+
+  @Test
   void markdown_tableRowsSettingsAndStatistics() {
     String md = ExperimentReport.markdown(result);
     assertThat(md).contains("| Method | NDCG@10 [95% CI] | Δ vs Base [95% CI]");
