@@ -16,7 +16,8 @@ import java.math.BigDecimal;
  *   <li>an answer is charged its reported usage (the reservation when it reports none) at the price
  *       of the model that answered (the highest price when that model is not in the table);
  *   <li>an attempt that failed after its request was sent is charged its reservation, as providers
- *       bill it; one the server refused with a 4xx status, or that never left, is not charged.
+ *       bill it; one the server refused with a 4xx status, or that never left, is not charged, nor
+ *       is an exception that is not an {@link LlmException} (see {@link LlmClient}).
  * </ul>
  */
 final class BudgetedLlmClient implements LlmClient {
@@ -47,18 +48,7 @@ final class BudgetedLlmClient implements LlmClient {
 
   /** The highest input and the highest output price among {@code model} and every model of the table. */
   static PriceTable.ModelPrice ceiling(PriceTable prices, String model) {
-    BigDecimal in = BigDecimal.ZERO;
-    BigDecimal out = BigDecimal.ZERO;
-    for (PriceTable.ModelPrice p : prices.prices().values()) {
-      in = in.max(p.inputPerMillion());
-      out = out.max(p.outputPerMillion());
-    }
-    PriceTable.ModelPrice own = prices.priceOf(model).orElse(null);
-    if (own != null) {
-      in = in.max(own.inputPerMillion());
-      out = out.max(own.outputPerMillion());
-    }
-    return new PriceTable.ModelPrice(in, out);
+    return prices.ceiling(model);
   }
 
   @Override
@@ -87,10 +77,14 @@ final class BudgetedLlmClient implements LlmClient {
     return response;
   }
 
-  /** Whether a failed attempt may be billed: it was sent and the server did not refuse it with a 4xx. */
+  /**
+   * Whether a failed attempt may be billed: an {@link LlmException} of a request that was sent and
+   * that the server did not refuse with a 4xx. Any other exception is the client's defect or the
+   * application's control flow (see {@link LlmClient}), not a model call: not charged.
+   */
   static boolean billable(RuntimeException e) {
     if (!(e instanceof LlmException le)) {
-      return true; // a client's own exception: the request may have been sent
+      return false;
     }
     if (!le.requestSent()) {
       return false;

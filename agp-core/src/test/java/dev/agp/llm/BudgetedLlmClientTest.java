@@ -120,6 +120,19 @@ class BudgetedLlmClientTest extends LlmClientContractTest {
   }
 
   @Test
+  void complete_clientsOwnExceptionNotAnLlmFailure_passesThroughUncharged() {
+    LlmBudget budget = LlmBudget.ofTokens(1000);
+    IllegalStateException deferred = new IllegalStateException("deferred to the next batch");
+    LlmClient c = new BudgetedLlmClient(r -> {
+      throw deferred;
+    }, budget, "gpt-4o", PriceTable.defaults(), 100, COUNTER);
+
+    assertThat(catchThrowableOfType(IllegalStateException.class, () -> c.complete(sized()))).isSameAs(deferred);
+    assertThat(budget.spentTokens()).isZero();
+    assertThat(budget.reservedTokens()).isZero();
+  }
+
+  @Test
   void ceiling_isTheHighestInputAndOutputPriceOfTheModelAndTheTable() {
     PriceTable table = PriceTable.defaults().with("in-heavy", PriceTable.ModelPrice.of("9", "1"));
 
