@@ -11,6 +11,7 @@ mkdir -p "$OUT"
 java -jar "$JAR" -rf json -rff "$OUT/jmh.json" | tee "$OUT/jmh.txt"
 java -cp "$JAR" dev.agp.benchmarks.CallBudgetBenchmark | tee "$OUT/call-budget.md"
 java -cp "$JAR" dev.agp.benchmarks.EndToEndBenchmark | tee "$OUT/end-to-end.md"
+java -cp "$JAR" dev.agp.benchmarks.BudgetOvershootBenchmark | tee "$OUT/budget-overshoot.md"
 java -cp "$JAR" dev.agp.benchmarks.ServingBenchmark | tee "$OUT/serving.md"
 # LightGCN's SIMD kernel needs the incubating Vector API module (without it: the scalar kernel, same results)
 VEC="--add-modules jdk.incubator.vector"

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A fit stopped: too many users of a batch failed, a batch-level call failed, the budget ran out
  * or the thread was interrupted. The checkpoint, when configured, was written first, with the
- * finished users' results, so a rerun resumes without repeating their calls.
+ * finished users' results, so a rerun resumes without repeating their calls. Serialisable, with
+ * its failures and checkpoint path.
  */
 public class AgpFitException extends RuntimeException {
 
@@ -17,7 +18,7 @@ public class AgpFitException extends RuntimeException {
   private final int epoch;
   private final int batch;
   private final List<UserFailure> failures;
-  private final @Nullable Path checkpoint;
+  private final @Nullable String checkpoint; // a Path is not serialisable
 
   AgpFitException(
       String message,
@@ -30,7 +31,7 @@ public class AgpFitException extends RuntimeException {
     this.epoch = epoch;
     this.batch = batch;
     this.failures = List.copyOf(failures);
-    this.checkpoint = checkpoint;
+    this.checkpoint = checkpoint == null ? null : checkpoint.toString();
   }
 
   /** The 1-based epoch that stopped (0 while scoring the initial prompt). */
@@ -50,6 +51,6 @@ public class AgpFitException extends RuntimeException {
 
   /** The checkpoint to resume from, when one was configured. */
   public Optional<Path> checkpoint() {
-    return Optional.ofNullable(checkpoint);
+    return Optional.ofNullable(checkpoint).map(Path::of);
   }
 }

@@ -150,13 +150,17 @@ public final class AgpModel implements CaseReranker {
    * RERANK) and stored. When the backend fails (after the client's retries) or the {@linkplain
    * #withDeadline deadline} passes, the base order comes back {@linkplain Ranking#fallback()
    * flagged as a fallback} and is counted in {@link #servingStats()}, {@link #fallbacks()} and, for
-   * failures, {@link #usage()}; this method does not throw for LLM failures, malformed answers or
-   * slowness. A call refused by the client's budget is not a failure of the backend: it
-   * propagates, so that nobody mistakes an exhausted budget for the base order.
+   * failures, {@link #usage()}; this method does not throw for LLM failures, malformed answers,
+   * answers that cannot be read ({@link AnswerParseException}) or slowness (a client's exception
+   * that is not an {@link LlmException} propagates: see {@link LlmClient}). A call refused by the
+   * client's budget is not a failure of the backend: it propagates, so that nobody mistakes an
+   * exhausted budget for the base order.
    *
    * @param user the user's history and the base recommender's candidates
    * @return a permutation of the candidates
    * @throws NullPointerException if user is null
+   * @throws IllegalArgumentException if the user has more candidates than can be labelled ({@link
+   *     CandidateLabels#MAX_CANDIDATES}); the message names the user
    * @throws LlmBudgetExceededException if the client's budget refuses a call
    * @throws IllegalStateException if the model was loaded without an LlmClient, or a custom
    *     reranker returned something other than a permutation of the candidates
@@ -164,6 +168,7 @@ public final class AgpModel implements CaseReranker {
   @Override
   public Ranking rerank(UserCase user) {
     requireNonNull(user, "user");
+    Checks.labelable(user);
     requireClient();
     return serve(user, abandoned -> chain(user, abandoned));
   }
@@ -187,6 +192,7 @@ public final class AgpModel implements CaseReranker {
       throw new IllegalArgumentException(
           "the profile of user " + profile.userId() + " cannot rank the candidates of user " + user.userId());
     }
+    Checks.labelable(user);
     requireClient();
     return serve(user, abandoned -> rank(user, profile, ProfileSource.GIVEN, abandoned));
   }
@@ -529,7 +535,7 @@ public final class AgpModel implements CaseReranker {
       ranking = requireNonNull(reranker).rerank(user, profile);
     } catch (LlmBudgetExceededException e) {
       throw e;
-    } catch (LlmException e) {
+    } catch (LlmException | AnswerParseException e) {
       log.warn("Reranking user {} failed ({}); returning the base order", user.userId(), e.getMessage());
       return Served.failure(user, source);
     }

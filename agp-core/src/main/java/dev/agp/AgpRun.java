@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
 final class AgpRun {
 
   static final String CHECKPOINT_FORMAT = "agp-checkpoint";
-  static final int CHECKPOINT_VERSION = 1;
+  /** 2: the checkpoint carries a checksum of its content. */
+  static final int CHECKPOINT_VERSION = 2;
   private static final double IMPROVEMENT = 1e-12;
 
   private static final Logger log = LoggerFactory.getLogger(AgpRun.class);
@@ -622,17 +623,22 @@ final class AgpRun {
     if (checkpointPath == null) {
       return false;
     }
-    Optional<CheckpointDocument> read = Checkpoints.read(checkpointPath, CheckpointDocument.class);
+    Optional<Checkpoints.Read<CheckpointDocument>> read = Checkpoints.read(checkpointPath, CheckpointDocument.class);
     if (read.isEmpty()) {
       return false;
     }
-    CheckpointDocument doc = read.get();
+    CheckpointDocument doc = read.get().document();
     if (!CHECKPOINT_FORMAT.equals(doc.format()) || doc.version() != CHECKPOINT_VERSION || doc.state() == null) {
-      throw new IllegalStateException(
+      throw new CheckpointException(checkpointPath, "version",
           checkpointPath + " is not an AGP checkpoint of version " + CHECKPOINT_VERSION + " (format "
-              + doc.format() + ", version " + doc.version() + ")");
+              + doc.format() + ", version " + doc.version() + ")"
+              + (CHECKPOINT_FORMAT.equals(doc.format()) && doc.version() < CHECKPOINT_VERSION
+                  ? "; it was written by an earlier release, before checkpoints carried a checksum: move it away" : ""),
+          null);
     }
     Checkpoints.requireSameConfiguration(checkpointPath, doc.config(), fingerprint);
+    AgpCheckpointCheck.validate(checkpointPath, doc, s, train, validation);
+    Checkpoints.requireIntact(checkpointPath, read.get().tree());
     State st = doc.state();
     epoch = st.epoch();
     nextBatch = st.nextBatch();

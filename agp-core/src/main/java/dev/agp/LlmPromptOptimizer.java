@@ -1,12 +1,12 @@
 package dev.agp;
 
+import dev.agp.internal.AnswerText;
 import dev.agp.internal.LlmCalls;
 import dev.agp.internal.PromptBlocks;
 import dev.agp.llm.Stage;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The default {@link PromptOptimizer}: asks for the rewritten prompt between {@code <prompt>}
@@ -14,9 +14,6 @@ import java.util.regex.Pattern;
  * prompts and prompts over the length cap.
  */
 final class LlmPromptOptimizer implements PromptOptimizer {
-
-  private static final Pattern OPEN = Pattern.compile("<\\s*prompt\\s*>", Pattern.CASE_INSENSITIVE);
-  private static final Pattern CLOSE = Pattern.compile("<\\s*/\\s*prompt\\s*>", Pattern.CASE_INSENSITIVE);
 
   private final LlmCalls calls;
   private final PromptTemplate template;
@@ -45,28 +42,28 @@ final class LlmPromptOptimizer implements PromptOptimizer {
     return new ProfilePrompt(extract(answer, limits.prompt()));
   }
 
-  /** The text of the last complete {@code <prompt>} block, checked against the cap. */
+  /**
+   * The text of the last complete {@code <prompt>} block (the last closing tag and the last
+   * opening tag before it), checked against the cap; one linear pass over the capped answer.
+   */
   static String extract(String answer, int maxChars) {
-    int close = -1;
-    int closeEnd = -1;
-    Matcher c = CLOSE.matcher(answer);
-    while (c.find()) {
-      close = c.start();
-      closeEnd = c.end();
+    String capped = AnswerText.cap(answer);
+    List<int[]> tags = AnswerText.tags(capped, "prompt");
+    int close = tags.size() - 1;
+    while (close >= 0 && tags.get(close)[2] != 1) {
+      close--;
     }
     if (close < 0) {
       throw new RejectedUpdateException("the answer has no <prompt>...</prompt> block");
     }
-    int open = -1;
-    Matcher o = OPEN.matcher(answer.substring(0, close));
-    while (o.find()) {
-      open = o.end();
+    int open = close - 1;
+    while (open >= 0 && tags.get(open)[2] != 0) {
+      open--;
     }
     if (open < 0) {
       throw new RejectedUpdateException("the answer closes </prompt> without opening <prompt>");
     }
-    assert closeEnd > close;
-    String text = answer.substring(open, close).strip();
+    String text = capped.substring(tags.get(open)[1], tags.get(close)[0]).strip();
     if (text.isEmpty()) {
       throw new RejectedUpdateException("the proposed prompt is empty");
     }

@@ -2,6 +2,7 @@ package dev.agp;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.agp.internal.Checks;
 import dev.agp.internal.LlmCalls;
 import dev.agp.internal.PromptBlocks;
 import dev.agp.llm.LlmBudgetExceededException;
@@ -24,9 +25,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Both use the same labels and parser as AGP, and return the base order flagged as a fallback
- * when the backend fails. A call refused by the client's {@link dev.agp.llm.LlmBudget} is not a
- * backend failure: its {@link LlmBudgetExceededException} propagates, so that an evaluation stops
- * instead of scoring the base order for the remaining users. Thread-safe.
+ * when the backend fails (an {@link LlmException}; other exceptions of the client propagate, see
+ * {@link LlmClient}) or the answer cannot be read ({@link AnswerParseException}). A call refused by the client's {@link
+ * dev.agp.llm.LlmBudget} is not a backend failure: its {@link LlmBudgetExceededException}
+ * propagates, so that an evaluation stops instead of scoring the base order for the remaining
+ * users. {@code rerank} throws {@link IllegalArgumentException}, naming the user, for more
+ * candidates than {@link CandidateLabels#MAX_CANDIDATES}. Thread-safe.
  */
 public final class LlmRerankers {
 
@@ -162,6 +166,7 @@ public final class LlmRerankers {
     @Override
     public Ranking rerank(UserCase user) {
       requireNonNull(user, "user");
+      Checks.labelable(user);
       int k = user.candidates().size();
       Map<String, String> values =
           Map.of(
@@ -179,7 +184,13 @@ public final class LlmRerankers {
         log.warn("{} for user {} failed ({}); returning the base order", stage, user.userId(), e.getMessage());
         return Ranking.fallback(user);
       }
-      RankingParser.Result parsed = RankingParser.parse(answer, user.candidates());
+      RankingParser.Result parsed;
+      try {
+        parsed = RankingParser.parse(answer, user.candidates());
+      } catch (AnswerParseException e) {
+        log.warn("{} for user {}: {}; returning the base order", stage, user.userId(), e.getMessage());
+        return Ranking.fallback(user);
+      }
       return new Ranking(user.userId(), parsed.itemIds(), parsed.stats(), false);
     }
   }

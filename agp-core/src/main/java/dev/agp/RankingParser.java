@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.agp.RepairStats.ParseMethod;
+import dev.agp.internal.AnswerText;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,15 +26,28 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads an LLM's ranking answer into a permutation of the candidates, whatever it looks like.
  *
- * <p>The cascade, first success wins: the labels inside the last {@code <ranking>} block (closed
+ * <p>The answer is first {@linkplain AnswerText#normalise made safe}: cut to {@link
+ * AnswerText#MAX_CHARS} characters (its first and last halves), NFKC-normalised (fullwidth
+ * letters and brackets read as ASCII), invisible characters dropped, CJK commas read as commas.
+ * Then the cascade, first success wins: the labels inside the last {@code <ranking>} block (closed
  * or cut off); a JSON array, or an array under a key such as {@code ranking} or {@code order},
  * fenced or not; a list of labels or titles on lines, or separated by commas, semicolons, bars or
  * arrows, preferring the longest list block and, on ties, the last; candidate titles found in free
- * text. Labels may be written {@code [C]}, {@code (C)}, {@code C}, {@code C.}, {@code C - Title};
- * titles match without case, punctuation, a trailing year or a moved article ({@code "Matrix,
- * The"}). The first of duplicates is kept, unknown labels are dropped, and candidates the answer
- * left out are appended in base order; {@link RepairStats} counts each repair. Never throws on an
- * answer and never re-asks.
+ * text. Titles match without case, punctuation, a trailing year or a moved article ({@code
+ * "Matrix, The"}).
+ *
+ * <p>Labels are read only where a label stands: a whole list element ({@code C}, {@code [C]},
+ * {@code (C)}, {@code C.}, {@code **C**}, {@code "C"}, {@code Label C}), the start of an element
+ * followed by a title ({@code [C] Heat}, {@code C - Heat}), a line of labels only ({@code C A B},
+ * {@code (C) (A) (B)}), or a label in square brackets, which titles can never contain (the prompt
+ * shows them without). A line that starts with a label and a title, as the model echoes the
+ * candidate block, is read by that first label only, so a title such as {@code Best [E] [A] [B]}
+ * or {@code Plan (B)} cannot promote or move an item.
+ *
+ * <p>The first of duplicates is kept, unknown labels are dropped, and candidates the answer left
+ * out are appended in base order; {@link RepairStats} counts each repair. Every step runs in time
+ * linear in the answer (no recursion over the answer and no backtracking regular expression):
+ * even a {@link AnswerText#MAX_CHARS}-character answer parses in milliseconds. Never re-asks.
  */
 public final class RankingParser {
 
@@ -58,105 +73,94 @@ public final class RankingParser {
           .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
           .build();
 
-  private static final Pattern TAG_OPEN = Pattern.compile("<\\s*ranking\\s*>", Pattern.CASE_INSENSITIVE);
-  private static final Pattern TAG_CLOSE =
-      Pattern.compile("<\\s*/\\s*ranking\\s*>", Pattern.CASE_INSENSITIVE);
-  private static final Pattern FENCE = Pattern.compile("```[a-zA-Z]*\\s*\\n?(.*?)(?:```|\\z)", Pattern.DOTALL);
-  private static final Pattern SEPARATORS =
-      Pattern.compile("\\s*(?:,|;|\\||->|→|=>|⟶|➔|»|>)\\s*");
-  private static final Pattern LABEL_ONLY = Pattern.compile("^[\\[(<]?([A-Z]{1,2}|[a-z])[\\])>]?$");
-  private static final Pattern LABEL_PREFIX =
-      Pattern.compile("^(?:[\\[(]([A-Z]{1,2})[\\])]\\s*(?:[-–—:.]\\s*)?|([A-Z]{1,2})(?:[.):]|\\s+[-–—:])\\s+)(.+)$");
-  private static final Pattern BRACKETED = Pattern.compile("[\\[(]([A-Z]{1,2})[\\])]");
+  // on titles only (data, capped at MAX_TITLE_CHARS), never on the answer
   private static final Pattern PARENTHESISED = Pattern.compile("\\s*\\([^)]*\\)");
-  private static final Pattern COMBINING_MARKS = Pattern.compile("\\p{M}+");
-  private static final Pattern ENUMERATOR =
-      Pattern.compile(
-          "^(?:[-*•·>]+\\s*|\\(?\\d{1,3}[.):]\\s*|#\\d{1,3}[.:)]?\\s*|(?i:rank|position|no\\.?)\\s*\\d{1,3}\\s*[:.)-]?\\s*)+");
-  private static final Pattern LABEL_LIST =
-      Pattern.compile("^[\\[(]?[A-Z]{1,2}[\\])]?(?:\\s*(?:,|;|\\||->|→|=>|>|\\s)\\s*[\\[(]?[A-Z]{1,2}[\\])]?)+\\.?$");
-  private static final Pattern WORD_PREFIX = Pattern.compile("^[A-Za-z][A-Za-z ]{0,29}:\\s*");
-  private static final Pattern LABEL_WORD =
-      Pattern.compile("^(?i:label|option|candidate|item|choice)\\s+(?=[\\[(]?[A-Z]{1,2}\\b)");
   private static final Pattern YEAR_SUFFIX = Pattern.compile("\\s*\\(\\d{4}\\)\\s*$");
   private static final Pattern MOVED_ARTICLE =
       Pattern.compile("^(.*), (The|A|An|Les|La|Le|L'|Il|Das|Der|Die|El|Los|Las)(\\s*\\(\\d{4}\\))?$");
+
+  /** The part of a title matched against answers: no model sees more than this of it. */
+  static final int MAX_TITLE_CHARS = 300;
   private static final int MIN_CONTAINED_TITLE = 4;
+  /** The {@code <ranking>} blocks read, the last ones: a real answer has one, or a correction. */
+  static final int MAX_TAGGED_BLOCKS = 64;
   private static final String QUOTES = "\"'“”‘’";
+  private static final String DASHES = "-–—:";
+  private static final List<String> LABEL_WORDS = List.of("label", "option", "candidate", "item", "choice");
+  private static final List<String> RANK_WORDS = List.of("rank", "position", "no.", "no");
   private static final int UNKNOWN = -1;
   private static final int AMBIGUOUS = -2;
   /** Added to a candidate's index when a title, not a label, named it. */
   private static final int BY_TITLE = 1 << 20;
 
+  /** How a label is written; a line of labels uses one form throughout. */
+  private enum Form { SQUARE, PAREN, BARE, LOWER }
+
+  /** A label read at some position: its token and where its text ends. */
+  private record Label(int token, Form form, int end) {}
+
   private final int size;
   private final List<Item> shown;
   private @Nullable Map<String, Integer> titleVariants;
-  private @Nullable List<Map.Entry<String, Integer>> containable;
+  private @Nullable TitleMatcher matcher;
 
   private RankingParser(List<Item> shown) {
     this.size = shown.size();
     this.shown = shown;
   }
 
-  /** Title variant to candidate index, built on first use: most answers name labels only. */
-  private Map<String, Integer> titleVariants() {
-    if (titleVariants == null) {
-      Map<String, Integer> variants = new HashMap<>();
-      for (int i = 0; i < shown.size(); i++) {
-        for (String v : variants(shown.get(i).title())) {
-          Integer prev = variants.putIfAbsent(v, i);
-          if (prev != null && prev != i) {
-            variants.put(v, AMBIGUOUS);
-          }
-        }
-      }
-      List<Map.Entry<String, Integer>> contained = new ArrayList<>();
-      for (Map.Entry<String, Integer> e : variants.entrySet()) {
-        if (e.getValue() >= 0 && e.getKey().length() >= MIN_CONTAINED_TITLE) {
-          contained.add(e);
-        }
-      }
-      contained.sort((a, b) -> b.getKey().length() != a.getKey().length()
-          ? b.getKey().length() - a.getKey().length() : a.getKey().compareTo(b.getKey()));
-      titleVariants = variants;
-      containable = contained;
-    }
-    return titleVariants;
-  }
-
-  private List<Map.Entry<String, Integer>> containable() {
-    titleVariants();
-    return containable;
-  }
-
-  /** Parses {@code answer} for candidates shown in base order. */
+  /**
+   * Parses {@code answer} for candidates shown in base order.
+   *
+   * @throws NullPointerException if an argument or candidate is null
+   * @throws IllegalArgumentException if there are more candidates than labels
+   * @throws AnswerParseException if reading this answer failed unexpectedly (a defect, never the
+   *     shape of the answer); callers treat it as this user's failure
+   */
   public static Result parse(String answer, List<Item> shown) {
-    return parse(answer, shown, shown.stream().map(Item::id).toList());
+    requireNonNull(shown, "shown");
+    List<String> base = new ArrayList<>(shown.size());
+    for (int i = 0; i < shown.size(); i++) {
+      base.add(requireNonNull(shown.get(i), "shown[" + i + "] is null").id());
+    }
+    return parse(answer, shown, base);
   }
 
   /**
    * Parses {@code answer} for candidates shown under labels A, B, ... in the order of {@code
    * shown}; candidates the answer omits are appended in {@code baseOrder}.
    *
+   * @throws NullPointerException if an argument or an element is null (the message names its index)
    * @throws IllegalArgumentException if baseOrder is not a permutation of the shown ids, or there
    *     are more candidates than labels
+   * @throws AnswerParseException if reading this answer failed unexpectedly (a defect, never the
+   *     shape of the answer); callers treat it as this user's failure
    */
   public static Result parse(String answer, List<Item> shown, List<String> baseOrder) {
     requireNonNull(answer, "answer");
     requireNonNull(shown, "shown");
     requireNonNull(baseOrder, "baseOrder");
     if (shown.size() > CandidateLabels.MAX_CANDIDATES) {
-      throw new IllegalArgumentException("at most " + CandidateLabels.MAX_CANDIDATES + " candidates");
+      throw new IllegalArgumentException(
+          shown.size() + " candidates, but at most " + CandidateLabels.MAX_CANDIDATES + " can be labelled");
     }
     Map<String, Integer> byId = new HashMap<>();
     for (int i = 0; i < shown.size(); i++) {
-      byId.put(shown.get(i).id(), i);
+      byId.put(requireNonNull(shown.get(i), "shown[" + i + "] is null").id(), i);
+    }
+    for (int i = 0; i < baseOrder.size(); i++) {
+      requireNonNull(baseOrder.get(i), "baseOrder[" + i + "] is null");
     }
     if (baseOrder.size() != shown.size() || !byId.keySet().equals(new HashSet<>(baseOrder))) {
       throw new IllegalArgumentException("baseOrder must be a permutation of the shown candidates");
     }
-    RankingParser p = new RankingParser(shown);
-    Attempt a = p.cascade(answer.replace("\r\n", "\n").replace('\r', '\n').strip());
+    Attempt a;
+    try {
+      a = new RankingParser(shown).cascade(AnswerText.normalise(answer));
+    } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+      // the last line of defence: a defect here is this answer's failure, never the caller's crash
+      throw new AnswerParseException(answer.length(), e);
+    }
 
     boolean[] seen = new boolean[shown.size()];
     List<String> order = new ArrayList<>(shown.size());
@@ -188,28 +192,18 @@ public final class RankingParser {
 
   private Attempt cascade(String text) {
     int unknownSeen = 0;
-    // 1. the requested <ranking> block, last first
-    List<Integer> opens = new ArrayList<>();
-    Matcher open = TAG_OPEN.matcher(text);
-    while (open.find()) {
-      opens.add(open.end());
-    }
-    for (int k = opens.size() - 1; k >= 0; k--) {
-      int start = opens.get(k);
-      Matcher close = TAG_CLOSE.matcher(text);
-      String inner = close.find(start) ? text.substring(start, close.start()) : text.substring(start);
-      List<Integer> toks = fromJsonOrList(inner);
+    // 1. the requested <ranking> block, last first (blocks never overlap: linear overall); an answer
+    // has one or a few, so only the last MAX_TAGGED_BLOCKS are read
+    List<int[]> blocks = AnswerText.blocks(text, "ranking");
+    for (int k = blocks.size() - 1; k >= Math.max(0, blocks.size() - MAX_TAGGED_BLOCKS); k--) {
+      List<Integer> toks = fromJsonOrList(text.substring(blocks.get(k)[0], blocks.get(k)[1]));
       if (known(toks) > 0) {
         return new Attempt(ParseMethod.TAGGED, toks);
       }
       unknownSeen = Math.max(unknownSeen, toks.size());
     }
     // 2. JSON, fenced or bare
-    List<String> jsonTexts = new ArrayList<>();
-    Matcher fence = FENCE.matcher(text);
-    while (fence.find()) {
-      jsonTexts.add(fence.group(1));
-    }
+    List<String> jsonTexts = fences(text);
     int brace = text.indexOf('{');
     int bracket = text.indexOf('[');
     if (brace >= 0) {
@@ -238,6 +232,25 @@ public final class RankingParser {
       unknowns.add(UNKNOWN);
     }
     return new Attempt(ParseMethod.NONE, unknowns);
+  }
+
+  /** The contents of {@code ```} fences (the last one may be cut off), in one pass. */
+  private static List<String> fences(String text) {
+    List<String> out = new ArrayList<>();
+    int open = text.indexOf("```");
+    while (open >= 0) {
+      int start = open + 3;
+      while (start < text.length() && isAsciiLetter(text.charAt(start))) {
+        start++;
+      }
+      while (start < text.length() && (text.charAt(start) == ' ' || text.charAt(start) == '\n')) {
+        start++;
+      }
+      int close = text.indexOf("```", start);
+      out.add(text.substring(start, close < 0 ? text.length() : close));
+      open = close < 0 ? -1 : text.indexOf("```", close + 3);
+    }
+    return out;
   }
 
   private static int index(int token) {
@@ -273,12 +286,12 @@ public final class RankingParser {
   private static final List<String> ELEMENT_KEYS =
       List.of("label", "id", "item", "candidate", "title", "name");
 
-  private List<Integer> json(String text) {
+  private @Nullable List<Integer> json(String text) {
     JsonNode node;
     try {
       node = LENIENT_JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      return null; // not JSON: the cascade moves on to lists
+      return null; // not JSON (or nested beyond Jackson's limits): the cascade moves on to lists
     }
     if (node == null || !(node.isArray() || node.isObject())) {
       return null;
@@ -295,13 +308,13 @@ public final class RankingParser {
     if (node.isArray()) {
       for (JsonNode e : node) {
         if (e.isTextual()) {
-          out.addAll(segment(e.asText()));
+          out.addAll(list(e.asText()));
         } else if (e.isNumber()) {
           out.add(UNKNOWN);
         } else if (e.isObject()) {
           JsonNode field = field(e, ELEMENT_KEYS);
           if (field != null && field.isValueNode()) {
-            out.addAll(segment(field.asText()));
+            out.addAll(list(field.asText()));
           }
         } else if (e.isArray()) {
           collect(e, out, depth + 1);
@@ -334,7 +347,7 @@ public final class RankingParser {
     }
   }
 
-  private static JsonNode field(JsonNode object, List<String> keys) {
+  private static @Nullable JsonNode field(JsonNode object, List<String> keys) {
     for (String k : keys) {
       for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
@@ -397,51 +410,77 @@ public final class RankingParser {
     return s.size();
   }
 
-  private List<Integer> line(String line) {
-    String s = line.strip();
+  /** The candidates one line names, in order. */
+  private List<Integer> line(String raw) {
+    String s = raw.strip();
     if (s.isEmpty()) {
       return List.of();
     }
-    List<Integer> labelled = new ArrayList<>();
-    Matcher m = BRACKETED.matcher(s);
-    while (m.find()) {
-      labelled.add(labelToken(m.group(1)));
+    int p = skipEnumerator(s, skipMarkup(s, 0));
+    // a line of labels only: "C, A, B", "C A B", "(C) (A) (B)", "Answer: C > A > B"
+    List<Integer> labels = labelList(s, p);
+    if (labels == null) {
+      int w = wordPrefix(s, p);
+      labels = w > p ? labelList(s, w) : null;
     }
-    if (labelled.size() >= 2) {
-      return labelled;
+    if (labels != null) {
+      return labels;
     }
-    if (LABEL_LIST.matcher(s).matches()) {
-      List<Integer> out = new ArrayList<>();
-      for (String label : s.replaceAll("[^A-Z]+", " ").strip().split(" ")) {
-        out.add(labelToken(label));
-      }
-      return out;
+    // one label alone ("C", "[C]", "- C.", "Label C"): the common case, read without titles
+    String decorated = decor(s);
+    Label only = labelOnly(decorated);
+    if (only != null) {
+      return List.of(only.token());
     }
-    OptionalInt whole = whole(s);
+    // the whole line is one candidate's title
+    OptionalInt whole = title(decorated);
     if (whole.isPresent()) {
       return List.of(whole.getAsInt());
     }
+    // a line that starts with a label and goes on with a title: read by that label, unless the
+    // rest has labels in square brackets (never part of a title): then it is a list of its own
+    Label first = labelPrefix(s, skipLabelWord(s, p));
+    if (first != null) {
+      return hasSquareLabel(s, first.end()) ? labelsOfSegments(s) : List.of(first.token());
+    }
+    List<Integer> squares = squareLabels(s);
+    if (!squares.isEmpty()) {
+      return squares;
+    }
     List<Integer> out = new ArrayList<>();
-    for (String seg : SEPARATORS.split(s)) {
+    for (String seg : split(s)) {
       out.addAll(segment(seg));
     }
     return out;
   }
 
+  /** One element of a separated list: a label, a title, or titles in free text. */
   private List<Integer> segment(String raw) {
     OptionalInt whole = whole(raw);
     if (whole.isPresent()) {
       return List.of(whole.getAsInt());
     }
-    List<Integer> out = new ArrayList<>();
-    Matcher m = BRACKETED.matcher(raw);
-    while (m.find()) {
-      out.add(labelToken(m.group(1)));
-    }
-    if (!out.isEmpty()) {
-      return out;
-    }
     return titleScan(raw);
+  }
+
+  /** The labels of a line's separated elements (no titles): a label in label position, or in square brackets. */
+  private List<Integer> labelsOfSegments(String s) {
+    List<Integer> out = new ArrayList<>();
+    for (String seg : split(s)) {
+      String d = decor(seg);
+      Label only = labelOnly(d);
+      if (only != null) {
+        out.add(only.token());
+        continue;
+      }
+      Label prefix = labelPrefix(d, 0);
+      if (prefix != null) {
+        out.add(prefix.token());
+        continue;
+      }
+      out.addAll(squareLabels(seg));
+    }
+    return out;
   }
 
   /** The single candidate a whole segment names, if it names exactly one. */
@@ -451,9 +490,9 @@ public final class RankingParser {
     if (r.isPresent()) {
       return r;
     }
-    Matcher prefix = WORD_PREFIX.matcher(s);
-    if (prefix.find() && prefix.end() < s.length()) {
-      return wholeOnce(decor(s.substring(prefix.end())));
+    int w = wordPrefix(s, 0);
+    if (w > 0 && w < s.length()) {
+      return wholeOnce(decor(s.substring(w)));
     }
     return OptionalInt.empty();
   }
@@ -462,48 +501,224 @@ public final class RankingParser {
     if (s.isEmpty()) {
       return OptionalInt.empty();
     }
-    Matcher only = LABEL_ONLY.matcher(s);
-    if (only.matches()) {
-      return OptionalInt.of(labelToken(only.group(1).toUpperCase(Locale.ROOT)));
+    Label only = labelOnly(s);
+    if (only != null) {
+      return OptionalInt.of(only.token());
     }
-    Matcher prefixed = LABEL_PREFIX.matcher(s);
-    if (prefixed.matches()) {
-      String label = prefixed.group(1) != null ? prefixed.group(1) : prefixed.group(2);
-      int t = labelToken(label);
-      if (t >= 0 || prefixed.group(1) != null) {
-        return OptionalInt.of(t);
-      }
-      // an unbracketed word such as "A great film": not a label
+    OptionalInt t = title(s);
+    if (t.isPresent()) {
+      return t;
     }
-    Integer title = titleVariants().get(normalise(s));
-    if (title != null && title >= 0) {
-      return OptionalInt.of(title + BY_TITLE);
-    }
-    return OptionalInt.empty();
+    Label prefix = labelPrefix(s, 0);
+    return prefix == null ? OptionalInt.empty() : OptionalInt.of(prefix.token());
   }
 
-  private static String decor(String raw) {
-    String s = raw.strip();
-    s = s.replace("**", "").replace("__", "").replace("`", "");
-    s = ENUMERATOR.matcher(s).replaceFirst("");
-    s = LABEL_WORD.matcher(s).replaceFirst("");
-    s = s.strip();
-    if (s.length() > 1 && (s.charAt(0) == '[' || s.charAt(0) == '{') && QUOTES.indexOf(s.charAt(1)) >= 0) {
-      s = s.substring(1).strip(); // the start of a cut-off JSON array: ["C"
+  private OptionalInt title(String s) {
+    if (s.isEmpty()) {
+      return OptionalInt.empty();
     }
-    if (s.length() > 1 && (s.endsWith("]") || s.endsWith("}")) && QUOTES.indexOf(s.charAt(s.length() - 2)) >= 0) {
-      s = s.substring(0, s.length() - 1).strip();
+    Integer t = titleVariants().get(normalise(s));
+    return t != null && t >= 0 ? OptionalInt.of(t + BY_TITLE) : OptionalInt.empty();
+  }
+
+  // ---- label scanners (hand-written, linear)
+
+  /** A list of two or more labels in one form from {@code from} to the end, or null. */
+  private @Nullable List<Integer> labelList(String s, int from) {
+    List<Integer> out = new ArrayList<>();
+    Form form = null;
+    int i = from;
+    int n = s.length();
+    boolean separated = true;
+    while (true) {
+      int gapStart = i;
+      boolean explicit = false;
+      while (i < n) {
+        char c = s.charAt(i);
+        int sep = separatorAt(s, i);
+        if (sep > 0) {
+          explicit = true;
+          i += sep;
+        } else if (c == ' ' || c == '*' || c == '_' || c == '`' || QUOTES.indexOf(c) >= 0) {
+          i++;
+        } else {
+          break;
+        }
+      }
+      if (i >= n) {
+        break;
+      }
+      separated = explicit || gapStart == from;
+      Label l = labelAt(s, i);
+      if (l == null) {
+        return null;
+      }
+      if (form == null) {
+        form = l.form();
+      } else if (form != l.form()) {
+        return null;
+      }
+      if (l.form() == Form.LOWER && !separated) {
+        return null; // "a b" is prose; lower-case labels need commas or arrows
+      }
+      out.add(l.token());
+      i = l.end();
+      if (i < n && s.charAt(i) == '.') {
+        i++;
+      }
+      if (i < n && !(s.charAt(i) == ' ' || separatorAt(s, i) > 0 || s.charAt(i) == '*' || s.charAt(i) == '_'
+          || s.charAt(i) == '`' || QUOTES.indexOf(s.charAt(i)) >= 0 || s.charAt(i) == '[' || s.charAt(i) == '(')) {
+        return null;
+      }
     }
-    while (!s.isEmpty() && QUOTES.indexOf(s.charAt(0)) >= 0) {
-      s = s.substring(1).strip();
+    return out.size() >= 2 ? out : null;
+  }
+
+  /** A label written at {@code i} in any form, ending at a word boundary, or null. */
+  private @Nullable Label labelAt(String s, int i) {
+    int n = s.length();
+    char c = s.charAt(i);
+    if (c == '[' || c == '(') {
+      int j = i + 1;
+      int letters = 0;
+      boolean lower = false;
+      while (j < n && letters < 3 && isAsciiLetter(s.charAt(j))) {
+        lower |= Character.isLowerCase(s.charAt(j));
+        j++;
+        letters++;
+      }
+      char close = c == '[' ? ']' : ')';
+      if (letters < 1 || letters > 2 || j >= n || s.charAt(j) != close || (c == '(' && lower)) {
+        return null;
+      }
+      return new Label(labelToken(s.substring(i + 1, j).toUpperCase(Locale.ROOT)),
+          c == '[' ? Form.SQUARE : Form.PAREN, j + 1);
     }
-    while (!s.isEmpty() && QUOTES.indexOf(s.charAt(s.length() - 1)) >= 0) {
-      s = s.substring(0, s.length() - 1).strip();
+    if (!isAsciiLetter(c) || (i > 0 && Character.isLetterOrDigit(s.charAt(i - 1)))) {
+      return null;
     }
-    while (!s.isEmpty() && ".,;:!".indexOf(s.charAt(s.length() - 1)) >= 0) {
-      s = s.substring(0, s.length() - 1).strip();
+    int j = i;
+    while (j < n && j - i < 3 && isAsciiLetter(s.charAt(j))) {
+      j++;
     }
-    return s;
+    if (j < n && Character.isLetterOrDigit(s.charAt(j))) {
+      return null;
+    }
+    String word = s.substring(i, j);
+    if (isUpper(word) && word.length() <= 2) {
+      return new Label(labelToken(word), Form.BARE, j);
+    }
+    if (word.length() == 1 && Character.isLowerCase(word.charAt(0))) {
+      return new Label(labelToken(word.toUpperCase(Locale.ROOT)), Form.LOWER, j);
+    }
+    return null;
+  }
+
+  /** {@code s} as a lone label ({@code C}, {@code [C]}, {@code (C)}, {@code <C>}, {@code c}), or null. */
+  private @Nullable Label labelOnly(String s) {
+    int n = s.length();
+    int i = 0;
+    if (n > 0 && "[(<".indexOf(s.charAt(0)) >= 0) {
+      i++;
+    }
+    int j = i;
+    while (j < n && j - i < 3 && isAsciiLetter(s.charAt(j))) {
+      j++;
+    }
+    String word = s.substring(i, j);
+    int end = j < n && "])>".indexOf(s.charAt(j)) >= 0 ? j + 1 : j;
+    if (end != n) {
+      return null;
+    }
+    if (isUpper(word) && !word.isEmpty() && word.length() <= 2) {
+      return new Label(labelToken(word), Form.BARE, n);
+    }
+    if (word.length() == 1 && Character.isLowerCase(word.charAt(0))) {
+      return new Label(labelToken(word.toUpperCase(Locale.ROOT)), Form.LOWER, n);
+    }
+    return null;
+  }
+
+  /**
+   * A label that starts {@code s} at {@code from} and is followed by text: {@code [C] Heat},
+   * {@code (C): Heat}, {@code C. Heat}, {@code C - Heat}. An unbracketed one counts only when it
+   * names a candidate ("A great film" is not a label). Null if there is none.
+   */
+  private @Nullable Label labelPrefix(String s, int from) {
+    int n = s.length();
+    if (from >= n) {
+      return null;
+    }
+    char c = s.charAt(from);
+    if (c == '[' || c == '(') {
+      Label l = labelAt(s, from);
+      if (l == null) {
+        return null;
+      }
+      int j = skipSpaces(s, l.end());
+      if (j < n && (DASHES.indexOf(s.charAt(j)) >= 0 || s.charAt(j) == '.')) {
+        j = skipSpaces(s, j + 1);
+      }
+      return j < n ? new Label(l.token(), l.form(), l.end()) : null;
+    }
+    if (!isAsciiUpper(c)) {
+      return null;
+    }
+    int j = from;
+    while (j < n && j - from < 3 && isAsciiUpper(s.charAt(j))) {
+      j++;
+    }
+    if (j - from > 2) {
+      return null;
+    }
+    int end = j;
+    int k;
+    if (j < n && ".):".indexOf(s.charAt(j)) >= 0) {
+      k = j + 1;
+      if (k >= n || s.charAt(k) != ' ') {
+        return null;
+      }
+    } else {
+      k = skipSpaces(s, j);
+      if (k == j || k >= n || DASHES.indexOf(s.charAt(k)) < 0) {
+        return null;
+      }
+      k++;
+      if (k >= n || s.charAt(k) != ' ') {
+        return null;
+      }
+    }
+    if (skipSpaces(s, k) >= n) {
+      return null;
+    }
+    int t = labelToken(s.substring(from, end));
+    return t >= 0 ? new Label(t, Form.BARE, end) : null;
+  }
+
+  /** Labels written in square brackets anywhere in {@code s}, in order. */
+  private List<Integer> squareLabels(String s) {
+    List<Integer> out = new ArrayList<>();
+    int i = s.indexOf('[');
+    while (i >= 0) {
+      Label l = labelAt(s, i);
+      if (l != null && l.form() == Form.SQUARE) {
+        out.add(l.token());
+      }
+      i = s.indexOf('[', i + 1);
+    }
+    return out;
+  }
+
+  private boolean hasSquareLabel(String s, int from) {
+    int i = s.indexOf('[', from);
+    while (i >= 0) {
+      Label l = labelAt(s, i);
+      if (l != null && l.form() == Form.SQUARE) {
+        return true;
+      }
+      i = s.indexOf('[', i + 1);
+    }
+    return false;
   }
 
   private int labelToken(String label) {
@@ -511,50 +726,240 @@ public final class RankingParser {
     return i.isPresent() && i.getAsInt() < size ? i.getAsInt() : UNKNOWN;
   }
 
-  // ---- titles in free text: every candidate title, in order of first appearance
+  // ---- separators and decoration (hand-written, linear)
 
-  private List<Integer> titleScan(String text) {
-    String n = " " + normalise(text) + " ";
-    boolean[] claimed = new boolean[n.length()];
-    Map<Integer, Integer> firstAt = new HashMap<>();
-    for (Map.Entry<String, Integer> e : containable()) {
-      String needle = " " + e.getKey() + " ";
-      int from = 0;
-      while (true) {
-        int at = n.indexOf(needle, from);
-        if (at < 0) {
-          break;
-        }
-        boolean free = true;
-        for (int i = at + 1; i < at + needle.length() - 1; i++) {
-          if (claimed[i]) {
-            free = false;
-            break;
-          }
-        }
-        if (free) {
-          for (int i = at + 1; i < at + needle.length() - 1; i++) {
-            claimed[i] = true;
-          }
-          firstAt.merge(e.getValue(), at, Math::min);
-        }
-        from = at + 1;
+  /** The length of a list separator at {@code i}, or 0. */
+  private static int separatorAt(String s, int i) {
+    char c = s.charAt(i);
+    switch (c) {
+      case ',', ';', '|', '>', '»', '→', '⟶', '➔' -> {
+        return 1;
+      }
+      case '-', '=' -> {
+        return i + 1 < s.length() && s.charAt(i + 1) == '>' ? 2 : 0;
+      }
+      default -> {
+        return 0;
       }
     }
-    List<Map.Entry<Integer, Integer>> found = new ArrayList<>(firstAt.entrySet());
-    found.sort(Map.Entry.comparingByValue());
+  }
+
+  /** {@code s} cut at its separators, pieces stripped. */
+  private static List<String> split(String s) {
+    List<String> out = new ArrayList<>();
+    int start = 0;
+    int i = 0;
+    while (i < s.length()) {
+      int sep = separatorAt(s, i);
+      if (sep > 0) {
+        out.add(s.substring(start, i).strip());
+        i += sep;
+        start = i;
+      } else {
+        i++;
+      }
+    }
+    out.add(s.substring(start).strip());
+    return out;
+  }
+
+  /** Past leading markdown emphasis and code marks. */
+  private static int skipMarkup(String s, int i) {
+    while (i < s.length() && (s.charAt(i) == '*' || s.charAt(i) == '_' || s.charAt(i) == '`')) {
+      i++;
+    }
+    return skipSpaces(s, i);
+  }
+
+  /**
+   * Past leading enumerators: bullets ({@code - * • · >}), {@code 1.}, {@code (1)}, {@code 1)},
+   * {@code #1}, {@code Rank 1:}, {@code No. 1}, repeated.
+   */
+  private static int skipEnumerator(String s, int from) {
+    int i = from;
+    int n = s.length();
+    while (i < n) {
+      int start = i;
+      char c = s.charAt(i);
+      if ("-*•·>".indexOf(c) >= 0) {
+        while (i < n && "-*•·>".indexOf(s.charAt(i)) >= 0) {
+          i++;
+        }
+      } else if (c == '#') {
+        int d = digits(s, i + 1);
+        if (d > i + 1) {
+          i = d < n && ".:)".indexOf(s.charAt(d)) >= 0 ? d + 1 : d;
+        }
+      } else if (c == '(' || Character.isDigit(c)) {
+        int j = c == '(' ? i + 1 : i;
+        int d = digits(s, j);
+        if (d > j && d < n && ".):".indexOf(s.charAt(d)) >= 0) {
+          i = d + 1;
+        }
+      } else {
+        for (String w : RANK_WORDS) {
+          if (s.regionMatches(true, i, w, 0, w.length())) {
+            int j = skipSpaces(s, i + w.length());
+            int d = digits(s, j);
+            if (d > j) {
+              int k = skipSpaces(s, d);
+              i = k < n && ":.)-".indexOf(s.charAt(k)) >= 0 ? k + 1 : k;
+              break;
+            }
+          }
+        }
+      }
+      if (i == start) {
+        break;
+      }
+      i = skipSpaces(s, i);
+    }
+    return i;
+  }
+
+  /** The end of 1 to 3 digits at {@code i}, or {@code i} when there are none (or more). */
+  private static int digits(String s, int i) {
+    int j = i;
+    while (j < s.length() && j - i < 4 && s.charAt(j) >= '0' && s.charAt(j) <= '9') {
+      j++;
+    }
+    return j - i >= 1 && j - i <= 3 ? j : i;
+  }
+
+  /** Past a word such as {@code Label} or {@code Option} that precedes a label, if one does. */
+  private int skipLabelWord(String s, int i) {
+    for (String w : LABEL_WORDS) {
+      if (s.regionMatches(true, i, w, 0, w.length())) {
+        int j = skipSpaces(s, i + w.length());
+        if (j > i + w.length() && j < s.length() && labelAt(s, j) != null) {
+          return j;
+        }
+      }
+    }
+    return i;
+  }
+
+  /**
+   * The end of a short word prefix ending in a colon ({@code Answer: }, {@code Final ranking: }):
+   * a letter (of any script), up to 29 letters or spaces, a colon and spaces; or {@code i} when there is none.
+   */
+  private static int wordPrefix(String s, int i) {
+    int n = s.length();
+    if (i >= n || !Character.isLetter(s.charAt(i))) {
+      return i;
+    }
+    int j = i + 1;
+    while (j < n && j - i < 30 && (Character.isLetter(s.charAt(j)) || s.charAt(j) == ' ')) {
+      j++;
+    }
+    return j < n && s.charAt(j) == ':' ? skipSpaces(s, j + 1) : i;
+  }
+
+  /** A segment without enumerators, label words, markdown, JSON brackets, quotes or closing punctuation. */
+  private String decor(String raw) {
+    StringBuilder sb = new StringBuilder(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '`') {
+        continue;
+      }
+      if ((c == '*' || c == '_') && i + 1 < raw.length() && raw.charAt(i + 1) == c) {
+        i++;
+        continue;
+      }
+      sb.append(c);
+    }
+    String s = sb.toString().strip();
+    int b = skipLabelWord(s, skipEnumerator(s, 0));
+    int e = s.length();
+    if (e - b > 1 && (s.charAt(b) == '[' || s.charAt(b) == '{') && QUOTES.indexOf(s.charAt(b + 1)) >= 0) {
+      b = skipSpaces(s, b + 1); // the start of a cut-off JSON array: ["C"
+    }
+    e = trimEnd(s, b, e);
+    if (e - b > 1 && (s.charAt(e - 1) == ']' || s.charAt(e - 1) == '}') && QUOTES.indexOf(s.charAt(e - 2)) >= 0) {
+      e = trimEnd(s, b, e - 1);
+    }
+    while (b < e && (QUOTES.indexOf(s.charAt(b)) >= 0 || s.charAt(b) == ' ')) {
+      b++;
+    }
+    while (e > b && (QUOTES.indexOf(s.charAt(e - 1)) >= 0 || ".,;:! ".indexOf(s.charAt(e - 1)) >= 0)) {
+      e--;
+    }
+    return s.substring(b, e);
+  }
+
+  private static int trimEnd(String s, int b, int e) {
+    while (e > b && Character.isWhitespace(s.charAt(e - 1))) {
+      e--;
+    }
+    return e;
+  }
+
+  private static int skipSpaces(String s, int i) {
+    while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+      i++;
+    }
+    return i;
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  }
+
+  private static boolean isAsciiUpper(char c) {
+    return c >= 'A' && c <= 'Z';
+  }
+
+  private static boolean isUpper(String w) {
+    for (int i = 0; i < w.length(); i++) {
+      if (!isAsciiUpper(w.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ---- titles: whole, and in free text
+
+  /** Title variant to candidate index, built on first use: most answers name labels only. */
+  private Map<String, Integer> titleVariants() {
+    if (titleVariants == null) {
+      Map<String, Integer> variants = new HashMap<>();
+      for (int i = 0; i < shown.size(); i++) {
+        for (String v : variants(shown.get(i).title())) {
+          Integer prev = variants.putIfAbsent(v, i);
+          if (prev != null && prev != i) {
+            variants.put(v, AMBIGUOUS);
+          }
+        }
+      }
+      titleVariants = variants;
+    }
+    return titleVariants;
+  }
+
+  /** Every candidate title in {@code text}, in order of first appearance, in linear time. */
+  private List<Integer> titleScan(String text) {
+    if (matcher == null) {
+      List<Map.Entry<String, Integer>> needles = new ArrayList<>();
+      for (Map.Entry<String, Integer> e : titleVariants().entrySet()) {
+        if (e.getValue() >= 0 && e.getKey().length() >= MIN_CONTAINED_TITLE) {
+          needles.add(e);
+        }
+      }
+      matcher = new TitleMatcher(needles);
+    }
     List<Integer> out = new ArrayList<>();
-    for (Map.Entry<Integer, Integer> f : found) {
-      out.add(f.getKey() + BY_TITLE);
+    for (int candidate : matcher.scan(" " + normalise(text) + " ")) {
+      out.add(candidate + BY_TITLE);
     }
     return out;
   }
 
-  // ---- title normalisation
-
   static Set<String> variants(String title) {
     Set<String> v = new HashSet<>();
-    String t = title.strip();
+    String t = title.length() > MAX_TITLE_CHARS ? title.substring(0, MAX_TITLE_CHARS) : title;
+    t = t.strip();
     v.add(normalise(t));
     v.add(normalise(YEAR_SUFFIX.matcher(t).replaceFirst("")));
     String bare = PARENTHESISED.matcher(t).replaceAll("").strip();
@@ -571,25 +976,40 @@ public final class RankingParser {
     return v;
   }
 
+  /**
+   * Lower case, accents and compatibility forms folded (NFKD without marks), {@code &} as
+   * {@code and}, apostrophes dropped, every other run of non-alphanumerics one space.
+   */
   static String normalise(String s) {
-    String folded = isAscii(s) ? s
-        : COMBINING_MARKS.matcher(java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFD)).replaceAll("");
-    String lower = folded.toLowerCase(Locale.ROOT).replace("&", " and ");
-    StringBuilder sb = new StringBuilder(lower.length());
+    String folded = isAscii(s) ? s : Normalizer.normalize(s, Normalizer.Form.NFKD);
+    StringBuilder sb = new StringBuilder(folded.length());
     boolean space = true;
-    for (int i = 0; i < lower.length(); i++) {
-      char c = lower.charAt(i);
-      if (Character.isLetterOrDigit(c)) {
-        sb.append(c);
+    for (int i = 0; i < folded.length(); ) {
+      int cp = folded.codePointAt(i);
+      i += Character.charCount(cp);
+      int type = Character.getType(cp);
+      if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+          || type == Character.COMBINING_SPACING_MARK) {
+        continue;
+      }
+      if (cp == '&') {
+        sb.append(space ? "and " : " and ");
+        space = true;
+      } else if (Character.isLetterOrDigit(cp)) {
+        sb.appendCodePoint(Character.toLowerCase(cp));
         space = false;
-      } else if (c == '\'' || c == '’') {
+      } else if (cp == '\'' || cp == '’') {
         continue; // "Schindler's" and "Schindlers" match
       } else if (!space) {
         sb.append(' ');
         space = true;
       }
     }
-    return sb.toString().strip();
+    int end = sb.length();
+    while (end > 0 && sb.charAt(end - 1) == ' ') {
+      end--;
+    }
+    return sb.substring(0, end);
   }
 
   private static boolean isAscii(String s) {

@@ -30,8 +30,8 @@ public record UserCase(
     if (userId.isBlank()) {
       throw new IllegalArgumentException("userId must not be blank");
     }
-    history = List.copyOf(requireNonNull(history, "history"));
-    candidates = List.copyOf(requireNonNull(candidates, "candidates"));
+    history = copyOf(userId, "history", history);
+    candidates = copyOf(userId, "candidates", candidates);
     requireNonNull(relevantItemIds, "relevantItemIds");
     if (candidates.isEmpty()) {
       throw new IllegalArgumentException("user " + userId + ": candidates must not be empty");
@@ -53,6 +53,16 @@ public record UserCase(
       relevant.add(r);
     }
     relevantItemIds = Collections.unmodifiableSet(relevant);
+  }
+
+  private static List<Item> copyOf(String userId, String name, List<Item> items) {
+    requireNonNull(items, name);
+    for (int i = 0; i < items.size(); i++) {
+      if (items.get(i) == null) {
+        throw new NullPointerException("user " + userId + ": " + name + "[" + i + "] is null");
+      }
+    }
+    return List.copyOf(items);
   }
 
   /** A serving case: no ground truth. */

@@ -3,17 +3,19 @@ package dev.agp;
 import static java.util.Objects.requireNonNull;
 
 import dev.agp.llm.Stage;
+import java.io.Serializable;
 
 /**
  * A user whose pipeline step failed after the client's retries. The user is left out of the
- * batch's feedback (or the validation mean) and counted.
+ * batch's feedback (or the validation mean) and counted. Serialisable, as the fits' exceptions
+ * carry it.
  *
  * @param userId the user
  * @param stage the step that failed
  * @param error the exception's type
  * @param message the exception's message (never contains an API key)
  */
-public record UserFailure(String userId, Stage stage, String error, String message) {
+public record UserFailure(String userId, Stage stage, String error, String message) implements Serializable {
 
   /** @throws NullPointerException if an argument is null */
   public UserFailure {

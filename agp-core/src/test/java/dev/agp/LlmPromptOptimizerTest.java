@@ -26,7 +26,7 @@ class LlmPromptOptimizerTest {
 
     ProfilePrompt p = optimizer(llm, 4000).update(new ProfilePrompt("Describe the user."), FEEDBACK);
 
-    assertThat(p.text()).isEqualTo("Describe genres ‹and› eras.");
+    assertThat(p.text()).isEqualTo("Describe genres (and) eras.");
     String request = llm.requests(Stage.OPTIMIZE).get(0).lastUserText();
     assertThat(request).contains("Describe the user.", "1. Name the genre.", UpdateStrength.LARGE.words(),
         "under 4000 characters", "mean NDCG@10 0.350", "mean position 6.00");

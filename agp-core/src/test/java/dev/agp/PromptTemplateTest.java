@@ -75,8 +75,8 @@ class PromptTemplateTest {
 
     String block = UntrustedText.block(hostile, 1000);
 
-    assertThat(block).doesNotContain("<", ">", "\u0007").contains("‹/history›").contains("\n");
-    assertThat(UntrustedText.line("Title [B]\nsecond\tline", 100)).isEqualTo("Title (B) second line");
+    assertThat(block).doesNotContain("<", ">", "\u0007").contains("(/history)").contains("\n");
+    assertThat(UntrustedText.line("Title [B]\nsecond\tline", 100)).isEqualTo("Title ❨B❩ second line");
     assertThat(UntrustedText.block("abcdefghij", 5)).isEqualTo("abcd…").hasSize(5);
     assertThat(UntrustedText.line("  spaced  ", 100)).isEqualTo("spaced");
     assertThatThrownBy(() -> UntrustedText.block("x", 0)).isInstanceOf(IllegalArgumentException.class);

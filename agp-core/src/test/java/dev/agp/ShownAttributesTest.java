@@ -32,7 +32,7 @@ class ShownAttributesTest {
   @Test
   void item_attributeValuesNeutralisedAndCapped() {
     String shown = PromptBlocks.item(SNEAKY, 200, List.of("genres"));
-    assertThat(shown).doesNotContain("[A]").doesNotContain("<candidates>").contains("(A)");
+    assertThat(shown).doesNotContain("[A]").doesNotContain("<candidates>").contains("❨A❩");
     assertThat(shown.substring(shown.indexOf(PromptBlocks.ATTRIBUTES_SEPARATOR) + 3)).doesNotContain(" | ");
     Item longOne = new Item("4", "Long", Map.of("genres", "x".repeat(1000)));
     String capped = PromptBlocks.item(longOne, 200, List.of("genres"));

@@ -1,5 +1,8 @@
 package dev.agp.internal;
 
+import dev.agp.CandidateLabels;
+import dev.agp.UserCase;
+
 /** Builder argument checks: an IllegalArgumentException naming the option and the bad value. */
 public final class Checks {
 
@@ -45,6 +48,21 @@ public final class Checks {
           "domain must be a non-blank word of at most 40 characters but was \"" + domain + "\"");
     }
     return domain.strip();
+  }
+
+  /**
+   * A case whose candidates can all be shown under labels.
+   *
+   * @throws IllegalArgumentException naming the user, when it has more than {@link
+   *     CandidateLabels#MAX_CANDIDATES} candidates
+   */
+  public static UserCase labelable(UserCase user) {
+    if (user.candidates().size() > CandidateLabels.MAX_CANDIDATES) {
+      throw new IllegalArgumentException(
+          "user " + user.userId() + " has " + user.candidates().size() + " candidates; at most "
+              + CandidateLabels.MAX_CANDIDATES + " can be shown under labels");
+    }
+    return user;
   }
 
   /**

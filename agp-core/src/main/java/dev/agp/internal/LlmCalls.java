@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
-/** Sends a stage's messages with that stage's temperature and output cap. */
+/**
+ * Sends a stage's messages with that stage's temperature and output cap. Exceptions pass through
+ * unchanged: see {@link LlmClient} for what other than an {@link dev.agp.llm.LlmException} means.
+ */
 public final class LlmCalls {
 
   private final LlmClient llm;
@@ -34,11 +37,15 @@ public final class LlmCalls {
   }
 
   public String complete(Stage stage, List<LlmMessage> messages) {
-    return llm.complete(request(stage, messages)).text();
+    return send(request(stage, messages));
   }
 
   /** Sends {@code messages} with the stage's temperature and an output cap chosen by the caller. */
   public String complete(Stage stage, List<LlmMessage> messages, int maxOutputTokens) {
-    return llm.complete(request(stage, messages).withMaxOutputTokens(maxOutputTokens)).text();
+    return send(request(stage, messages).withMaxOutputTokens(maxOutputTokens));
+  }
+
+  private String send(LlmRequest request) {
+    return llm.complete(request).text();
   }
 }

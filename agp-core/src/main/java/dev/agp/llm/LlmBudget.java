@@ -9,12 +9,22 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A spending limit in tokens, in US dollars, or both, shared by every call of the clients it is
- * given to (see {@link LlmClients.Builder#budget}). Before each call the client reserves a
- * conservative estimate (prompt characters / 3 plus the output cap) and refuses the call with an
- * {@link LlmBudgetExceededException} if spent plus reserved plus the estimate would exceed a
- * limit; after the call the reservation is replaced by the reported usage (by the estimate when
- * the backend reports none) and released on failure. So calls in flight together never overshoot
- * a limit unless a backend uses more than the output cap. Thread-safe.
+ * given to (see {@link LlmClients.Builder#budget}). Thread-safe.
+ *
+ * <p><b>What it guarantees.</b> Before each attempt the client reserves what the attempt can cost
+ * at most — the prompt tokens as its {@link TokenCounter} bounds them (an exact tokenizer for
+ * OpenAI's models through {@code LlmBackends}, one token per UTF-8 byte otherwise) plus the output
+ * cap, priced at the highest prices of the configured model and the price table, since a server
+ * may answer with a pricier model — and refuses the attempt with an {@link
+ * LlmBudgetExceededException} if spent plus reserved plus that could exceed a limit. After the
+ * attempt the reservation is replaced by the reported usage at the answering model's price; an
+ * attempt that failed after its request was sent is charged its reservation (providers bill
+ * those), one refused by the server (4xx) or never sent is not. So calls in flight together never
+ * overshoot a limit while each answer stays within its output cap, which every request the SDK
+ * makes has (per stage). A request without a cap is reserved {@link
+ * LlmClients.Builder#assumedOutputTokens} of output; only an answer longer than that, or a backend
+ * billing more prompt tokens than the counter bounded, can overshoot, by that excess, after which
+ * the budget refuses the next calls.
  *
  * <p>The optimizers stop cleanly on {@link LlmBudgetExceededException}: they write their checkpoint
  * and throw; a rerun with a larger budget resumes.
@@ -28,6 +38,7 @@ public final class LlmBudget {
   private long reservedTokens;
   private BigDecimal reservedCost = BigDecimal.ZERO;
   private long refusals;
+  private long chargedFailures;
 
   private LlmBudget(long maxTokens, @Nullable BigDecimal maxCost) {
     this.maxTokens = maxTokens;
@@ -105,6 +116,11 @@ public final class LlmBudget {
     return refusals;
   }
 
+  /** Attempts that failed after their request was sent, charged what was reserved for them. */
+  public synchronized long chargedFailures() {
+    return chargedFailures;
+  }
+
   /** Reserves an estimate for one call, or refuses it. */
   synchronized void reserve(Stage stage, long tokens, BigDecimal cost) {
     if (spentTokens + reservedTokens + tokens > maxTokens) {
@@ -134,7 +150,13 @@ public final class LlmBudget {
     spentCost = spentCost.add(cost);
   }
 
-  /** Drops a reservation (the call failed). */
+  /** Charges a failed attempt what was reserved for it (its request was sent, so it may be billed). */
+  synchronized void chargeFailed(long tokens, BigDecimal cost) {
+    settle(tokens, cost, tokens, cost);
+    chargedFailures++;
+  }
+
+  /** Drops a reservation (the call failed before it could be billed). */
   synchronized void release(long tokens, BigDecimal cost) {
     this.reservedTokens -= tokens;
     this.reservedCost = this.reservedCost.subtract(cost);

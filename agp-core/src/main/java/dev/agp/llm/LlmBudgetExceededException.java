@@ -16,6 +16,6 @@ public class LlmBudgetExceededException extends LlmNonRetriableException {
    * @param stage the stage of the refused call, or null
    */
   public LlmBudgetExceededException(String message, @Nullable Stage stage) {
-    super(message, null, stage, 0, 0);
+    super(message, null, stage, 0, 0, false);
   }
 }

@@ -23,12 +23,14 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>A call passes, outermost first, through: the {@linkplain Builder#meter meter} (when given),
- * the {@linkplain LlmResponseCache response cache} (a hit stops here, free), the {@linkplain
- * LlmBudget budget} (refuses a call that could exceed it), the retry loop (exponential backoff
- * with full jitter, at least the server's {@code Retry-After}, within {@code maxAttempts} and the
- * {@code deadline}), the requests- and tokens-per-minute limiter and the bound on calls in flight,
- * both taken again by every attempt, and finally the backend. Every layer is optional; the
- * defaults retry and bound concurrency but neither cache nor limit the rate.
+ * the {@linkplain LlmResponseCache response cache} (a hit stops here, free), the retry loop
+ * (exponential backoff with full jitter, at least the server's {@code Retry-After}, within {@code
+ * maxAttempts} and the {@code deadline}), then for every attempt the {@linkplain LlmBudget budget}
+ * (refuses an attempt that could exceed it, charges attempts that fail after being sent), the
+ * requests- and tokens-per-minute limiter and the bound on calls in flight, and finally the
+ * backend. Every layer is optional; the defaults retry and bound concurrency but neither cache
+ * nor limit the rate. Budgets and the limiter count prompt tokens with the {@linkplain
+ * Builder#tokenCounter token counter}.
  *
  * <p>Backends through LangChain4j ({@code dev.agp.langchain4j.LlmBackends}) build this stack for
  * you. The retry layer trusts the backend's timeout for a single attempt; the deadline bounds the
@@ -79,6 +81,7 @@ public final class LlmClients {
     private long tokensPerMinute;
     private int maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS;
     private int assumedOutputTokens = DEFAULT_ASSUMED_OUTPUT_TOKENS;
+    private TokenCounter tokenCounter = TokenCounter.utf8Bound();
     private @Nullable LlmResponseCache cache;
     private @Nullable Path cacheDirectory;
     private PriceTable prices = PriceTable.defaults();
@@ -152,10 +155,22 @@ public final class LlmClients {
 
     /**
      * Output tokens the limiter and the budget assume for a request without an output cap, {@code
-     * >= 1} (default {@value LlmClients#DEFAULT_ASSUMED_OUTPUT_TOKENS}).
+     * >= 1} (default {@value LlmClients#DEFAULT_ASSUMED_OUTPUT_TOKENS}). Requests are never
+     * changed: an answer longer than this to a request without a cap is charged in full, so give
+     * requests a cap where a budget must hold (the SDK's own requests all have one).
      */
     public Builder assumedOutputTokens(int tokens) {
       this.assumedOutputTokens = (int) atLeastOne("assumedOutputTokens", tokens);
+      return this;
+    }
+
+    /**
+     * How the budget and the tokens-per-minute limit count a request's prompt tokens: never fewer
+     * than the backend bills (default {@link TokenCounter#utf8Bound()}; {@code LlmBackends} sets an
+     * exact tokenizer for OpenAI's models).
+     */
+    public Builder tokenCounter(TokenCounter counter) {
+      this.tokenCounter = requireNonNull(counter, "tokenCounter");
       return this;
     }
 
@@ -239,15 +254,17 @@ public final class LlmClients {
       LlmClient c = backend;
       c = new BoundedLlmClient(c, maxConcurrentCalls);
       if (requestsPerMinute > 0 || tokensPerMinute > 0) {
-        c = new RateLimitedLlmClient(c, requestsPerMinute, tokensPerMinute, assumedOutputTokens, ticker, sleeper);
+        c = new RateLimitedLlmClient(
+            c, requestsPerMinute, tokensPerMinute, assumedOutputTokens, tokenCounter, ticker, sleeper);
+      }
+      if (budget != null) {
+        // inside the retry loop: every attempt is reserved and, if billable, charged
+        c = new BudgetedLlmClient(c, budget, name, prices, assumedOutputTokens, tokenCounter);
       }
       if (maxAttempts > 1) {
         c = new RetryingLlmClient(
             c, maxAttempts, initialBackoff, maxBackoff, deadline, ticker, sleeper,
             random != null ? random : new Random());
-      }
-      if (budget != null) {
-        c = new BudgetedLlmClient(c, budget, name, prices, assumedOutputTokens);
       }
       LlmResponseCache responses = cache != null ? cache : cacheDirectory != null ? LlmResponseCache.onDisk(cacheDirectory) : null;
       if (responses != null) {

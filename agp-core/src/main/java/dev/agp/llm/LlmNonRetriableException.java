@@ -21,7 +21,21 @@ public non-sealed class LlmNonRetriableException extends LlmException {
    */
   public LlmNonRetriableException(
       String message, @Nullable Throwable cause, @Nullable Stage stage, int attempt, int statusCode) {
-    super(message, cause, stage, attempt);
+    this(message, cause, stage, attempt, statusCode, true);
+  }
+
+  /**
+   * @param message what went wrong, without secrets
+   * @param cause the underlying failure, or null
+   * @param stage the stage of the failed call, or null
+   * @param attempt the 1-based attempt that failed, or 0
+   * @param statusCode the HTTP status, or 0 when there was none
+   * @param requestSent false only when the request is known never to have reached the server
+   */
+  public LlmNonRetriableException(
+      String message, @Nullable Throwable cause, @Nullable Stage stage, int attempt, int statusCode,
+      boolean requestSent) {
+    super(message, cause, stage, attempt, requestSent);
     this.statusCode = statusCode;
   }
 

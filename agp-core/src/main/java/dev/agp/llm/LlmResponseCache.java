@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * directory (one JSON record a line, written and flushed to disk before the answer is returned)
  * and reads the file back when created, so a run restarted after a crash makes no paid call for an
  * answer it already received. A torn last record left by a crash is dropped; other unreadable
- * lines are skipped, counted in {@link Stats#skippedRecords()} and logged with their line number.
+ * lines are skipped, counted in {@link Stats#skippedRecords()} and logged with their line number;
+ * an existing but empty file is started anew with a warning ({@link Stats#emptyFileFound()}).
  * Several caches, threads or processes may append to the same file: writes are serialised by a
  * lock per file within the JVM and a file lock across processes. A disk cache also keeps every
  * answer in memory for its lifetime (the file is the record of what was paid for, and a run reads
@@ -80,6 +81,7 @@ public final class LlmResponseCache {
   private final AtomicLong evictions = new AtomicLong();
   private long skippedRecords;
   private boolean tornRecordDropped;
+  private boolean emptyFileFound;
   /** Bytes of the file read into memory so far (up to the end of its last complete line). */
   private long readTo;
   /** Lines of the file read so far, the header included. */
@@ -144,7 +146,7 @@ public final class LlmResponseCache {
     LlmResponseCache cache = new LlmResponseCache(file, UNBOUNDED);
     try {
       Files.createDirectories(file.getParent());
-      cache.load();
+      cache.load(Files.exists(file));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the response cache " + file + ": " + e.getMessage(), e);
     }
@@ -175,7 +177,7 @@ public final class LlmResponseCache {
     synchronized (this) {
       return new Stats(
           hits.get(), misses.get(), entries.size(), skippedRecords, tornRecordDropped, writeFailures.get(),
-          evictions.get());
+          emptyFileFound, evictions.get());
     }
   }
 
@@ -188,6 +190,8 @@ public final class LlmResponseCache {
    * @param skippedRecords unreadable lines skipped while loading the file
    * @param tornRecordDropped whether loading dropped a torn last record
    * @param writeFailures answers that could not be appended to the file (kept in memory)
+   * @param emptyFileFound whether the file existed but was empty (truncated, or created by a process
+   *     that died before writing its first line): it was started anew, with a warning
    * @param evictions answers an in-memory cache dropped to stay within its bound
    */
   public record Stats(
@@ -197,6 +201,7 @@ public final class LlmResponseCache {
       long skippedRecords,
       boolean tornRecordDropped,
       long writeFailures,
+      boolean emptyFileFound,
       long evictions) {}
 
   // ---------------------------------------------------------------- lookups, for CachingLlmClient
@@ -305,7 +310,7 @@ public final class LlmResponseCache {
     }
   }
 
-  private void load() throws IOException {
+  private void load(boolean existed) throws IOException {
     synchronized (lockOf(file)) {
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
           FileLock ignored = ch.lock()) {
@@ -329,6 +334,11 @@ public final class LlmResponseCache {
           ch.truncate(end);
         }
         if (end == 0) {
+          if (existed && bytes.length == 0) {
+            emptyFileFound = true;
+            log.warn("The response cache {} exists but is empty (truncated, or its writer died before the first line);"
+                + " starting it anew: no answer is cached yet", file);
+          }
           byte[] header = line(new Header(FORMAT, VERSION));
           ch.write(ByteBuffer.wrap(header), 0);
           ch.force(false);

@@ -30,7 +30,27 @@ public non-sealed class LlmRetriableException extends LlmException {
       int attempt,
       int statusCode,
       @Nullable Duration retryAfter) {
-    super(message, cause, stage, attempt);
+    this(message, cause, stage, attempt, statusCode, retryAfter, true);
+  }
+
+  /**
+   * @param message what went wrong, without secrets
+   * @param cause the underlying failure, or null
+   * @param stage the stage of the failed call, or null
+   * @param attempt the 1-based attempt that failed, or 0
+   * @param statusCode the HTTP status, or 0 when there was none
+   * @param retryAfter the server's {@code Retry-After}, or null
+   * @param requestSent false only when the request is known never to have reached the server
+   */
+  public LlmRetriableException(
+      String message,
+      @Nullable Throwable cause,
+      @Nullable Stage stage,
+      int attempt,
+      int statusCode,
+      @Nullable Duration retryAfter,
+      boolean requestSent) {
+    super(message, cause, stage, attempt, requestSent);
     this.statusCode = statusCode;
     this.retryAfter = retryAfter;
   }

@@ -143,6 +143,30 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices, Map<Str
   }
 
   /**
+   * The highest input price and the highest output price among {@code model} (when priced) and
+   * every model of this table: what a budget reserves a call at, since a server may answer with
+   * a pricier model than asked.
+   *
+   * @param model the model a call asks for
+   * @return the ceiling (zero prices for an empty table and an unpriced model)
+   * @throws NullPointerException if model is null
+   */
+  public ModelPrice ceiling(String model) {
+    BigDecimal in = BigDecimal.ZERO;
+    BigDecimal out = BigDecimal.ZERO;
+    for (ModelPrice p : prices.values()) {
+      in = in.max(p.inputPerMillion());
+      out = out.max(p.outputPerMillion());
+    }
+    Optional<ModelPrice> own = priceOf(model);
+    if (own.isPresent()) {
+      in = in.max(own.get().inputPerMillion());
+      out = out.max(own.get().outputPerMillion());
+    }
+    return new ModelPrice(in, out);
+  }
+
+  /**
    * The price of {@code model}: exact name, else the longest table name it extends with a dash; a
    * {@linkplain #batchTier batch-tier name} is priced by {@link #batchPriceOf} of its model.
    *

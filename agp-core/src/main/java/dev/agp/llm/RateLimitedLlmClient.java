@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Holds calls back to a requests-per-minute and a tokens-per-minute limit. Tokens are reserved
- * from a conservative estimate before the call (prompt characters / 3 plus the output cap) and
- * corrected to the reported usage after it; a failed call gives its tokens back.
+ * from an estimate before the call (the prompt as the {@link TokenCounter} bounds it plus the
+ * output cap) and corrected to the reported usage after it; a failed call gives its tokens back.
  */
 final class RateLimitedLlmClient implements LlmClient {
 
@@ -17,6 +17,7 @@ final class RateLimitedLlmClient implements LlmClient {
   private final @Nullable TokenBucket requests;
   private final @Nullable TokenBucket tokens;
   private final int assumedOutputTokens;
+  private final TokenCounter counter;
   private final Ticker ticker;
   private final Sleeper sleeper;
 
@@ -25,6 +26,7 @@ final class RateLimitedLlmClient implements LlmClient {
       long requestsPerMinute,
       long tokensPerMinute,
       int assumedOutputTokens,
+      TokenCounter counter,
       Ticker ticker,
       Sleeper sleeper) {
     this.delegate = requireNonNull(delegate, "delegate");
@@ -32,6 +34,7 @@ final class RateLimitedLlmClient implements LlmClient {
     this.requests = requestsPerMinute > 0 ? new TokenBucket(requestsPerMinute, now) : null;
     this.tokens = tokensPerMinute > 0 ? new TokenBucket(tokensPerMinute, now) : null;
     this.assumedOutputTokens = assumedOutputTokens;
+    this.counter = counter;
     this.ticker = ticker;
     this.sleeper = sleeper;
   }
@@ -39,7 +42,7 @@ final class RateLimitedLlmClient implements LlmClient {
   @Override
   public LlmResponse complete(LlmRequest request) {
     requireNonNull(request, "request");
-    long estimate = TokenEstimate.total(request, assumedOutputTokens);
+    long estimate = TokenEstimate.total(request, counter, assumedOutputTokens);
     long now = ticker.read();
     long wait = 0;
     if (requests != null) {

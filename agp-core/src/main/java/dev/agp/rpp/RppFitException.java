@@ -18,7 +18,7 @@ public class RppFitException extends RuntimeException {
   private final int iteration;
   private final int batch;
   private final List<UserFailure> failures;
-  private final @Nullable Path checkpoint;
+  private final @Nullable String checkpoint; // a Path is not serialisable
 
   RppFitException(
       String message,
@@ -31,7 +31,7 @@ public class RppFitException extends RuntimeException {
     this.iteration = iteration;
     this.batch = batch;
     this.failures = List.copyOf(failures);
-    this.checkpoint = checkpoint;
+    this.checkpoint = checkpoint == null ? null : checkpoint.toString();
   }
 
   /** The 1-based iteration that stopped. */
@@ -51,6 +51,6 @@ public class RppFitException extends RuntimeException {
 
   /** The checkpoint to resume from, when one was configured. */
   public Optional<Path> checkpoint() {
-    return Optional.ofNullable(checkpoint);
+    return Optional.ofNullable(checkpoint).map(Path::of);
   }
 }

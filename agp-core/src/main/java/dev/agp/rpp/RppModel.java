@@ -2,12 +2,14 @@ package dev.agp.rpp;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.agp.AnswerParseException;
 import dev.agp.CallEstimate;
 import dev.agp.CaseReranker;
 import dev.agp.Item;
 import dev.agp.Ranking;
 import dev.agp.UserCase;
 import dev.agp.internal.AgpJson;
+import dev.agp.internal.Checks;
 import dev.agp.internal.LlmCalls;
 import dev.agp.internal.Seeds;
 import dev.agp.llm.LlmBudgetExceededException;
@@ -190,11 +192,14 @@ public final class RppModel implements CaseReranker {
    * Reranks {@code user}'s candidates with the prompt {@link #choose} picks (RPP+: rewritten for
    * the user first). When the ranking call fails (after the client's retries) the base order
    * comes back {@linkplain Ranking#fallback() flagged as a fallback} and the failure is counted in
-   * {@link #usage()} and {@link #fallbacks()}; when RPP+'s refinement call fails, the chosen
-   * sentences are sent unrefined. This method does not throw for LLM failures or malformed
+   * {@link #usage()} and {@link #fallbacks()}, as is an answer that cannot be read (a client's
+   * exception that is not an {@link LlmException} propagates: see {@link LlmClient}); when RPP+'s
+   * refinement call fails, the chosen sentences are sent unrefined. This method does not throw for LLM failures or malformed
    * answers, except that a spent budget stops serving.
    *
    * @throws NullPointerException if user is null
+   * @throws IllegalArgumentException if the user has more candidates than can be labelled; the
+   *     message names the user
    * @throws IllegalStateException if the model was loaded without an LlmClient, or without the
    *     supplied user embedding it was trained with
    * @throws IllegalArgumentException if the supplied embedding of this user is malformed
@@ -207,6 +212,7 @@ public final class RppModel implements CaseReranker {
       throw new IllegalStateException(
           "this model was loaded without an LlmClient: use RppModel.load(path, llm) or withLlm(llm)");
     }
+    Checks.labelable(user);
     RppPrompt prompt = choose(user);
     served.count(prompt);
     int cap = policy.rankOutputTokens(prompt);
@@ -214,17 +220,16 @@ public final class RppModel implements CaseReranker {
       prompt = refine(user, prompt);
     }
     List<Item> shown = prompter.shown(user);
-    String answer;
     try {
-      answer = calls.complete(Stage.RPP_RANK, prompter.rank(user, shown, prompt), cap);
+      String answer = calls.complete(Stage.RPP_RANK, prompter.rank(user, shown, prompt), cap);
+      return RppPrompter.parse(user, shown, answer);
     } catch (LlmBudgetExceededException e) {
       throw e;
-    } catch (LlmException e) {
+    } catch (LlmException | AnswerParseException e) {
       fallbacks.increment();
       log.warn("Reranking user {} failed ({}); returning the base order", user.userId(), e.getMessage());
       return Ranking.fallback(user);
     }
-    return RppPrompter.parse(user, shown, answer);
   }
 
   /** RPP+: {@code prompt} with its sentences rewritten for {@code user}, or unchanged if the call fails. */

@@ -3,6 +3,7 @@ package dev.agp.rpp;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.agp.CheckpointException;
 import dev.agp.Item;
 import dev.agp.Ranking;
 import dev.agp.UserCase;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
 final class RppRun {
 
   static final String CHECKPOINT_FORMAT = "rpp-checkpoint";
-  static final int CHECKPOINT_VERSION = 2;
+  /** 3: the checkpoint carries a checksum of its content. */
+  static final int CHECKPOINT_VERSION = 3;
   /** Streams of the per-iteration schedules, the per-(iteration, user) sampling and the networks. */
   static final long SCHEDULE_STREAM = 0x5343_0000L;
   static final long SAMPLING_STREAM = 0x5341_0000L;
@@ -442,16 +444,22 @@ final class RppRun {
     if (checkpointPath == null) {
       return false;
     }
-    CheckpointDocument doc = Checkpoints.read(checkpointPath, CheckpointDocument.class).orElse(null);
-    if (doc == null) {
+    Checkpoints.Read<CheckpointDocument> read = Checkpoints.read(checkpointPath, CheckpointDocument.class).orElse(null);
+    if (read == null) {
       return false;
     }
+    CheckpointDocument doc = read.document();
     if (!CHECKPOINT_FORMAT.equals(doc.format()) || doc.version() != CHECKPOINT_VERSION || doc.state() == null) {
-      throw new IllegalStateException(
+      throw new CheckpointException(checkpointPath, "version",
           checkpointPath + " is not an RPP checkpoint of version " + CHECKPOINT_VERSION + " (format "
-              + doc.format() + ", version " + doc.version() + ")");
+              + doc.format() + ", version " + doc.version() + ")"
+              + (CHECKPOINT_FORMAT.equals(doc.format()) && doc.version() < CHECKPOINT_VERSION
+                  ? "; it was written by an earlier release: move it away to start a new fit" : ""),
+          null);
     }
     Checkpoints.requireSameConfiguration(checkpointPath, doc.config(), fingerprint);
+    RppCheckpointCheck.validate(checkpointPath, doc, s, train);
+    Checkpoints.requireIntact(checkpointPath, read.tree());
     State st = doc.state();
     try {
       for (PromptPattern p : PromptPattern.values()) {
@@ -478,7 +486,8 @@ final class RppRun {
       }
       evidence.restore(waiting);
     } catch (RuntimeException e) {
-      throw new IllegalStateException("the checkpoint " + checkpointPath + " is damaged: " + e.getMessage(), e);
+      throw new CheckpointException(checkpointPath, "state",
+          "the checkpoint " + checkpointPath + " is damaged: " + e.getMessage(), e);
     }
     iteration = st.iteration();
     nextBatch = st.nextBatch();

@@ -15,14 +15,18 @@ class BudgetedLlmClientTest extends LlmClientContractTest {
   @Override
   protected LlmClient client(Function<LlmRequest, String> answer) {
     return new BudgetedLlmClient(
-        Backends.answering(answer), LlmBudget.ofTokens(10_000_000), "gpt-4o", PriceTable.defaults(), 100);
+        Backends.answering(answer), LlmBudget.ofTokens(10_000_000), "gpt-4o", PriceTable.defaults(), 100, COUNTER);
   }
 
   @Override
   protected LlmClient failingClient(boolean retriable) {
     return new BudgetedLlmClient(
-        Backends.failing(retriable), LlmBudget.ofTokens(10_000_000), "gpt-4o", PriceTable.defaults(), 100);
+        Backends.failing(retriable), LlmBudget.ofTokens(10_000_000), "gpt-4o", PriceTable.defaults(), 100, COUNTER);
   }
+
+  /** Counts a third of a token per character and 4 a message (a simple counter for exact figures). */
+  private static final TokenCounter COUNTER =
+      messages -> messages.stream().mapToLong(m -> (m.text().length() + 2) / 3 + 4).sum();
 
   /** Estimate 14 input (30 chars / 3 + 4) + 250 output = 264 tokens. */
   private static LlmRequest sized() {
@@ -36,7 +40,7 @@ class BudgetedLlmClientTest extends LlmClientContractTest {
   @Test
   void complete_withinTheTokenBudget_chargesTheReportedUsage() {
     LlmBudget budget = LlmBudget.ofTokens(1000);
-    LlmClient c = new BudgetedLlmClient(charging(20, 30, "gpt-4o"), budget, "gpt-4o", PriceTable.defaults(), 100);
+    LlmClient c = new BudgetedLlmClient(charging(20, 30, "gpt-4o"), budget, "gpt-4o", PriceTable.defaults(), 100, COUNTER);
 
     c.complete(sized());
 
@@ -52,7 +56,7 @@ class BudgetedLlmClientTest extends LlmClientContractTest {
       calls[0]++;
       return LlmResponse.of("ok", new TokenUsage(40, 10));
     };
-    LlmClient c = new BudgetedLlmClient(backend, budget, "gpt-4o", PriceTable.defaults(), 100);
+    LlmClient c = new BudgetedLlmClient(backend, budget, "gpt-4o", PriceTable.defaults(), 100, COUNTER);
     c.complete(sized()); // 50 spent; 50 + 264 > 300 for the next
 
     LlmBudgetExceededException e =
@@ -69,7 +73,7 @@ class BudgetedLlmClientTest extends LlmClientContractTest {
   void complete_callThatCouldExceedTheCostBudget_isRefused() {
     // gpt-4o: the estimate costs 14 * 2.5e-6 + 250 * 1e-5 = 0.002535 USD
     LlmBudget budget = LlmBudget.ofCost(new BigDecimal("0.004"));
-    LlmClient c = new BudgetedLlmClient(charging(14, 250, "gpt-4o-2024-08-06"), budget, "gpt-4o", PriceTable.defaults(), 100);
+    LlmClient c = new BudgetedLlmClient(charging(14, 250, "gpt-4o-2024-08-06"), budget, "gpt-4o", PriceTable.defaults(), 100, COUNTER);
     c.complete(sized());
 
     LlmBudgetExceededException e =
@@ -80,22 +84,68 @@ class BudgetedLlmClientTest extends LlmClientContractTest {
   }
 
   @Test
-  void complete_failedCall_releasesItsReservation() {
-    LlmBudget budget = LlmBudget.ofTokens(300);
-    LlmClient c = new BudgetedLlmClient(Backends.failing(true), budget, "gpt-4o", PriceTable.defaults(), 100);
+  void complete_failedAfterTheRequestWasSent_isChargedItsReservation() {
+    LlmBudget budget = LlmBudget.ofTokens(1000);
+    LlmClient c = new BudgetedLlmClient(Backends.failing(true), budget, "gpt-4o", PriceTable.defaults(), 100, COUNTER);
 
     for (int i = 0; i < 3; i++) {
       catchThrowableOfType(LlmRetriableException.class, () -> c.complete(sized()));
     }
 
+    assertThat(budget.spentTokens()).isEqualTo(3 * 264);
+    assertThat(budget.chargedFailures()).isEqualTo(3);
+    assertThat(budget.reservedTokens()).isZero();
+  }
+
+  @Test
+  void complete_failedBeforeSendingOrRefusedWith4xx_releasesItsReservation() {
+    LlmBudget budget = LlmBudget.ofTokens(300);
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    LlmClient backend = r -> {
+      throw switch (n.incrementAndGet() % 3) {
+        case 0 -> new LlmRetriableException("cannot connect", null, r.stage(), 1, 0, null, false);
+        case 1 -> new LlmRetriableException("rate limited", null, r.stage(), 1, 429, null);
+        default -> new LlmNonRetriableException("bad request", null, r.stage(), 1, 400);
+      };
+    };
+    LlmClient c = new BudgetedLlmClient(backend, budget, "gpt-4o", PriceTable.defaults(), 100, COUNTER);
+
+    for (int i = 0; i < 6; i++) {
+      catchThrowableOfType(LlmException.class, () -> c.complete(sized()));
+    }
+
     assertThat(budget.spentTokens()).isZero();
+    assertThat(budget.chargedFailures()).isZero();
     assertThat(budget.refusals()).isZero();
+  }
+
+  @Test
+  void complete_clientsOwnExceptionNotAnLlmFailure_passesThroughUncharged() {
+    LlmBudget budget = LlmBudget.ofTokens(1000);
+    IllegalStateException deferred = new IllegalStateException("deferred to the next batch");
+    LlmClient c = new BudgetedLlmClient(r -> {
+      throw deferred;
+    }, budget, "gpt-4o", PriceTable.defaults(), 100, COUNTER);
+
+    assertThat(catchThrowableOfType(IllegalStateException.class, () -> c.complete(sized()))).isSameAs(deferred);
+    assertThat(budget.spentTokens()).isZero();
+    assertThat(budget.reservedTokens()).isZero();
+  }
+
+  @Test
+  void ceiling_isTheHighestInputAndOutputPriceOfTheModelAndTheTable() {
+    PriceTable table = PriceTable.defaults().with("in-heavy", PriceTable.ModelPrice.of("9", "1"));
+
+    PriceTable.ModelPrice ceiling = BudgetedLlmClient.ceiling(table, "gpt-4o-mini");
+
+    assertThat(ceiling.inputPerMillion()).isEqualByComparingTo("9");
+    assertThat(ceiling.outputPerMillion()).isEqualByComparingTo("10.00");
   }
 
   @Test
   void complete_backendReportingNoUsage_isChargedTheEstimate() {
     LlmBudget budget = LlmBudget.ofTokens(1000);
-    LlmClient c = new BudgetedLlmClient(charging(0, 0, ""), budget, "gpt-4o", PriceTable.defaults(), 100);
+    LlmClient c = new BudgetedLlmClient(charging(0, 0, ""), budget, "gpt-4o", PriceTable.defaults(), 100, COUNTER);
 
     c.complete(sized());
 
@@ -114,7 +164,7 @@ class BudgetedLlmClientTest extends LlmClientContractTest {
       }
       return LlmResponse.of("ok", new TokenUsage(264, 0));
     };
-    LlmClient c = new BudgetedLlmClient(blocking, budget, "gpt-4o", PriceTable.defaults(), 100);
+    LlmClient c = new BudgetedLlmClient(blocking, budget, "gpt-4o", PriceTable.defaults(), 100, COUNTER);
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
     try {
       var f1 = pool.submit(() -> c.complete(sized()));

@@ -16,13 +16,17 @@ class RateLimitedLlmClientTest extends LlmClientContractTest {
 
   @Override
   protected LlmClient client(Function<LlmRequest, String> answer) {
-    return new RateLimitedLlmClient(Backends.answering(answer), 600, 1_000_000, 100, time, time);
+    return new RateLimitedLlmClient(Backends.answering(answer), 600, 1_000_000, 100, COUNTER, time, time);
   }
 
   @Override
   protected LlmClient failingClient(boolean retriable) {
-    return new RateLimitedLlmClient(Backends.failing(retriable), 600, 1_000_000, 100, time, time);
+    return new RateLimitedLlmClient(Backends.failing(retriable), 600, 1_000_000, 100, COUNTER, time, time);
   }
+
+  /** Counts a third of a token per character and 4 a message: 14 for the sized request. */
+  private static final TokenCounter COUNTER =
+      messages -> messages.stream().mapToLong(m -> (m.text().length() + 2) / 3 + 4).sum();
 
   /** A request whose token estimate is exact: 30 characters and a 250-token cap. */
   private static LlmRequest sized() {
@@ -35,7 +39,7 @@ class RateLimitedLlmClientTest extends LlmClientContractTest {
 
   @Test
   void complete_sixtyRequestsPerMinute_spacesCallsOneSecondApart() {
-    LlmClient c = new RateLimitedLlmClient(Backends.answering(r -> "ok"), 60, 0, 100, time, time);
+    LlmClient c = new RateLimitedLlmClient(Backends.answering(r -> "ok"), 60, 0, 100, COUNTER, time, time);
 
     for (int i = 0; i < 5; i++) {
       c.complete(request(Stage.RERANK, "q" + i));
@@ -47,7 +51,7 @@ class RateLimitedLlmClientTest extends LlmClientContractTest {
 
   @Test
   void complete_requestsAfterAPause_goWithoutWaitingUpToOneSecondsWorth() {
-    LlmClient c = new RateLimitedLlmClient(Backends.answering(r -> "ok"), 600, 0, 100, time, time);
+    LlmClient c = new RateLimitedLlmClient(Backends.answering(r -> "ok"), 600, 0, 100, COUNTER, time, time);
     time.advance(Duration.ofMinutes(1));
 
     for (int i = 0; i < 10; i++) {
@@ -62,7 +66,7 @@ class RateLimitedLlmClientTest extends LlmClientContractTest {
   @Test
   void complete_tokensPerMinute_waitsForTheReportedUsageNotTheEstimate() {
     // 6000 a minute = 100 a second, capacity 100. Estimate: 10 + 4 + 250 = 264; usage reported 114
-    LlmClient c = new RateLimitedLlmClient(charging(114), 0, 6000, 100, time, time);
+    LlmClient c = new RateLimitedLlmClient(charging(114), 0, 6000, 100, COUNTER, time, time);
 
     c.complete(sized());
     c.complete(sized());
@@ -73,7 +77,7 @@ class RateLimitedLlmClientTest extends LlmClientContractTest {
 
   @Test
   void complete_failedCall_givesItsTokensBack() {
-    RateLimitedLlmClient c = new RateLimitedLlmClient(Backends.failing(true), 0, 6000, 100, time, time);
+    RateLimitedLlmClient c = new RateLimitedLlmClient(Backends.failing(true), 0, 6000, 100, COUNTER, time, time);
 
     catchThrowableOfType(LlmRetriableException.class, () -> c.complete(sized()));
     catchThrowableOfType(LlmRetriableException.class, () -> c.complete(sized()));
@@ -83,7 +87,7 @@ class RateLimitedLlmClientTest extends LlmClientContractTest {
 
   @Test
   void complete_backendWithoutUsage_keepsTheEstimateCharged() {
-    LlmClient c = new RateLimitedLlmClient(charging(0), 0, 6000, 100, time, time);
+    LlmClient c = new RateLimitedLlmClient(charging(0), 0, 6000, 100, COUNTER, time, time);
 
     c.complete(sized());
     c.complete(sized());
@@ -97,7 +101,7 @@ class RateLimitedLlmClientTest extends LlmClientContractTest {
     Sleeper interrupted = d -> {
       throw new InterruptedException();
     };
-    LlmClient c = new RateLimitedLlmClient(Backends.answering(r -> "ok"), 60, 0, 100, time, interrupted);
+    LlmClient c = new RateLimitedLlmClient(Backends.answering(r -> "ok"), 60, 0, 100, COUNTER, time, interrupted);
     c.complete(request(Stage.RERANK, "first"));
     try {
       LlmNonRetriableException e =

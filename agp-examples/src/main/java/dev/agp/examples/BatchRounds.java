@@ -171,8 +171,9 @@ final class BatchRounds {
   }
 
   /**
-   * The pending users, in order, whose requests fit the budget at the batch price (estimated as
-   * the budget does: about 3 characters a token in, the output cap out); the rest are marked.
+   * The pending users, in order, whose requests fit the budget as it will reserve them when their
+   * answers are replayed through it (the prompt's UTF-8 bound in, the output cap out, at the price
+   * table's highest prices); the rest are marked.
    */
   private List<Integer> affordable(List<Integer> pending, Map<Integer, List<LlmRequest>> deferred) {
     LlmBudget budget = llm.budget;
@@ -182,7 +183,8 @@ final class BatchRounds {
       return out;
     }
     long tokensLeft = budget.maxTokens().isPresent() ? budget.maxTokens().getAsLong() - budget.spentTokens() : Long.MAX_VALUE;
-    Optional<PriceTable.ModelPrice> price = llm.prices.batchPriceOf(llm.model).or(() -> llm.prices.priceOf(llm.model));
+    // as the budget reserves each replayed answer: the UTF-8 bound of the prompt, at the table's highest prices
+    Optional<PriceTable.ModelPrice> price = Optional.of(llm.prices.ceiling(llm.model));
     BigDecimal costLeft = budget.maxCost().map(m -> m.subtract(budget.spentCost())).orElse(null);
     boolean stopped = false;
     for (int i : pending) {
@@ -193,7 +195,7 @@ final class BatchRounds {
       long in = 0;
       long outTokens = 0;
       for (LlmRequest r : rs) {
-        in += r.characterCount() / 3 + 4L * r.messages().size();
+        in += dev.agp.llm.TokenCounter.utf8Bound().promptTokens(r.messages());
         outTokens += r.maxOutputTokens().orElse(LlmClients.DEFAULT_ASSUMED_OUTPUT_TOKENS);
       }
       long input = in;

@@ -10,6 +10,7 @@ import dev.agp.llm.LlmResponseCache;
 import dev.agp.llm.LlmUsageMeter;
 import dev.agp.llm.PriceTable;
 import dev.agp.llm.Sleeper;
+import dev.agp.llm.TokenCounter;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import java.net.URI;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Ready-made {@link LlmClient}s for OpenAI, DeepSeek and any OpenAI-compatible server (Ollama,
@@ -41,8 +43,16 @@ import java.util.function.Consumer;
  * retries off ({@code maxRetries(0)}: they ignore {@code Retry-After}), over the JDK HTTP client
  * (HTTP/1.1 for {@link #openAiCompatible}, which local servers need) that reports the server's
  * {@code Retry-After}. JSON requests use JSON mode, never a JSON schema (DeepSeek rejects schemas);
- * the prompt must say "JSON". The API key is sent only in the {@code Authorization} header and
- * masked in every error message; it is never logged, cached or saved.
+ * the prompt must say "JSON".
+ *
+ * <p><b>Keys belong to their host.</b> An OpenAI key goes only to {@code api.openai.com} and a
+ * DeepSeek key only to {@code api.deepseek.com}, over HTTPS: {@link Builder#baseUrl} refuses
+ * another host for them, {@link #fromEnvironment()} gives an OpenAI-compatible server {@code
+ * AGP_API_KEY} or no key at all (never {@code OPENAI_API_KEY} or {@code DEEPSEEK_API_KEY} unless
+ * the server is that provider's host), and redirects are never followed. A key is sent only in
+ * the {@code Authorization} header; it is masked in every error message in any form (raw, another
+ * letter case, base64, percent-encoded, hex), the bodies of 401 and 403 answers are not quoted at
+ * all, and it is never logged, cached or saved.
  */
 public final class LlmBackends {
 
@@ -58,7 +68,10 @@ public final class LlmBackends {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
   /** The environment variables {@link #fromEnvironment()} reads. */
   public static final List<String> ENVIRONMENT_VARIABLES =
-      List.of("OPENAI_API_KEY", "DEEPSEEK_API_KEY", "AGP_BASE_URL", "AGP_MODEL");
+      List.of("OPENAI_API_KEY", "DEEPSEEK_API_KEY", "AGP_BASE_URL", "AGP_MODEL", "AGP_API_KEY");
+
+  private static final String OPENAI_HOST = "api.openai.com";
+  private static final String DEEPSEEK_HOST = "api.deepseek.com";
 
   private LlmBackends() {}
 
@@ -80,7 +93,7 @@ public final class LlmBackends {
    */
   public static Builder openAiBuilder(String apiKey, String model) {
     requireNonNull(model, "model");
-    return new Builder(OPENAI_BASE_URL, requireKey(apiKey), model, HttpClient.Version.HTTP_2);
+    return new Builder(OPENAI_BASE_URL, requireKey(apiKey), OPENAI_HOST, model, HttpClient.Version.HTTP_2);
   }
 
   /**
@@ -101,7 +114,7 @@ public final class LlmBackends {
    */
   public static Builder deepSeekBuilder(String apiKey, String model) {
     requireNonNull(model, "model");
-    return new Builder(DEEPSEEK_BASE_URL, requireKey(apiKey), model, HttpClient.Version.HTTP_2);
+    return new Builder(DEEPSEEK_BASE_URL, requireKey(apiKey), DEEPSEEK_HOST, model, HttpClient.Version.HTTP_2);
   }
 
   /**
@@ -128,7 +141,7 @@ public final class LlmBackends {
     requireNonNull(baseUrl, "baseUrl");
     requireNonNull(apiKey, "apiKey");
     requireNonNull(model, "model");
-    return new Builder(requireUrl(baseUrl), apiKey, model, HttpClient.Version.HTTP_1_1);
+    return new Builder(requireUrl(baseUrl), apiKey, null, model, HttpClient.Version.HTTP_1_1);
   }
 
   /**
@@ -143,10 +156,10 @@ public final class LlmBackends {
 
   /**
    * A builder for the backend {@code environment} names, in this order: {@code AGP_BASE_URL} (an
-   * OpenAI-compatible server serving {@code AGP_MODEL}, with {@code OPENAI_API_KEY} as its key if
-   * set), else {@code OPENAI_API_KEY} (OpenAI), else {@code DEEPSEEK_API_KEY} (DeepSeek). {@code
-   * AGP_MODEL} overrides the default models {@value #DEFAULT_OPENAI_MODEL} and {@value
-   * #DEFAULT_DEEPSEEK_MODEL}. Blank values count as unset.
+   * OpenAI-compatible server serving {@code AGP_MODEL}, with the key {@link #keyFor} binds to that
+   * server: {@code AGP_API_KEY}, or none), else {@code OPENAI_API_KEY} (OpenAI), else {@code
+   * DEEPSEEK_API_KEY} (DeepSeek). {@code AGP_MODEL} overrides the default models {@value
+   * #DEFAULT_OPENAI_MODEL} and {@value #DEFAULT_DEEPSEEK_MODEL}. Blank values count as unset.
    *
    * @throws NullPointerException if environment is null
    * @throws IllegalStateException if none of the variables is set, or AGP_BASE_URL is set without
@@ -163,7 +176,7 @@ public final class LlmBackends {
       if (model.isEmpty()) {
         throw new IllegalStateException("AGP_BASE_URL is set but AGP_MODEL is not: name the model the server serves");
       }
-      return openAiCompatibleBuilder(baseUrl, openAiKey, model);
+      return openAiCompatibleBuilder(baseUrl, keyFor(baseUrl, environment), model);
     }
     if (!openAiKey.isEmpty()) {
       return openAiBuilder(openAiKey, model.isEmpty() ? DEFAULT_OPENAI_MODEL : model);
@@ -174,8 +187,39 @@ public final class LlmBackends {
     throw new IllegalStateException(
         "no LLM backend is configured: set OPENAI_API_KEY (OpenAI), DEEPSEEK_API_KEY (DeepSeek), or AGP_BASE_URL"
             + " with AGP_MODEL (an OpenAI-compatible server such as Ollama, vLLM or a llama.cpp server; its key,"
-            + " if it needs one, in OPENAI_API_KEY). AGP_MODEL also overrides the default models "
+            + " if it needs one, in AGP_API_KEY). AGP_MODEL also overrides the default models "
             + DEFAULT_OPENAI_MODEL + " and " + DEFAULT_DEEPSEEK_MODEL + ".");
+  }
+
+  /**
+   * The key {@code environment} holds for the server at {@code baseUrl}: {@code AGP_API_KEY} when
+   * set (the key of the server the user names); else {@code OPENAI_API_KEY} only when the URL is
+   * HTTPS on {@code api.openai.com}, {@code DEEPSEEK_API_KEY} only when it is HTTPS on {@code
+   * api.deepseek.com}; else "" (send no key). A provider's key never goes to another host.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if baseUrl is not an http(s) URL
+   */
+  public static String keyFor(String baseUrl, Map<String, String> environment) {
+    requireNonNull(environment, "environment");
+    URI uri = URI.create(requireUrl(baseUrl));
+    String own = value(environment, "AGP_API_KEY");
+    if (!own.isEmpty()) {
+      return own;
+    }
+    if (providerHost(uri, OPENAI_HOST)) {
+      return value(environment, "OPENAI_API_KEY");
+    }
+    if (providerHost(uri, DEEPSEEK_HOST)) {
+      return value(environment, "DEEPSEEK_API_KEY");
+    }
+    return "";
+  }
+
+  /** Whether {@code uri} is HTTPS on exactly {@code host} (any letter case, default port). */
+  private static boolean providerHost(URI uri, String host) {
+    return "https".equalsIgnoreCase(uri.getScheme()) && host.equalsIgnoreCase(uri.getHost())
+        && (uri.getPort() == -1 || uri.getPort() == 443);
   }
 
   private static String value(Map<String, String> env, String name) {
@@ -214,6 +258,7 @@ public final class LlmBackends {
   public static final class Builder {
     private String baseUrl;
     private final String apiKey;
+    private final @Nullable String keyHost;
     private final String model;
     private HttpClient.Version httpVersion;
     private Duration timeout = DEFAULT_TIMEOUT;
@@ -224,24 +269,37 @@ public final class LlmBackends {
       throw new IllegalStateException("only checks options");
     });
 
-    private Builder(String baseUrl, String apiKey, String model, HttpClient.Version version) {
+    private Builder(String baseUrl, String apiKey, @Nullable String keyHost, String model, HttpClient.Version version) {
       requireNonNull(model, "model");
       if (model.isBlank()) {
         throw new IllegalArgumentException("model must not be blank");
       }
       this.baseUrl = baseUrl;
       this.apiKey = apiKey;
+      this.keyHost = keyHost;
       this.model = model;
       this.httpVersion = version;
     }
 
     /**
-     * Another URL for the same API, for example a proxy or gateway in front of OpenAI or DeepSeek.
+     * Another URL of the same service. The key of an OpenAI or DeepSeek builder belongs to that
+     * provider's host: the URL must be HTTPS on that host (another path or version is fine). To
+     * talk to a proxy, a gateway or any other server, use {@link #openAiCompatibleBuilder} with
+     * that server's own key.
      *
-     * @throws IllegalArgumentException if it is not an http(s) URL
+     * @throws IllegalArgumentException if it is not an http(s) URL, or it would send a provider's
+     *     key to another host or over plain HTTP
      */
     public Builder baseUrl(String url) {
-      this.baseUrl = requireUrl(url);
+      String checked = requireUrl(url);
+      if (keyHost != null && !providerHost(URI.create(checked), keyHost)) {
+        URI u = URI.create(checked);
+        throw new IllegalArgumentException(
+            "baseUrl " + u.getScheme() + "://" + u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort())
+                + ": the API key of this builder belongs to https://" + keyHost + " and is never sent to another"
+                + " host or over plain HTTP; use openAiCompatibleBuilder(url, thatServersKey, model) for another server");
+      }
+      this.baseUrl = checked;
       return this;
     }
 
@@ -318,6 +376,16 @@ public final class LlmBackends {
       return stack(b -> b.assumedOutputTokens(tokens));
     }
 
+    /**
+     * See {@link LlmClients.Builder#tokenCounter}. The default is {@link OpenAiTokenCounter} for
+     * OpenAI's models at {@code api.openai.com}, and {@link TokenCounter#utf8Bound()} for every
+     * other server, whose model may tokenise differently whatever its name; give a gateway that
+     * serves OpenAI's models {@code OpenAiTokenCounter.forModel(model)} for exact budgets.
+     */
+    public Builder tokenCounter(TokenCounter counter) {
+      return stack(b -> b.tokenCounter(counter));
+    }
+
     /** See {@link LlmClients.Builder#cache}. */
     public Builder cache(LlmResponseCache cache) {
       return stack(b -> b.cache(cache));
@@ -372,9 +440,17 @@ public final class LlmBackends {
      * @throws java.io.UncheckedIOException if the cache directory cannot be opened
      */
     public LlmClient build() {
-      LlmClients.Builder b = LlmClients.builder(LangChain4jLlmClient.of(chatModel(), Redactor.of(apiKey))).model(model);
+      LlmClients.Builder b = LlmClients.builder(LangChain4jLlmClient.of(chatModel(), Redactor.of(apiKey))).model(model)
+          .tokenCounter(defaultCounter());
       stack.forEach(option -> option.accept(b));
       return b.build();
+    }
+
+    /** OpenAI's tokenizer for OpenAI's models at api.openai.com; the UTF-8 bound for every other server. */
+    TokenCounter defaultCounter() {
+      return OPENAI_HOST.equals(keyHost) && providerHost(URI.create(baseUrl), OPENAI_HOST)
+          ? OpenAiTokenCounter.forModel(model).orElse(TokenCounter.utf8Bound())
+          : TokenCounter.utf8Bound();
     }
 
     OpenAiChatModel chatModel() {

@@ -227,6 +227,7 @@ class LangChain4jLlmClientTest extends LlmClientContractTest {
 
     assertThat(e.isRetriable()).isTrue();
     assertThat(e.getMessage()).contains("cannot connect");
+    assertThat(e.requestSent()).as("a refused connection sent nothing a budget should charge").isFalse();
   }
 
   @Test
@@ -234,7 +235,7 @@ class LangChain4jLlmClientTest extends LlmClientContractTest {
     LlmException e = failureFor(new Raw(401,
         "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + ". Authorization: Bearer " + KEY + "\"}}", Map.of()));
 
-    assertThat(e.getMessage()).doesNotContain(KEY).contains("***");
+    assertThat(e.getMessage()).doesNotContain(KEY).doesNotContain("Incorrect API key").contains("not quoted");
     assertThat(CapturedErr.printed(e)).doesNotContain(KEY).contains("AuthenticationException");
   }
 

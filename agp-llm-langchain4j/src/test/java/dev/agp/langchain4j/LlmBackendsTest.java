@@ -189,8 +189,9 @@ class LlmBackendsTest {
 
   @Test
   void deepSeek_jsonRequest_usesTheDeepSeekModelAndJsonModeNotASchema() throws Exception {
-    LlmClient c = LlmBackends.deepSeekBuilder(KEY, "deepseek-chat")
-        .baseUrl(server.baseUrl()).httpVersion(HttpClient.Version.HTTP_1_1).build();
+    // a DeepSeek key never leaves api.deepseek.com: the loopback server gets its own key
+    LlmClient c = LlmBackends.openAiCompatibleBuilder(server.baseUrl(), KEY, "deepseek-chat")
+        .httpVersion(HttpClient.Version.HTTP_1_1).build();
 
     c.complete(request("reply in json").withJson(true));
 

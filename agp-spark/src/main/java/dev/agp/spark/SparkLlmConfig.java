@@ -259,9 +259,19 @@ public record SparkLlmConfig(
       this.baseUrl = baseUrl;
     }
 
-    /** Another URL for the API (a proxy or gateway); must be http(s). */
+    /**
+     * Another URL for the API; must be http(s). An OpenAI or DeepSeek key only goes to its
+     * provider's host over HTTPS (see {@link LlmBackends}): for a proxy or gateway use {@link
+     * Backend#COMPATIBLE} with that server's own key.
+     */
     public Builder baseUrl(String url) {
-      this.baseUrl = checkUrl(url);
+      String checked = checkUrl(url);
+      switch (backend) {
+        case OPENAI -> LlmBackends.openAiBuilder("check", model).baseUrl(checked); // refuses another host now
+        case DEEPSEEK -> LlmBackends.deepSeekBuilder("check", model).baseUrl(checked);
+        default -> { }
+      }
+      this.baseUrl = checked;
       return this;
     }
 

@@ -67,6 +67,9 @@ class SparkLlmConfigTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a key");
     assertThatThrownBy(() -> SparkLlmConfig.compatible("ftp://host/v1", "m"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http or https");
+    assertThatThrownBy(() -> SparkLlmConfig.openAi("m").baseUrl("https://proxy.example/v1"))
+        .as("an OpenAI key never goes to another host").isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("api.openai.com");
     assertThatThrownBy(() -> SparkLlmConfig.openAi("m").concurrency(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("concurrency");
     assertThatThrownBy(() -> SparkLlmConfig.openAi("m").requestsPerMinute(0))

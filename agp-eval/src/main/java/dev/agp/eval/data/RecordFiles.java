@@ -1,11 +1,9 @@
 package dev.agp.eval.data;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -25,7 +23,9 @@ import java.util.zip.ZipException;
 /**
  * Reads line-oriented dataset files in constant memory per line: gzip detected from the magic
  * bytes, any line ending (LF, CRLF, CR), a UTF-8 byte-order mark dropped, malformed records
- * counted against {@link LoadOptions#maxMalformedRate()} and listed with line numbers.
+ * counted against {@link LoadOptions#maxMalformedRate()} and listed with line numbers. A line
+ * with bytes that are not valid in the file's charset, or longer than {@link
+ * LoadOptions#maxLineBytes()}, is a malformed record (never silently repaired, never held whole).
  */
 final class RecordFiles {
 
@@ -57,17 +57,21 @@ final class RecordFiles {
     long records = 0;
     long malformed = 0;
     List<LoadReport.LineProblem> problems = new ArrayList<>();
-    try (BufferedReader r = reader(file, charset, gzip)) {
-      String line;
-      while ((line = r.readLine()) != null) {
+    try (LineReader r = lines(file, charset, gzip, options.maxLineBytes())) {
+      LineReader.Line next;
+      while ((next = r.next()) != null) {
         lines++;
-        if (lines == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
+        String line = next.text();
+        if (line != null && lines == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
           line = line.substring(1);
         }
-        if (line.isBlank()) {
+        if (line != null && line.isBlank()) {
           continue;
         }
         try {
+          if (line == null) {
+            throw new MalformedRecord(next.problem());
+          }
           if (handler.accept(line, lines)) {
             records++;
           }
@@ -119,9 +123,13 @@ final class RecordFiles {
   /** Up to {@code max} non-blank lines from the start of {@code file}, to detect its layout. */
   static List<String> head(Path file, Charset charset, int max) {
     List<String> out = new ArrayList<>();
-    try (BufferedReader r = reader(file, charset, isGzip(file))) {
-      String line;
-      while (out.size() < max && (line = r.readLine()) != null) {
+    try (LineReader r = lines(file, charset, isGzip(file), LoadOptions.DEFAULT_MAX_LINE_BYTES)) {
+      LineReader.Line next;
+      while (out.size() < max && (next = r.next()) != null) {
+        String line = next.text();
+        if (line == null) {
+          continue; // unreadable: reading the file will count it
+        }
         if (out.isEmpty() && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
           line = line.substring(1);
         }
@@ -145,12 +153,12 @@ final class RecordFiles {
     }
   }
 
-  private static BufferedReader reader(Path file, Charset charset, boolean gzip) throws IOException {
-    InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER);
+  private static LineReader lines(Path file, Charset charset, boolean gzip, int maxLineBytes) throws IOException {
+    InputStream in = Files.newInputStream(file);
     if (gzip) {
       in = new GZIPInputStream(in, BUFFER);
     }
-    return new BufferedReader(new InputStreamReader(in, charset), BUFFER);
+    return new LineReader(in, charset, maxLineBytes);
   }
 
   /**

@@ -1,0 +1,128 @@
+package dev.agp.eval.data;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Lines of a byte stream, in constant memory per line: any line ending (LF, CRLF, CR), each line
+ * decoded strictly (bytes that are not valid in the charset make the line malformed instead of
+ * being replaced), and a line longer than the cap skipped to its end without being held.
+ */
+final class LineReader implements Closeable {
+
+  /**
+   * One line: its text, or the reason it could not be read.
+   *
+   * @param text the decoded line, or null when it is malformed
+   * @param problem why the line could not be read, or null
+   */
+  record Line(@Nullable String text, @Nullable String problem) {}
+
+  private static final int BUFFER = 1 << 16;
+
+  private final InputStream in;
+  private final CharsetDecoder decoder;
+  private final boolean asciiCompatible;
+  private final int maxLineBytes;
+  private final byte[] buffer = new byte[BUFFER];
+  private int position;
+  private int limit;
+  private byte[] line = new byte[256];
+  private boolean pendingLf;
+
+  LineReader(InputStream in, Charset charset, int maxLineBytes) {
+    this.in = in;
+    this.decoder = charset.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    this.asciiCompatible = charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.ISO_8859_1)
+        || charset.equals(StandardCharsets.US_ASCII);
+    this.maxLineBytes = maxLineBytes;
+  }
+
+  /** The next line, or null at the end of the stream. */
+  @Nullable Line next() throws IOException {
+    int length = 0;
+    long skipped = 0;
+    boolean ascii = true;
+    boolean any = false;
+    while (true) {
+      if (position == limit) {
+        limit = in.read(buffer, 0, BUFFER);
+        position = 0;
+        if (limit <= 0) {
+          limit = 0;
+          if (!any) {
+            return null;
+          }
+          break;
+        }
+      }
+      byte b = buffer[position];
+      if (pendingLf) {
+        pendingLf = false;
+        if (b == '\n') {
+          position++;
+          continue;
+        }
+      }
+      any = true;
+      position++;
+      if (b == '\n') {
+        break;
+      }
+      if (b == '\r') {
+        pendingLf = true;
+        break;
+      }
+      if (length + skipped >= maxLineBytes) {
+        skipped++;
+        continue;
+      }
+      if (length == line.length) {
+        line = Arrays.copyOf(line, Math.min(Math.max(length * 2, 256), maxLineBytes));
+      }
+      line[length++] = b;
+      ascii &= b >= 0;
+    }
+    if (skipped > 0) {
+      return new Line(null, "line longer than " + maxLineBytes + " bytes (LoadOptions.maxLineBytes); skipped");
+    }
+    if (ascii && asciiCompatible) {
+      return new Line(new String(line, 0, length, StandardCharsets.ISO_8859_1), null);
+    }
+    try {
+      decoder.reset();
+      return new Line(decoder.decode(ByteBuffer.wrap(line, 0, length)).toString(), null);
+    } catch (MalformedInputException e) {
+      int at = firstInvalid(length);
+      return new Line(null, "bytes that are not " + decoder.charset().name() + " at byte " + (at + 1) + " of the line");
+    } catch (CharacterCodingException e) {
+      return new Line(null, "bytes that are not " + decoder.charset().name() + " (" + e.getMessage() + ")");
+    }
+  }
+
+  /** The offset of the first byte a strict decoder refuses (for the message). */
+  private int firstInvalid(int length) {
+    decoder.reset();
+    ByteBuffer bytes = ByteBuffer.wrap(line, 0, length);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(length + 1);
+    decoder.decode(bytes, out, true);
+    return bytes.position();
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}
