@@ -76,10 +76,21 @@ class RecordFilesHardeningTest {
     DatasetFormatException e = new DatasetFormatException(dir.resolve("f.csv"), "bad",
         java.util.List.of(new LoadReport.LineProblem(dir.resolve("f.csv"), 7, "rating is not a number")));
 
-    DatasetFormatException back = dev.agp.ExceptionsSerialisableTest.roundTrip(e);
+    DatasetFormatException back = roundTrip(e);
 
     assertThat(back.file()).isEqualTo(dir.resolve("f.csv"));
     assertThat(back.problems()).isEqualTo(e.problems());
     assertThat(back.getMessage()).isEqualTo(e.getMessage());
+  }
+
+  private static DatasetFormatException roundTrip(DatasetFormatException e) throws IOException, ClassNotFoundException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(e);
+    }
+    try (java.io.ObjectInputStream in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      return (DatasetFormatException) in.readObject();
+    }
   }
 }
