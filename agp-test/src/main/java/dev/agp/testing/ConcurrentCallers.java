@@ -22,6 +22,9 @@ public final class ConcurrentCallers {
    * t + callers, t + 2 callers, ...}, until the budget refuses each caller once; other LLM failures
    * are skipped. Returns when every caller has been refused.
    *
+   * @param client the client under test, usually wrapped in a budget
+   * @param callers the number of threads, {@code >= 1}
+   * @param request the request for call number {@code i} (each number is used once)
    * @return the number of callers refused (all of them)
    * @throws Exception if a caller failed otherwise
    */
