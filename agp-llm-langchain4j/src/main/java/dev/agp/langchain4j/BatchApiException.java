@@ -9,7 +9,9 @@ public final class BatchApiException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** Whether a later try may succeed; see {@link #isTransient()}. */
   private final boolean transientFailure;
+  /** The HTTP status of the failed call, 0 when there was none. */
   private final int statusCode;
 
   BatchApiException(String message, boolean transientFailure) {
@@ -22,12 +24,12 @@ public final class BatchApiException extends RuntimeException {
     this.statusCode = statusCode;
   }
 
-  /** Whether a later try may succeed (rate limit, server error, broken connection). */
+  /** {@return whether a later try may succeed (rate limit, server error, broken connection)} */
   public boolean isTransient() {
     return transientFailure;
   }
 
-  /** The HTTP status of the failed call, or 0 when there was none. */
+  /** {@return the HTTP status of the failed call, or 0 when there was none} */
   public int statusCode() {
     return statusCode;
   }

@@ -56,6 +56,9 @@ public final class LangChain4jLlmClient implements LlmClient {
   /**
    * A client calling {@code model} once per request.
    *
+   * @param model the LangChain4j chat model that answers every request
+   * @return a client without retries, limits or cache (put {@link dev.agp.llm.LlmClients} in front
+   *     for those)
    * @throws NullPointerException if model is null
    */
   public static LlmClient of(ChatModel model) {

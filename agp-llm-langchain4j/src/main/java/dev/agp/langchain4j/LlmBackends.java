@@ -78,6 +78,9 @@ public final class LlmBackends {
   /**
    * OpenAI's chat completions with the default stack.
    *
+   * @param apiKey the OpenAI key; sent to {@code api.openai.com} only
+   * @param model the model name, for example {@value #DEFAULT_OPENAI_MODEL}
+   * @return the client, ready to call
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if the key or model is blank
    */
@@ -88,6 +91,9 @@ public final class LlmBackends {
   /**
    * A builder for OpenAI's chat completions.
    *
+   * @param apiKey the OpenAI key; sent to {@code api.openai.com} only
+   * @param model the model name, for example {@value #DEFAULT_OPENAI_MODEL}
+   * @return a builder with the default stack, to change before {@link Builder#build()}
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if the key or model is blank
    */
@@ -99,6 +105,9 @@ public final class LlmBackends {
   /**
    * DeepSeek's chat completions with the default stack.
    *
+   * @param apiKey the DeepSeek key; sent to {@code api.deepseek.com} only
+   * @param model the model name, for example {@value #DEFAULT_DEEPSEEK_MODEL}
+   * @return the client, ready to call
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if the key or model is blank
    */
@@ -109,6 +118,9 @@ public final class LlmBackends {
   /**
    * A builder for DeepSeek's chat completions.
    *
+   * @param apiKey the DeepSeek key; sent to {@code api.deepseek.com} only
+   * @param model the model name, for example {@value #DEFAULT_DEEPSEEK_MODEL}
+   * @return a builder with the default stack, to change before {@link Builder#build()}
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if the key or model is blank
    */
@@ -124,6 +136,7 @@ public final class LlmBackends {
    *     http://localhost:11434/v1}
    * @param apiKey the key, or "" for servers that need none
    * @param model the served model's name
+   * @return the client, ready to call
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if the URL is not http(s) or the model is blank
    */
@@ -134,6 +147,11 @@ public final class LlmBackends {
   /**
    * A builder for any OpenAI-compatible server, over HTTP/1.1.
    *
+   * @param baseUrl the URL that {@code /chat/completions} is appended to, e.g. {@code
+   *     http://localhost:11434/v1}
+   * @param apiKey the server's own key, or "" for servers that need none
+   * @param model the served model's name
+   * @return a builder with the default stack, to change before {@link Builder#build()}
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if the URL is not http(s) or the model is blank
    */
@@ -148,6 +166,7 @@ public final class LlmBackends {
    * The backend the environment names, with the default stack; see {@link
    * #builderFromEnvironment(Map)}.
    *
+   * @return the client of the first backend the process environment configures
    * @throws IllegalStateException if none is configured
    */
   public static LlmClient fromEnvironment() {
@@ -161,6 +180,8 @@ public final class LlmBackends {
    * DEEPSEEK_API_KEY} (DeepSeek). {@code AGP_MODEL} overrides the default models {@value
    * #DEFAULT_OPENAI_MODEL} and {@value #DEFAULT_DEEPSEEK_MODEL}. Blank values count as unset.
    *
+   * @param environment the variables to read, usually {@link System#getenv()}
+   * @return a builder for the configured backend, with the default stack
    * @throws NullPointerException if environment is null
    * @throws IllegalStateException if none of the variables is set, or AGP_BASE_URL is set without
    *     AGP_MODEL
@@ -197,6 +218,9 @@ public final class LlmBackends {
    * HTTPS on {@code api.openai.com}, {@code DEEPSEEK_API_KEY} only when it is HTTPS on {@code
    * api.deepseek.com}; else "" (send no key). A provider's key never goes to another host.
    *
+   * @param baseUrl the server's URL, as given to {@link #openAiCompatibleBuilder}
+   * @param environment the variables to read, usually {@link System#getenv()}
+   * @return the key to send to that server, or "" for none
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if baseUrl is not an http(s) URL
    */
@@ -287,6 +311,8 @@ public final class LlmBackends {
      * talk to a proxy, a gateway or any other server, use {@link #openAiCompatibleBuilder} with
      * that server's own key.
      *
+     * @param url the service's URL, ending before {@code /chat/completions}
+     * @return this builder
      * @throws IllegalArgumentException if it is not an http(s) URL, or it would send a provider's
      *     key to another host or over plain HTTP
      */
@@ -303,7 +329,12 @@ public final class LlmBackends {
       return this;
     }
 
-    /** Connect and read timeout of one attempt, {@code > 0} (default 60 s). */
+    /**
+     * Connect and read timeout of one attempt, {@code > 0} (default 60 s).
+     *
+     * @param timeout the timeout of one attempt
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       requireNonNull(timeout, "timeout");
       if (timeout.isNegative() || timeout.isZero()) {
@@ -313,13 +344,23 @@ public final class LlmBackends {
       return this;
     }
 
-    /** The HTTP version: HTTP/2 for OpenAI and DeepSeek, HTTP/1.1 for compatible servers by default. */
+    /**
+     * The HTTP version: HTTP/2 for OpenAI and DeepSeek, HTTP/1.1 for compatible servers by default.
+     *
+     * @param version the HTTP version to speak
+     * @return this builder
+     */
     public Builder httpVersion(HttpClient.Version version) {
       this.httpVersion = requireNonNull(version, "httpVersion");
       return this;
     }
 
-    /** The clock that turns an HTTP-date {@code Retry-After} into a wait. */
+    /**
+     * The clock that turns an HTTP-date {@code Retry-After} into a wait.
+     *
+     * @param clock the clock {@code Retry-After} dates are compared with
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock");
       return this;
@@ -330,48 +371,91 @@ public final class LlmBackends {
      * response or error (one per attempt, since the SDK retries above LangChain4j), for example
      * for tracing or LangChain4j's own metrics. The SDK's {@link LlmUsageMeter} events are
      * per call, retries included.
+     *
+     * @param listener the listener, called on the HTTP client's threads
+     * @return this builder
      */
     public Builder listener(ChatModelListener listener) {
       listeners.add(requireNonNull(listener, "listener"));
       return this;
     }
 
-    /** See {@link LlmClients.Builder#maxAttempts}. */
+    /**
+     * See {@link LlmClients.Builder#maxAttempts}.
+     *
+     * @param maxAttempts attempts per call, the first included
+     * @return this builder
+     */
     public Builder maxAttempts(int maxAttempts) {
       return stack(b -> b.maxAttempts(maxAttempts));
     }
 
-    /** See {@link LlmClients.Builder#initialBackoff}. */
+    /**
+     * See {@link LlmClients.Builder#initialBackoff}.
+     *
+     * @param backoff the wait before the first retry
+     * @return this builder
+     */
     public Builder initialBackoff(Duration backoff) {
       return stack(b -> b.initialBackoff(backoff));
     }
 
-    /** See {@link LlmClients.Builder#maxBackoff}. */
+    /**
+     * See {@link LlmClients.Builder#maxBackoff}.
+     *
+     * @param backoff the longest wait between retries
+     * @return this builder
+     */
     public Builder maxBackoff(Duration backoff) {
       return stack(b -> b.maxBackoff(backoff));
     }
 
-    /** See {@link LlmClients.Builder#deadline}. */
+    /**
+     * See {@link LlmClients.Builder#deadline}.
+     *
+     * @param deadline the longest a call may take, retries and waits included
+     * @return this builder
+     */
     public Builder deadline(Duration deadline) {
       return stack(b -> b.deadline(deadline));
     }
 
-    /** See {@link LlmClients.Builder#requestsPerMinute}. */
+    /**
+     * See {@link LlmClients.Builder#requestsPerMinute}.
+     *
+     * @param requests the requests allowed per minute
+     * @return this builder
+     */
     public Builder requestsPerMinute(long requests) {
       return stack(b -> b.requestsPerMinute(requests));
     }
 
-    /** See {@link LlmClients.Builder#tokensPerMinute}. */
+    /**
+     * See {@link LlmClients.Builder#tokensPerMinute}.
+     *
+     * @param tokens the tokens (input and reserved output) allowed per minute
+     * @return this builder
+     */
     public Builder tokensPerMinute(long tokens) {
       return stack(b -> b.tokensPerMinute(tokens));
     }
 
-    /** See {@link LlmClients.Builder#maxConcurrentCalls}. */
+    /**
+     * See {@link LlmClients.Builder#maxConcurrentCalls}.
+     *
+     * @param calls the calls allowed in flight at once
+     * @return this builder
+     */
     public Builder maxConcurrentCalls(int calls) {
       return stack(b -> b.maxConcurrentCalls(calls));
     }
 
-    /** See {@link LlmClients.Builder#assumedOutputTokens}. */
+    /**
+     * See {@link LlmClients.Builder#assumedOutputTokens}.
+     *
+     * @param tokens the output tokens a request without a cap is assumed to use
+     * @return this builder
+     */
     public Builder assumedOutputTokens(int tokens) {
       return stack(b -> b.assumedOutputTokens(tokens));
     }
@@ -381,47 +465,90 @@ public final class LlmBackends {
      * OpenAI's models at {@code api.openai.com}, and {@link TokenCounter#utf8Bound()} for every
      * other server, whose model may tokenise differently whatever its name; give a gateway that
      * serves OpenAI's models {@code OpenAiTokenCounter.forModel(model)} for exact budgets.
+     *
+     * @param counter the counter of input tokens
+     * @return this builder
      */
     public Builder tokenCounter(TokenCounter counter) {
       return stack(b -> b.tokenCounter(counter));
     }
 
-    /** See {@link LlmClients.Builder#cache}. */
+    /**
+     * See {@link LlmClients.Builder#cache}.
+     *
+     * @param cache the cache answers are looked up in and stored to
+     * @return this builder
+     */
     public Builder cache(LlmResponseCache cache) {
       return stack(b -> b.cache(cache));
     }
 
-    /** See {@link LlmClients.Builder#cacheDirectory}. */
+    /**
+     * See {@link LlmClients.Builder#cacheDirectory}.
+     *
+     * @param directory the directory of a disk cache
+     * @return this builder
+     */
     public Builder cacheDirectory(Path directory) {
       return stack(b -> b.cacheDirectory(directory));
     }
 
-    /** See {@link LlmClients.Builder#prices}. */
+    /**
+     * See {@link LlmClients.Builder#prices}.
+     *
+     * @param prices the prices calls are charged at
+     * @return this builder
+     */
     public Builder prices(PriceTable prices) {
       return stack(b -> b.prices(prices));
     }
 
-    /** See {@link LlmClients.Builder#budget}. */
+    /**
+     * See {@link LlmClients.Builder#budget}.
+     *
+     * @param budget the budget calls are charged to
+     * @return this builder
+     */
     public Builder budget(LlmBudget budget) {
       return stack(b -> b.budget(budget));
     }
 
-    /** See {@link LlmClients.Builder#meter}. */
+    /**
+     * See {@link LlmClients.Builder#meter}.
+     *
+     * @param meter the meter that counts every call
+     * @return this builder
+     */
     public Builder meter(LlmUsageMeter meter) {
       return stack(b -> b.meter(meter));
     }
 
-    /** See {@link LlmClients.Builder#ticker}. */
+    /**
+     * See {@link LlmClients.Builder#ticker}.
+     *
+     * @param ticker the ticker limiters and the deadline measure time with
+     * @return this builder
+     */
     public Builder ticker(Ticker ticker) {
       return stack(b -> b.ticker(ticker));
     }
 
-    /** See {@link LlmClients.Builder#sleeper}. */
+    /**
+     * See {@link LlmClients.Builder#sleeper}.
+     *
+     * @param sleeper how backoffs and limiter waits sleep
+     * @return this builder
+     */
     public Builder sleeper(Sleeper sleeper) {
       return stack(b -> b.sleeper(sleeper));
     }
 
-    /** See {@link LlmClients.Builder#random}. */
+    /**
+     * See {@link LlmClients.Builder#random}.
+     *
+     * @param random the source of backoff jitter
+     * @return this builder
+     */
     public Builder random(Random random) {
       return stack(b -> b.random(random));
     }
@@ -436,6 +563,7 @@ public final class LlmBackends {
     /**
      * The backend with the stack in front.
      *
+     * @return the client: the stack's layers around the LangChain4j model
      * @throws IllegalStateException for conflicting stack options (see {@link LlmClients.Builder#build()})
      * @throws java.io.UncheckedIOException if the cache directory cannot be opened
      */

@@ -134,6 +134,9 @@ public final class OpenAiBatch implements AutoCloseable {
    * A builder for the Batch API at {@code baseUrl} (for example {@code https://api.openai.com/v1}).
    *
    * @param apiKey the key, or "" for a server that needs none
+   * @param baseUrl the URL that {@code /files} and {@code /batches} are appended to
+   * @param model the model every request is sent to
+   * @return a builder; set at least {@link Builder#stateDirectory}
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if the URL is not http(s) or the model is blank
    */
@@ -144,6 +147,9 @@ public final class OpenAiBatch implements AutoCloseable {
   /**
    * A builder for OpenAI's Batch API.
    *
+   * @param apiKey the OpenAI key; sent to {@code api.openai.com} only
+   * @param model the model every request is sent to
+   * @return a builder; set at least {@link Builder#stateDirectory}
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if the key or the model is blank
    */
@@ -155,17 +161,22 @@ public final class OpenAiBatch implements AutoCloseable {
     return new Builder(LlmBackends.OPENAI_BASE_URL, apiKey, model);
   }
 
-  /** The model every request is sent to. */
+  /** {@return the model every request is sent to} */
   public String model() {
     return model;
   }
 
-  /** The state directory: the journal and the input files. */
+  /** {@return the state directory: the journal and the input files} */
   public Path directory() {
     return journal.directory();
   }
 
-  /** The id a request has in a batch (and in the journal): a hash of the model and the request. */
+  /**
+   * The id a request has in a batch (and in the journal): a hash of the model and the request.
+   *
+   * @param request the request
+   * @return the request's id: equal requests have equal ids
+   */
   public String customId(LlmRequest request) {
     return BatchLines.customId(model, requireNonNull(request, "request"));
   }
@@ -224,6 +235,7 @@ public final class OpenAiBatch implements AutoCloseable {
    * Forgets batches whose answers are no longer needed: a restart no longer re-attaches to them
    * (their requests would be submitted again). Unknown ids are ignored.
    *
+   * @param batchIds the ids of the batches to forget
    * @throws NullPointerException if batchIds is null
    */
   public void retire(Collection<String> batchIds) {
@@ -485,7 +497,13 @@ public final class OpenAiBatch implements AutoCloseable {
    */
   public record Outcome(String customId, Optional<LlmResponse> answer, String errorCode, String errorMessage) {
 
-    /** @throws NullPointerException if an argument is null */
+    /**
+     * @param customId the request's id in its batch
+     * @param answer the answer, when there is one
+     * @param errorCode "" when answered; else why not (see the class documentation)
+     * @param errorMessage the server's explanation, redacted and shortened; "" when answered
+     * @throws NullPointerException if an argument is null
+     */
     public Outcome {
       requireNonNull(customId, "customId");
       requireNonNull(answer, "answer");
@@ -508,7 +526,13 @@ public final class OpenAiBatch implements AutoCloseable {
    */
   public record Result(List<Outcome> outcomes, List<String> batchIds, int submitted, int reattached) {
 
-    /** @throws NullPointerException if a list is null */
+    /**
+     * @param outcomes one per request, in the order given
+     * @param batchIds the batches that answered them
+     * @param submitted distinct requests sent in new batches
+     * @param reattached distinct requests found in batches already journalled (not sent again)
+     * @throws NullPointerException if a list is null
+     */
     public Result {
       outcomes = List.copyOf(outcomes);
       batchIds = List.copyOf(batchIds);
@@ -517,16 +541,41 @@ public final class OpenAiBatch implements AutoCloseable {
 
   /** Progress of batches; every method runs on the thread of {@link #execute}. */
   public interface Listener {
-    /** A new batch was created. */
+    /**
+     * A new batch was created.
+     *
+     * @param batchId the batch's id at the server
+     * @param requests the distinct requests in it
+     */
     default void onSubmitted(String batchId, int requests) {}
 
-    /** Requests were found in a batch already journalled and are not sent again. */
+    /**
+     * Requests were found in a batch already journalled and are not sent again.
+     *
+     * @param batchId the batch's id at the server
+     * @param requests the requests of this call found in it
+     */
     default void onReattached(String batchId, int requests) {}
 
-    /** A batch was polled. */
+    /**
+     * A batch was polled.
+     *
+     * @param batchId the batch's id at the server
+     * @param status the server's status, for example {@code in_progress}
+     * @param completed requests answered so far
+     * @param failed requests failed so far
+     * @param total requests in the batch
+     */
     default void onStatus(String batchId, String status, long completed, long failed, long total) {}
 
-    /** A batch ended and its files were read. */
+    /**
+     * A batch ended and its files were read.
+     *
+     * @param batchId the batch's id at the server
+     * @param status the final status, for example {@code completed} or {@code expired}
+     * @param answered requests with an answer
+     * @param failed requests without one
+     */
     default void onCollected(String batchId, String status, int answered, int failed) {}
   }
 
@@ -560,13 +609,23 @@ public final class OpenAiBatch implements AutoCloseable {
       this.model = model;
     }
 
-    /** Where the journal and the input files live (required); one run at a time may use it. */
+    /**
+     * Where the journal and the input files live (required); one run at a time may use it.
+     *
+     * @param directory the state directory; created if missing
+     * @return this builder
+     */
     public Builder stateDirectory(Path directory) {
       this.stateDirectory = requireNonNull(directory, "stateDirectory");
       return this;
     }
 
-    /** The completion window asked for (default {@value OpenAiBatch#DEFAULT_COMPLETION_WINDOW}). */
+    /**
+     * The completion window asked for (default {@value OpenAiBatch#DEFAULT_COMPLETION_WINDOW}).
+     *
+     * @param window the window, for example {@code 24h}
+     * @return this builder
+     */
     public Builder completionWindow(String window) {
       requireNonNull(window, "completionWindow");
       if (window.isBlank()) {
@@ -576,7 +635,13 @@ public final class OpenAiBatch implements AutoCloseable {
       return this;
     }
 
-    /** Requests per batch, {@code >= 1} (default {@value OpenAiBatch#DEFAULT_MAX_REQUESTS_PER_BATCH}). */
+    /**
+     * Requests per batch, {@code >= 1} (default {@value
+     * OpenAiBatch#DEFAULT_MAX_REQUESTS_PER_BATCH}).
+     *
+     * @param requests the most requests in one batch
+     * @return this builder
+     */
     public Builder maxRequestsPerBatch(int requests) {
       if (requests < 1) {
         throw new IllegalArgumentException("maxRequestsPerBatch must be >= 1 but was " + requests);
@@ -585,7 +650,12 @@ public final class OpenAiBatch implements AutoCloseable {
       return this;
     }
 
-    /** Bytes per input file, {@code >= 1024} (default 190 MiB). */
+    /**
+     * Bytes per input file, {@code >= 1024} (default 190 MiB).
+     *
+     * @param bytes the largest input file
+     * @return this builder
+     */
     public Builder maxBytesPerBatch(long bytes) {
       if (bytes < 1024) {
         throw new IllegalArgumentException("maxBytesPerBatch must be >= 1024 but was " + bytes);
@@ -594,7 +664,13 @@ public final class OpenAiBatch implements AutoCloseable {
       return this;
     }
 
-    /** The first and the longest wait between polls, both {@code > 0} (defaults 5 s and 2 min). */
+    /**
+     * The first and the longest wait between polls, both {@code > 0} (defaults 5 s and 2 min).
+     *
+     * @param initial the wait before the second poll
+     * @param max the longest wait; waits double up to it
+     * @return this builder
+     */
     public Builder pollInterval(Duration initial, Duration max) {
       requireNonNull(initial, "initial");
       requireNonNull(max, "max");
@@ -606,7 +682,12 @@ public final class OpenAiBatch implements AutoCloseable {
       return this;
     }
 
-    /** How long {@link OpenAiBatch#execute} waits for its batches, {@code > 0} (default 26 h). */
+    /**
+     * How long {@link OpenAiBatch#execute} waits for its batches, {@code > 0} (default 26 h).
+     *
+     * @param wait the longest wait for all batches
+     * @return this builder
+     */
     public Builder maxWait(Duration wait) {
       requireNonNull(wait, "maxWait");
       if (wait.isNegative() || wait.isZero()) {
@@ -616,7 +697,12 @@ public final class OpenAiBatch implements AutoCloseable {
       return this;
     }
 
-    /** Connect and read timeout of one HTTP call, {@code > 0} (default 2 min). */
+    /**
+     * Connect and read timeout of one HTTP call, {@code > 0} (default 2 min).
+     *
+     * @param timeout the timeout of one HTTP call
+     * @return this builder
+     */
     public Builder httpTimeout(Duration timeout) {
       requireNonNull(timeout, "httpTimeout");
       if (timeout.isNegative() || timeout.isZero()) {
@@ -626,13 +712,23 @@ public final class OpenAiBatch implements AutoCloseable {
       return this;
     }
 
-    /** How polls and retries wait (tests record the waits instead). */
+    /**
+     * How polls and retries wait (tests record the waits instead).
+     *
+     * @param sleeper how waits sleep
+     * @return this builder
+     */
     public Builder sleeper(Sleeper sleeper) {
       this.sleeper = requireNonNull(sleeper, "sleeper");
       return this;
     }
 
-    /** Told about every batch created, re-attached, polled and collected. */
+    /**
+     * Told about every batch created, re-attached, polled and collected.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(Listener listener) {
       this.listener = requireNonNull(listener, "listener");
       return this;
@@ -641,6 +737,7 @@ public final class OpenAiBatch implements AutoCloseable {
     /**
      * The client, holding the state directory until {@link OpenAiBatch#close()}.
      *
+     * @return the client
      * @throws IllegalStateException if no state directory is set, another run holds it, or its
      *     journal is not one
      * @throws UncheckedIOException if the directory cannot be used

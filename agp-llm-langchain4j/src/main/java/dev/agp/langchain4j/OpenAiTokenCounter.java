@@ -38,6 +38,8 @@ public final class OpenAiTokenCounter implements TokenCounter {
    * The counter of {@code model}'s tokenizer, or empty when the model is not one of OpenAI's
    * (dated variants such as {@code gpt-4o-mini-2024-07-18} count as their family).
    *
+   * @param model the model name, for example {@code gpt-4o-mini}
+   * @return the counter, or empty for a model whose tokenizer is unknown
    * @throws NullPointerException if model is null
    */
   public static Optional<TokenCounter> forModel(String model) {
