@@ -34,6 +34,8 @@ public final class Ablations {
   /**
    * "AGP" and "AGP w/o summarization".
    *
+   * @param options the experiment's AGP settings, applied before the ablated one
+   * @return the two methods, with summarization first
    * @throws NullPointerException if options is null
    */
   public static List<Method> summarization(UnaryOperator<AgpOptimizer.Builder> options) {
@@ -46,6 +48,8 @@ public final class Ablations {
   /**
    * "AGP (position feedback)" and "AGP (score-only feedback)".
    *
+   * @param options the experiment's AGP settings, applied before the ablated one
+   * @return the two methods, position feedback first
    * @throws NullPointerException if options is null
    */
   public static List<Method> feedbackSignal(UnaryOperator<AgpOptimizer.Builder> options) {
@@ -61,6 +65,10 @@ public final class Ablations {
   /**
    * One AGP method per (batch size, history length), named {@code "AGP B=5 H=10"}.
    *
+   * @param options the experiment's AGP settings, applied before batch size and history length
+   * @param batchSizes the batch sizes to try
+   * @param historyLengths the history lengths to try
+   * @return the methods, batch size major, in the lists' order
    * @throws NullPointerException if an argument or element is null
    * @throws IllegalArgumentException if a list is empty or holds a value below 1
    */
@@ -86,6 +94,8 @@ public final class Ablations {
   /**
    * The paper's 3 x 3 grid: batch size and history length each 5, 10 and 20.
    *
+   * @param options the experiment's AGP settings, applied before batch size and history length
+   * @return the nine methods, batch size major
    * @throws NullPointerException if options is null
    */
   public static List<Method> paperGrid(UnaryOperator<AgpOptimizer.Builder> options) {

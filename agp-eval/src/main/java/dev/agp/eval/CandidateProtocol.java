@@ -83,7 +83,7 @@ public final class CandidateProtocol {
     this.concurrency = b.concurrency;
   }
 
-  /** A builder with every option at its default. */
+  /** {@return a builder with every option at its default} */
   public static Builder builder() {
     return new Builder();
   }
@@ -94,6 +94,7 @@ public final class CandidateProtocol {
    * @param items the catalogue: every history and candidate item must be in it
    * @param split the leave-one-out split the base was trained on
    * @param base the base recommender; called concurrently, once per user with a test item
+   * @return the training, validation and test users with the report of how they were chosen
    * @throws NullPointerException if an argument is null
    * @throws NotEnoughUsersException if fewer users are eligible than the sets need (unless {@code
    *     allowFewerTestUsers}, which needs the training and validation sets and one test user);
@@ -270,7 +271,13 @@ public final class CandidateProtocol {
 
     private Builder() {}
 
-    /** Candidates per user, in [2, {@link dev.agp.CandidateLabels#MAX_CANDIDATES}] (default {@value CandidateProtocol#DEFAULT_K}). */
+    /**
+     * Candidates per user, in [2, {@link dev.agp.CandidateLabels#MAX_CANDIDATES}] (default {@value
+     * CandidateProtocol#DEFAULT_K}).
+     *
+     * @param k the candidates per user
+     * @return this builder
+     */
     public Builder k(int k) {
       if (k < 2 || k > dev.agp.CandidateLabels.MAX_CANDIDATES) {
         throw new IllegalArgumentException(
@@ -280,55 +287,97 @@ public final class CandidateProtocol {
       return this;
     }
 
-    /** Training users, {@code >= 0} (default {@value CandidateProtocol#DEFAULT_TRAIN_USERS}). */
+    /**
+     * Training users, {@code >= 0} (default {@value CandidateProtocol#DEFAULT_TRAIN_USERS}).
+     *
+     * @param n the number of training users
+     * @return this builder
+     */
     public Builder trainUsers(int n) {
       this.trainUsers = atLeast("trainUsers", n, 0);
       return this;
     }
 
-    /** Validation users, {@code >= 0} (default {@value CandidateProtocol#DEFAULT_VALIDATION_USERS}). */
+    /**
+     * Validation users, {@code >= 0} (default {@value CandidateProtocol#DEFAULT_VALIDATION_USERS}).
+     *
+     * @param n the number of validation users
+     * @return this builder
+     */
     public Builder validationUsers(int n) {
       this.validationUsers = atLeast("validationUsers", n, 0);
       return this;
     }
 
-    /** Test users, {@code >= 1} (default {@value CandidateProtocol#DEFAULT_TEST_USERS}). */
+    /**
+     * Test users, {@code >= 1} (default {@value CandidateProtocol#DEFAULT_TEST_USERS}).
+     *
+     * @param n the number of test users
+     * @return this builder
+     */
     public Builder testUsers(int n) {
       this.testUsers = atLeast("testUsers", n, 1);
       return this;
     }
 
-    /** Whether fewer test users than asked are acceptable (default false: an error). */
+    /**
+     * Whether fewer test users than asked are acceptable (default false: an error).
+     *
+     * @param allow true to accept fewer
+     * @return this builder
+     */
     public Builder allowFewerTestUsers(boolean allow) {
       this.allowFewerTestUsers = allow;
       return this;
     }
 
-    /** History items kept per case, {@code >= 1} (default {@value CandidateProtocol#DEFAULT_MAX_HISTORY}). */
+    /**
+     * History items kept per case, {@code >= 1} (default {@value
+     * CandidateProtocol#DEFAULT_MAX_HISTORY}).
+     *
+     * @param n the most history items per case
+     * @return this builder
+     */
     public Builder maxHistory(int n) {
       this.maxHistory = atLeast("maxHistory", n, 1);
       return this;
     }
 
-    /** The seed of the selection and of window places; any value, 0 included. */
+    /**
+     * The seed of the selection and of window places; any value, 0 included.
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** The protocol (default {@link CandidateMode#BASE_TOP_K}, the paper's). */
+    /**
+     * The protocol (default {@link CandidateMode#BASE_TOP_K}, the paper's).
+     *
+     * @param mode the protocol
+     * @return this builder
+     */
     public Builder mode(CandidateMode mode) {
       this.mode = requireNonNull(mode, "mode");
       return this;
     }
 
-    /** Threads calling the base recommender, {@code >= 1} (default: available processors); never changes results. */
+    /**
+     * Threads calling the base recommender, {@code >= 1} (default: available processors); never
+     * changes results.
+     *
+     * @param n the number of threads
+     * @return this builder
+     */
     public Builder concurrency(int n) {
       this.concurrency = atLeast("concurrency", n, 1);
       return this;
     }
 
-    /** The protocol. */
+    /** {@return the protocol} */
     public CandidateProtocol build() {
       return new CandidateProtocol(this);
     }

@@ -35,6 +35,9 @@ public final class Controls {
    * trained on the result sees data exactly as plausible as the real one, only unrelated to what
    * each user chose. Users are permuted among those with the same number of candidates.
    *
+   * @param users the cases whose labels are permuted
+   * @param seed the seed of the permutation
+   * @return the cases in the same order, each with another user's labels
    * @throws NullPointerException if users or an element is null
    * @throws IllegalArgumentException if a user has no relevant item
    */
@@ -80,6 +83,8 @@ public final class Controls {
    * Training interactions per item: how popular each item was in the data every base model and
    * method learned from (validation and test interactions are not counted).
    *
+   * @param split the split whose training interactions are counted
+   * @return the count per item id; items never seen in training are absent
    * @throws NullPointerException if split is null
    */
   public static Map<String, Long> trainingPopularity(LooSplit split) {

@@ -9,7 +9,12 @@ import dev.agp.llm.UsageReport;
 @FunctionalInterface
 public interface CostModel {
 
-  /** The cost of {@code usage}, in the model's currency. */
+  /**
+   * The cost of {@code usage}, in the model's currency.
+   *
+   * @param usage the tokens to price
+   * @return the cost, {@code >= 0}
+   */
   double cost(UsageReport usage);
 
   /**
@@ -17,6 +22,9 @@ public interface CostModel {
    * 0.60)} for gpt-4o-mini's list prices in US dollars. Cache hits cost nothing (their tokens are
    * not reported by the client).
    *
+   * @param inputPrice the price of a million input tokens
+   * @param outputPrice the price of a million output tokens
+   * @return the model
    * @throws IllegalArgumentException if a price is negative or not finite
    */
   static CostModel perMillionTokens(double inputPrice, double outputPrice) {
@@ -35,6 +43,8 @@ public interface CostModel {
    * them). Tokens of models the table does not price count for nothing; {@link
    * dev.agp.llm.UsageReport#cost} lists them as unpriced.
    *
+   * @param prices the prices per stage and model
+   * @return the model
    * @throws NullPointerException if prices is null
    */
   static CostModel of(PriceTable prices) {

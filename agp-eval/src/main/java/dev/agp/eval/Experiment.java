@@ -132,7 +132,7 @@ public final class Experiment {
     this.comparisons = List.copyOf(b.comparisons);
   }
 
-  /** A builder with every option at its default. */
+  /** {@return a builder with every option at its default} */
   public static Builder builder() {
     return new Builder();
   }
@@ -140,6 +140,8 @@ public final class Experiment {
   /**
    * The calls each method announces, before any is made (Base first); empty where a method
    * cannot say or cannot be planned (for example it needs an LLM the experiment lacks).
+   *
+   * @return the planned calls per method name, in row order
    */
   public Map<String, OptionalLong> plan() {
     Map<String, OptionalLong> out = new LinkedHashMap<>();
@@ -165,6 +167,7 @@ public final class Experiment {
   /**
    * Runs every method on the test users.
    *
+   * @return every method's row, Base first, with the settings and candidate report
    * @throws ExperimentStoppedException if a method fails to prepare, a reranker throws something
    *     other than a recoverable {@link LlmException} or returns something other than a
    *     permutation, more than {@code maxFallbackRate} of a method's test users fall back, or the
@@ -471,7 +474,12 @@ public final class Experiment {
 
     private Builder() {}
 
-    /** The LLM every method's client wraps (metered per method). Needed by LLM methods. */
+    /**
+     * The LLM every method's client wraps (metered per method). Needed by LLM methods.
+     *
+     * @param llm the shared LLM
+     * @return this builder
+     */
     public Builder llm(LlmClient llm) {
       this.llm = requireNonNull(llm, "llm");
       return this;
@@ -480,6 +488,10 @@ public final class Experiment {
     /**
      * The LLM the methods call, and how reports describe it (for example {@code "gpt-4o-mini via
      * OpenAI"}, or a simulated LLM's notice, which reports must carry with every number).
+     *
+     * @param llm the shared LLM
+     * @param description how reports name it
+     * @return this builder
      */
     public Builder llm(LlmClient llm, String description) {
       llm(llm);
@@ -487,7 +499,12 @@ public final class Experiment {
       return this;
     }
 
-    /** The training, validation and test users of {@code sets}, and its report for the results. */
+    /**
+     * The training, validation and test users of {@code sets}, and its report for the results.
+     *
+     * @param sets the candidate sets
+     * @return this builder
+     */
     public Builder users(CandidateSets sets) {
       requireNonNull(sets, "sets");
       this.train = sets.train();
@@ -497,55 +514,101 @@ public final class Experiment {
       return this;
     }
 
-    /** Users methods may train on (default none). */
+    /**
+     * Users methods may train on (default none).
+     *
+     * @param users the training users
+     * @return this builder
+     */
     public Builder train(List<UserCase> users) {
       this.train = List.copyOf(requireNonNull(users, "train"));
       return this;
     }
 
-    /** Users methods may select on (default none). */
+    /**
+     * Users methods may select on (default none).
+     *
+     * @param users the validation users
+     * @return this builder
+     */
     public Builder validation(List<UserCase> users) {
       this.validation = List.copyOf(requireNonNull(users, "validation"));
       return this;
     }
 
-    /** Users every method is scored on; each needs a relevant item. */
+    /**
+     * Users every method is scored on; each needs a relevant item.
+     *
+     * @param users the test users
+     * @return this builder
+     */
     public Builder test(List<UserCase> users) {
       this.test = List.copyOf(requireNonNull(users, "test"));
       return this;
     }
 
-    /** Adds a method (Base is always the first row). */
+    /**
+     * Adds a method (Base is always the first row).
+     *
+     * @param method the method
+     * @return this builder
+     */
     public Builder method(Method method) {
       methods.add(requireNonNull(method, "method"));
       return this;
     }
 
-    /** Adds methods, in order. */
+    /**
+     * Adds methods, in order.
+     *
+     * @param list the methods
+     * @return this builder
+     */
     public Builder methods(List<Method> list) {
       requireNonNull(list, "methods").forEach(this::method);
       return this;
     }
 
-    /** The k of NDCG@k and HR@k, {@code >= 1} (default {@value Experiment#DEFAULT_CUTOFF}). */
+    /**
+     * The k of NDCG@k and HR@k, {@code >= 1} (default {@value Experiment#DEFAULT_CUTOFF}).
+     *
+     * @param k the cutoff
+     * @return this builder
+     */
     public Builder cutoff(int k) {
       this.cutoff = atLeast("cutoff", k, 1);
       return this;
     }
 
-    /** Test users ranked at once, {@code >= 1} (default {@value Experiment#DEFAULT_CONCURRENCY}); never changes results. */
+    /**
+     * Test users ranked at once, {@code >= 1} (default {@value Experiment#DEFAULT_CONCURRENCY});
+     * never changes results.
+     *
+     * @param n the number of users ranked at once
+     * @return this builder
+     */
     public Builder concurrency(int n) {
       this.concurrency = atLeast("concurrency", n, 1);
       return this;
     }
 
-    /** Bootstrap resamples, {@code >= 100} (default {@value Experiment#DEFAULT_BOOTSTRAP_SAMPLES}). */
+    /**
+     * Bootstrap resamples, {@code >= 100} (default {@value Experiment#DEFAULT_BOOTSTRAP_SAMPLES}).
+     *
+     * @param n the number of resamples
+     * @return this builder
+     */
     public Builder bootstrapSamples(int n) {
       this.bootstrapSamples = atLeast("bootstrapSamples", n, 100);
       return this;
     }
 
-    /** The intervals' level, in (0, 1) (default 0.95). */
+    /**
+     * The intervals' level, in (0, 1) (default 0.95).
+     *
+     * @param level the confidence level
+     * @return this builder
+     */
     public Builder confidence(double level) {
       if (!(level > 0 && level < 1)) {
         throw new IllegalArgumentException("confidence must be in (0, 1) but was " + level);
@@ -554,7 +617,12 @@ public final class Experiment {
       return this;
     }
 
-    /** The seed of the bootstrap, given to methods too; any value, 0 included. */
+    /**
+     * The seed of the bootstrap, given to methods too; any value, 0 included.
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
@@ -564,6 +632,9 @@ public final class Experiment {
      * The share of a method's test users, in [0, 1], that may fall back to the base order because
      * the backend failed (default {@value Experiment#DEFAULT_MAX_FALLBACK_RATE}: any share); above
      * it the method has failed and {@link Experiment#run()} stops as soon as that is certain.
+     *
+     * @param rate the largest share of fallbacks a method may have
+     * @return this builder
      */
     public Builder maxFallbackRate(double rate) {
       if (!(rate >= 0 && rate <= 1)) {
@@ -573,12 +644,23 @@ public final class Experiment {
       return this;
     }
 
-    /** Prices usage (default: no cost column). */
+    /**
+     * Prices usage (default: no cost column).
+     *
+     * @param model the cost model
+     * @return this builder
+     */
     public Builder costModel(CostModel model) {
       return costModel(model, "custom");
     }
 
-    /** Prices usage, described in the report (for example "gpt-4o-mini list prices, 2025-01"). */
+    /**
+     * Prices usage, described in the report (for example "gpt-4o-mini list prices, 2025-01").
+     *
+     * @param model the cost model
+     * @param description how reports name the prices
+     * @return this builder
+     */
     public Builder costModel(CostModel model, String description) {
       this.costModel = requireNonNull(model, "costModel");
       this.costDescription = requireNonNull(description, "description");
@@ -591,6 +673,9 @@ public final class Experiment {
      * with Base: for example {@code compare("AGP", "LLM-Dir")} or {@code compare("AGP",
      * "AGP-untrained")}. Both must be rows of the experiment ("Base" included).
      *
+     * @param method the row compared
+     * @param baseline the row it is compared with
+     * @return this builder
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the two names are the same
      */
@@ -604,19 +689,30 @@ public final class Experiment {
       return this;
     }
 
-    /** Adds a progress listener. */
+    /**
+     * Adds a progress listener.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(ExperimentListener listener) {
       listeners.add(requireNonNull(listener, "listener"));
       return this;
     }
 
-    /** The clock of the result's start time (tests use a fixed one). */
+    /**
+     * The clock of the result's start time (tests use a fixed one).
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock");
       return this;
     }
 
     /**
+     * @return the experiment, ready to {@link Experiment#run()}
      * @throws IllegalStateException if there are no test users, a test user has no relevant
      *     item, a user id is in two sets, or two methods share a name
      */

@@ -29,7 +29,18 @@ public record ExperimentResult(
     List<MethodComparison> comparisons,
     Optional<String> partial) {
 
-  /** @throws NullPointerException if an argument is null */
+  /**
+   * @param methods one row per method, Base first, in the order given
+   * @param settings how the experiment ran
+   * @param candidates how the candidate lists were made, when the experiment was given them
+   * @param started when the run started
+   * @param wallTime the whole run
+   * @param comparisons paired comparisons between methods asked for with {@link
+   *     Experiment.Builder#compare}, in the order asked
+   * @param partial why the run stopped before every method finished (then {@code methods} holds the
+   *     methods that did); empty for a complete run
+   * @throws NullPointerException if an argument is null
+   */
   public ExperimentResult {
     methods = List.copyOf(methods);
     requireNonNull(settings, "settings");
@@ -43,6 +54,13 @@ public record ExperimentResult(
   /**
    * A complete run's result.
    *
+   * @param methods one row per method, Base first, in the order given
+   * @param settings how the experiment ran
+   * @param candidates how the candidate lists were made, when the experiment was given them
+   * @param started when the run started
+   * @param wallTime the whole run
+   * @param comparisons paired comparisons between methods asked for with {@link
+   *     Experiment.Builder#compare}, in the order asked
    * @throws NullPointerException if an argument is null
    */
   public ExperimentResult(
@@ -51,7 +69,7 @@ public record ExperimentResult(
     this(methods, settings, candidates, started, wallTime, comparisons, Optional.empty());
   }
 
-  /** Whether every method finished (see {@link #partial()}). */
+  /** {@return whether every method finished (see {@link #partial()})} */
   public boolean complete() {
     return partial.isEmpty();
   }
@@ -59,6 +77,11 @@ public record ExperimentResult(
   /**
    * A result without comparisons between methods.
    *
+   * @param methods one row per method, Base first, in the order given
+   * @param settings how the experiment ran
+   * @param candidates how the candidate lists were made, when the experiment was given them
+   * @param started when the run started
+   * @param wallTime the whole run
    * @throws NullPointerException if an argument is null
    */
   public ExperimentResult(
@@ -74,7 +97,11 @@ public record ExperimentResult(
    * @param versus the comparison; its {@code baseline} names the other method
    */
   public record MethodComparison(String method, MethodResult.PairedComparison versus) {
-    /** @throws NullPointerException if an argument is null */
+    /**
+     * @param method the method compared
+     * @param versus the comparison; its {@code baseline} names the other method
+     * @throws NullPointerException if an argument is null
+     */
     public MethodComparison {
       requireNonNull(method, "method");
       requireNonNull(versus, "versus");
@@ -86,6 +113,8 @@ public record ExperimentResult(
    * Base's confidence interval, each as a sentence; empty when the candidate lists pass (or when
    * there is no Base or no sanity row). A non-empty answer means the lists carry a user-blind
    * signal, and LLM methods may gain from it without modelling users.
+   *
+   * @return one sentence per suspicious sanity row
    */
   public List<String> sanityWarnings() {
     Optional<MethodResult> base = methods.stream().filter(m -> m.kind() == MethodKind.BASE).findFirst();
@@ -109,6 +138,8 @@ public record ExperimentResult(
 
   /**
    * The half-width of Base's NDCG interval, the yardstick of the sanity rows; empty without Base.
+   *
+   * @return the half-width, or empty without a Base row
    */
   public java.util.OptionalDouble baseHalfWidth() {
     return methods.stream().filter(m -> m.kind() == MethodKind.BASE).findFirst()
@@ -116,7 +147,12 @@ public record ExperimentResult(
         .orElse(java.util.OptionalDouble.empty());
   }
 
-  /** The row of {@code name}. */
+  /**
+   * The row of {@code name}.
+   *
+   * @param name the method's name
+   * @return the row, or empty when no method has that name
+   */
   public Optional<MethodResult> method(String name) {
     return methods.stream().filter(m -> m.name().equals(name)).findFirst();
   }
@@ -127,6 +163,9 @@ public record ExperimentResult(
    * experiment's samples, confidence and seed; Wilcoxon signed-rank); empty when either row is
    * missing. Deterministic.
    *
+   * @param method the method's name
+   * @param baseline the baseline's name
+   * @return the comparison, or empty when either row is missing
    * @throws NullPointerException if an argument is null
    * @throws IllegalStateException if the two rows did not rank the same users in the same order
    */
@@ -160,6 +199,7 @@ public record ExperimentResult(
    * @param validationUsers validation users given to the methods
    * @param testUsers test users every method ranked
    * @param costModel a description of the cost model, or "none"
+   * @param llm how the experiment's LLM was described (with a simulated LLM's notice)
    */
   public record Settings(
       int cutoff,
@@ -173,7 +213,19 @@ public record ExperimentResult(
       String costModel,
       String llm) {
 
-    /** @throws NullPointerException if costModel or llm is null */
+    /**
+     * @param cutoff the k of NDCG@k and HR@k
+     * @param seed the experiment's seed (bootstrap resampling, and given to the methods)
+     * @param concurrency test users ranked at once
+     * @param bootstrapSamples resamples of the intervals and paired tests
+     * @param confidence the intervals' level
+     * @param trainUsers training users given to the methods
+     * @param validationUsers validation users given to the methods
+     * @param testUsers test users every method ranked
+     * @param costModel a description of the cost model, or "none"
+     * @param llm how the experiment's LLM was described (with a simulated LLM's notice)
+     * @throws NullPointerException if costModel or llm is null
+     */
     public Settings {
       requireNonNull(costModel, "costModel");
       requireNonNull(llm, "llm");

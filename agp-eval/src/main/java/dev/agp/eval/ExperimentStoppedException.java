@@ -16,6 +16,7 @@ public class ExperimentStoppedException extends IllegalStateException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The method that was running when the experiment stopped. */
   private final String method;
   private final transient @Nullable ExperimentResult partial;
 
@@ -32,7 +33,7 @@ public class ExperimentStoppedException extends IllegalStateException {
     this.partial = requireNonNull(partial, "partial");
   }
 
-  /** The method that was running when the experiment stopped. */
+  /** {@return the method that was running when the experiment stopped} */
   public String method() {
     return method;
   }
@@ -40,12 +41,17 @@ public class ExperimentStoppedException extends IllegalStateException {
   /**
    * The methods that finished before the stop, marked partial; empty only in a copy of this
    * exception that went through Java serialisation (results are not serialisable).
+   *
+   * @return the finished rows, or empty after serialisation
    */
   public Optional<ExperimentResult> partial() {
     return Optional.ofNullable(partial);
   }
 
-  /** Whether an exhausted budget stopped the run (an {@link LlmBudgetExceededException} among the causes). */
+  /**
+   * {@return whether an exhausted budget stopped the run (an {@link LlmBudgetExceededException}
+   * among the causes)}
+   */
   public boolean budgetExhausted() {
     for (Throwable t = getCause(); t != null; t = t.getCause()) {
       if (t instanceof LlmBudgetExceededException) {

@@ -13,13 +13,17 @@ import java.util.List;
  */
 public record Histogram(String title, List<Bar> bars) {
 
-  /** @throws NullPointerException if an argument or bar is null */
+  /**
+   * @param title what is counted ("RPP: reasoning guidance")
+   * @param bars one bar per choice, in the method's order (choices never made included)
+   * @throws NullPointerException if an argument or bar is null
+   */
   public Histogram {
     requireNonNull(title, "title");
     bars = List.copyOf(bars);
   }
 
-  /** All counts added up. */
+  /** {@return the sum of all counts} */
   public long total() {
     return bars.stream().mapToLong(Bar::count).sum();
   }
@@ -33,6 +37,8 @@ public record Histogram(String title, List<Bar> bars) {
   public record Bar(String label, long count) {
 
     /**
+     * @param label the choice
+     * @param count how often, {@code >= 0}
      * @throws NullPointerException if label is null
      * @throws IllegalArgumentException if count is negative
      */

@@ -15,6 +15,10 @@ import java.time.Instant;
 public record Interaction(String userId, String itemId, double rating, Instant timestamp) {
 
   /**
+   * @param userId the user's id, non-blank
+   * @param itemId the item's id, non-blank
+   * @param rating the rating as the dataset gives it (0 when it has none), finite
+   * @param timestamp when it happened
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if an id is blank or the rating is not finite
    */

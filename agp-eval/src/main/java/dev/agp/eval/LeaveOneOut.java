@@ -55,18 +55,20 @@ public final class LeaveOneOut {
   /**
    * Splits with the default options.
    *
+   * @param interactions every interaction of every user, in any order
+   * @return the split
    * @throws NullPointerException if the list or an element is null
    */
   public static LooSplit split(List<Interaction> interactions) {
     return DEFAULTS.apply(interactions);
   }
 
-  /** A builder with every option at its default. */
+  /** {@return a builder with every option at its default} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding these options. */
+  /** {@return a builder holding these options} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.minInteractions = minInteractions;
@@ -78,6 +80,8 @@ public final class LeaveOneOut {
   /**
    * Splits {@code interactions} with these options.
    *
+   * @param interactions every interaction of every user, in any order
+   * @return the split
    * @throws NullPointerException if the list or an element is null
    */
   public LooSplit apply(List<Interaction> interactions) {
@@ -243,6 +247,9 @@ public final class LeaveOneOut {
     /**
      * Users with fewer interactions are kept for training only; {@code >= 3} (one training,
      * one validation and one test interaction), default {@value LeaveOneOut#DEFAULT_MIN_INTERACTIONS}.
+     *
+     * @param n the least interactions of an evaluated user
+     * @return this builder
      */
     public Builder minInteractions(int n) {
       if (n < 3) {
@@ -252,13 +259,23 @@ public final class LeaveOneOut {
       return this;
     }
 
-    /** What happens to repeated user-item pairs (default {@link DuplicatePolicy#KEEP_LAST}). */
+    /**
+     * What happens to repeated user-item pairs (default {@link DuplicatePolicy#KEEP_LAST}).
+     *
+     * @param policy the policy
+     * @return this builder
+     */
     public Builder duplicates(DuplicatePolicy policy) {
       this.duplicates = requireNonNull(policy, "duplicates");
       return this;
     }
 
-    /** Keeps only the k-core: users and items with at least {@code k >= 1} interactions each. */
+    /**
+     * Keeps only the k-core: users and items with at least {@code k >= 1} interactions each.
+     *
+     * @param k the least interactions per user and item
+     * @return this builder
+     */
     public Builder kCore(int k) {
       if (k < 1) {
         throw new IllegalArgumentException("kCore must be >= 1 but was " + k);
@@ -267,13 +284,17 @@ public final class LeaveOneOut {
       return this;
     }
 
-    /** No k-core filtering (the default). */
+    /**
+     * No k-core filtering (the default).
+     *
+     * @return this builder
+     */
     public Builder noKCore() {
       this.kCore = OptionalInt.empty();
       return this;
     }
 
-    /** The splitter. */
+    /** {@return the splitter} */
     public LeaveOneOut build() {
       return new LeaveOneOut(this);
     }

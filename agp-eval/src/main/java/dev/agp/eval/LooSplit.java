@@ -21,6 +21,9 @@ import java.util.Set;
 public record LooSplit(List<UserSplit> users, Report report) {
 
   /**
+   * @param users every user that kept at least one interaction, in order of first appearance in the
+   *     input
+   * @param report what the split did and dropped
    * @throws NullPointerException if an argument or user is null
    * @throws IllegalArgumentException if a user id repeats
    */
@@ -35,12 +38,12 @@ public record LooSplit(List<UserSplit> users, Report report) {
     }
   }
 
-  /** Users with a test (and validation) interaction, in order. */
+  /** {@return users with a test (and validation) interaction, in order} */
   public List<UserSplit> evaluableUsers() {
     return users.stream().filter(u -> u.test().isPresent()).toList();
   }
 
-  /** Every training interaction, user by user, oldest first within a user. */
+  /** {@return every training interaction, user by user, oldest first within a user} */
   public List<Interaction> trainInteractions() {
     List<Interaction> out = new ArrayList<>(report.trainInteractions());
     for (UserSplit u : users) {
@@ -61,6 +64,10 @@ public record LooSplit(List<UserSplit> users, Report report) {
       String userId, List<Interaction> train, Optional<Interaction> validation, Optional<Interaction> test) {
 
     /**
+     * @param userId the user
+     * @param train training interactions, oldest first
+     * @param validation the second-last interaction; empty for training-only users
+     * @param test the last interaction; empty for training-only users
      * @throws NullPointerException if an argument or element is null
      * @throws IllegalArgumentException if an interaction belongs to another user, or only one
      *     of validation and test is present
@@ -88,7 +95,7 @@ public record LooSplit(List<UserSplit> users, Report report) {
       }
     }
 
-    /** Everything before the test interaction: training plus validation, oldest first. */
+    /** {@return everything before the test interaction: training plus validation, oldest first} */
     public List<Interaction> historyBeforeTest() {
       if (validation.isEmpty()) {
         return train;

@@ -40,22 +40,30 @@ import java.util.function.UnaryOperator;
  */
 public interface Method {
 
-  /** The row label in reports; unique within an experiment. */
+  /** {@return the row label in reports; unique within an experiment} */
   String name();
 
   /**
    * Prepares the method: trains it if it learns, or just builds it.
    *
+   * @param context the experiment's users, the method's client, seed and concurrency
+   * @return the method, ready to rank test users
    * @throws RuntimeException whatever training throws; the experiment stops and names the method
    */
   PreparedMethod prepare(MethodContext context);
 
-  /** What the row is for: a method, a control of one, a user-blind sanity order, or Base. */
+  /**
+   * {@return what the row is for: a method, a control of one, a user-blind sanity order, or Base}
+   */
   default MethodKind kind() {
     return MethodKind.METHOD;
   }
 
-  /** Settings that identify this method in an ablation (for example {@code batchSize=5}). */
+  /**
+   * Settings that identify this method in an ablation (for example {@code batchSize=5}).
+   *
+   * @return the settings, empty for a method outside an ablation
+   */
   default Map<String, String> parameters() {
     return Map.of();
   }
@@ -63,6 +71,10 @@ public interface Method {
   /**
    * The LLM calls this method plans for the given user counts, before any call; empty when it
    * cannot say.
+   *
+   * @param context the context {@link #prepare} would get
+   * @param testUsers the number of test users
+   * @return the planned calls, or empty
    */
   default OptionalLong plannedCalls(MethodContext context, int testUsers) {
     return OptionalLong.empty();
@@ -73,6 +85,9 @@ public interface Method {
    * ranked in {@code permutations} seeded shuffled orders and combined by Borda count. Named
    * {@code "<name> +PV<permutations>"}; the voting settings are added to the parameters.
    *
+   * @param permutations the orders each user's candidates are ranked in, {@code >= 1}
+   * @param seed the seed of the permutations
+   * @return the method with voting
    * @throws IllegalArgumentException if permutations is below 1
    */
   default Method withPermutationVoting(int permutations, long seed) {
@@ -110,6 +125,8 @@ public interface Method {
   /**
    * This method under another name.
    *
+   * @param name the new name
+   * @return the renamed method
    * @throws NullPointerException if name is null
    * @throws IllegalArgumentException if name is blank
    */
@@ -126,6 +143,9 @@ public interface Method {
    * untouched. Named {@code "<name> (permuted labels)"}; its kind is {@link MethodKind#CONTROL}.
    * A method that learns from its labels should do worse under this control; one that does not
    * learns nothing from them.
+   *
+   * @param seed the seed of the permutation
+   * @return the control
    */
   default Method withPermutedLabels(long seed) {
     Method inner = this;
@@ -148,7 +168,7 @@ public interface Method {
 
   // ---- factories
 
-  /** "Base": the base recommender's order, unchanged. No calls. */
+  /** {@return the method "Base": the base recommender's order, unchanged, without calls} */
   static Method base() {
     return new Methods.Simple(
         Methods.BASE, Map.of(), ctx -> PreparedMethod.of(Ranking::base), (ctx, n) -> OptionalLong.of(0), MethodKind.BASE);
@@ -159,6 +179,9 @@ public interface Method {
    * from it count 0), ascending or descending, ties kept in base order. No calls. Named "Pop.
    * ascending" or "Pop. descending"; its kind is {@link MethodKind#SANITY}.
    *
+   * @param popularity a count (or any score) per item id
+   * @param ascending true for least popular first
+   * @return the sanity method
    * @throws NullPointerException if popularity is null
    */
   static Method popularityOrder(Map<String, ? extends Number> popularity, boolean ascending) {
@@ -180,6 +203,9 @@ public interface Method {
    * A user-blind sanity order: each user's candidates in a random order, seeded by {@code seed}
    * and the user id (the same on every run). No calls. Named "Random order"; its kind is {@link
    * MethodKind#SANITY}.
+   *
+   * @param seed the seed
+   * @return the sanity method
    */
   static Method randomOrder(long seed) {
     CaseReranker r = u -> Ranking.of(
@@ -194,6 +220,9 @@ public interface Method {
    * The three sanity rows every experiment should carry: popularity ascending and descending
    * (training popularity from {@code split}) and a seeded random order.
    *
+   * @param split the split whose training interactions give popularity
+   * @param seed the seed of the random order
+   * @return the three sanity methods
    * @throws NullPointerException if split is null
    */
   static List<Method> sanityRows(LooSplit split, long seed) {
@@ -205,6 +234,9 @@ public interface Method {
    * A reranker built elsewhere, used as it is (its calls are not metered by the experiment unless
    * it was built on the experiment's client; prefer {@link #llm}).
    *
+   * @param name the row's name
+   * @param reranker the reranker
+   * @return the method
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if name is blank
    */
@@ -218,6 +250,10 @@ public interface Method {
    * A reranker built on the method's metered client, making {@code callsPerUser} calls per test
    * user (for the plan).
    *
+   * @param name the row's name
+   * @param factory makes the reranker from the method's metered client
+   * @param callsPerUser the calls made per test user
+   * @return the method
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if name is blank or callsPerUser is negative
    */
@@ -232,12 +268,12 @@ public interface Method {
         (ctx, n) -> OptionalLong.of((long) n * callsPerUser));
   }
 
-  /** "LLM-Dir": {@link LlmRerankers#direct}, one call per user. */
+  /** {@return the method "LLM-Dir": {@link LlmRerankers#direct}, one call per user} */
   static Method direct() {
     return llm(Methods.LLM_DIR, LlmRerankers::direct, 1);
   }
 
-  /** "LLM-CoT": {@link LlmRerankers#chainOfThought}, one call per user. */
+  /** {@return the method "LLM-CoT": {@link LlmRerankers#chainOfThought}, one call per user} */
   static Method chainOfThought() {
     return llm(Methods.LLM_COT, LlmRerankers::chainOfThought, 1);
   }
@@ -246,6 +282,9 @@ public interface Method {
    * A method that trains: {@code trainer} gets the context (training and validation users, the
    * metered client, seed, concurrency) and returns the reranker to test. How RPP plugs in.
    *
+   * @param name the row's name
+   * @param trainer trains the reranker
+   * @return the method
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if name is blank
    */
@@ -262,6 +301,10 @@ public interface Method {
    * plannedCalls} gets the context and the number of test users, for example {@code (ctx, n) ->
    * optimizer.estimate(ctx.train()).totalCalls() + n}.
    *
+   * @param name the row's name
+   * @param trainer trains the reranker
+   * @param plannedCalls the calls training and ranking will make, as {@link #plannedCalls} answers
+   * @return the method
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if name is blank
    */
@@ -285,6 +328,9 @@ public interface Method {
    * the fit's outcome are reported. Planned calls come from {@link AgpOptimizer#estimate} plus
    * two per test user.
    *
+   * @param name the row's name
+   * @param options adjusts the builder; the identity for defaults
+   * @return the method
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if name is blank
    */
@@ -295,6 +341,10 @@ public interface Method {
   /**
    * {@link #agp(String, UnaryOperator)} labelled with ablation parameters.
    *
+   * @param name the row's name
+   * @param options adjusts the builder; the identity for defaults
+   * @param parameters the ablation's settings, shown in reports
+   * @return the method
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if name is blank
    */
@@ -339,6 +389,9 @@ public interface Method {
    * it (planned). The report lists the method, the training reward, the refined sentences kept,
    * and histograms of what was served per prompt pattern.
    *
+   * @param name the row's name
+   * @param options adjusts the builder; the identity for defaults
+   * @return the method
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if name is blank
    */
@@ -352,6 +405,9 @@ public interface Method {
    * with (RPP+'s refinement is not applied); no training, one RPP_RANK call per test user. Put it
    * next to {@link #rpp} to see what the policy learned; the report compares them user by user.
    *
+   * @param name the row's name
+   * @param options adjusts the builder; the identity for defaults
+   * @return the method
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if name is blank
    */
@@ -365,6 +421,9 @@ public interface Method {
    * with the same {@code options} as the trained row so only training differs. Its kind is {@link
    * MethodKind#CONTROL}.
    *
+   * @param name the row's name
+   * @param options adjusts the builder; the identity for defaults
+   * @return the method
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if name is blank
    */
@@ -386,7 +445,7 @@ public interface Method {
         MethodKind.CONTROL);
   }
 
-  /** AGP with the paper's defaults, named "AGP". */
+  /** {@return the method "AGP": AGP with the paper's defaults} */
   static Method agp() {
     return agp(Methods.AGP, UnaryOperator.identity());
   }

@@ -22,6 +22,12 @@ public record MethodContext(
     List<UserCase> train, List<UserCase> validation, Optional<LlmClient> client, long seed, int concurrency) {
 
   /**
+   * @param train users to learn on
+   * @param validation users to select on
+   * @param client the method's own client, metered separately from every other method's so calls,
+   *     tokens and cost are attributed to it; empty when the experiment has no LLM
+   * @param seed the experiment's seed
+   * @param concurrency the experiment's concurrency
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if concurrency is below 1
    */
@@ -37,6 +43,7 @@ public record MethodContext(
   /**
    * The method's LLM client.
    *
+   * @return the client metered for this method alone
    * @throws IllegalStateException if the experiment was built without one
    */
   public LlmClient llm() {

@@ -55,7 +55,28 @@ public record MethodResult(
     List<Histogram> servedHistograms,
     MethodKind kind) {
 
-  /** @throws NullPointerException if an argument is null */
+  /**
+   * @param name the method's name
+   * @param parameters its ablation parameters (may be empty)
+   * @param means the metrics averaged over the test users (NDCG@k, HR@k, MRR, mean position, ...)
+   * @param ndcg mean NDCG@k with its percentile-bootstrap interval over users
+   * @param versusBase the paired comparison of per-user NDCG@k against Base; empty for Base itself
+   * @param plannedCalls the calls the method announced before running, when it could say
+   * @param trainingUsage LLM usage while preparing (training, validation)
+   * @param testUsage LLM usage while ranking the test users
+   * @param cost the cost of all usage under the experiment's cost model, when one was given
+   * @param trainingTime wall time of the preparation
+   * @param testTime wall time of ranking the test users
+   * @param fallbacks test users whose ranking fell back to the base order (backend failures)
+   * @param repaired test users whose LLM answer needed repairs to become a permutation
+   * @param users per-user rankings and metrics, in test-user order
+   * @param validationCurve validation scores during training (AGP: per epoch)
+   * @param details facts from the preparation (learned prompt, best epoch, ...)
+   * @param servedHistograms counts of what the method served to the test users (RPP: per prompt
+   *     pattern); empty for most methods
+   * @param kind what the row is for: Base, a sanity order, a control or a method
+   * @throws NullPointerException if an argument is null
+   */
   public MethodResult {
     requireNonNull(name, "name");
     parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
@@ -79,6 +100,8 @@ public record MethodResult(
    * Share of test users whose held-out item this method placed in its first {@code n} (HR@n);
    * NaN when there are no users.
    *
+   * @param n the cutoff
+   * @return the hit rate at {@code n}
    * @throws IllegalArgumentException if n is below 1
    */
   public double hitRate(int n) {
@@ -95,6 +118,8 @@ public record MethodResult(
   /**
    * Test users whose LLM answer was the base order exactly although no fallback happened: a model
    * copying the example or ignoring the user shows up here. 0 for rows that made no test call.
+   *
+   * @return the number of such users
    */
   public int baseOrderAnswers() {
     if (testUsage.total().calls() == 0) {
@@ -103,23 +128,23 @@ public record MethodResult(
     return (int) users.stream().filter(u -> u.baseOrder() && !u.fallback()).count();
   }
 
-  /** Training plus test usage. */
+  /** {@return training plus test usage} */
   public UsageReport usage() {
     return trainingUsage.plus(testUsage);
   }
 
-  /** All LLM calls made. */
+  /** {@return the number of LLM calls made} */
   public long calls() {
     return usage().total().calls();
   }
 
-  /** All tokens, input and output. */
+  /** {@return the number of tokens, input and output} */
   public long tokens() {
     StageUsage t = usage().total();
     return t.totalTokens();
   }
 
-  /** Training plus test time. */
+  /** {@return training plus test time} */
   public Duration wallTime() {
     return trainingTime.plus(testTime);
   }
@@ -164,7 +189,22 @@ public record MethodResult(
       int losses,
       int ties) {
 
-    /** @throws NullPointerException if baseline is null */
+    /**
+     * @param baseline the method compared against (Base)
+     * @param meanDifference mean of (this method's NDCG - the baseline's) over users
+     * @param low lower bound of the paired-bootstrap interval of the mean difference
+     * @param high upper bound
+     * @param bootstrapP two-sided paired-bootstrap p value: twice the smaller share of resampled
+     *     mean differences on either side of 0
+     * @param wilcoxonWPlus the Wilcoxon signed-rank statistic W+ (rank sum of positive differences)
+     * @param wilcoxonZ its normal score (continuity- and tie-corrected)
+     * @param wilcoxonP two-sided Wilcoxon p value (exact for up to 30 untied non-zero pairs, else
+     *     the normal approximation); 1 when every difference is 0
+     * @param wins users this method ranked better
+     * @param losses users it ranked worse
+     * @param ties users with equal NDCG (left out of the Wilcoxon test)
+     * @throws NullPointerException if baseline is null
+     */
     public PairedComparison {
       requireNonNull(baseline, "baseline");
     }
@@ -188,7 +228,15 @@ public record MethodResult(
       boolean repaired,
       boolean baseOrder) {
 
-    /** @throws NullPointerException if an argument is null */
+    /**
+     * @param userId the user
+     * @param ranking the method's order of the candidates
+     * @param metrics the user's metrics
+     * @param fallback whether the base order came back because the backend failed
+     * @param repaired whether the LLM's answer needed repairs
+     * @param baseOrder whether the ranking is the base order exactly (a fallback always is)
+     * @throws NullPointerException if an argument is null
+     */
     public UserResult {
       requireNonNull(userId, "userId");
       ranking = List.copyOf(ranking);

@@ -17,6 +17,7 @@ public final class NotEnoughUsersException extends IllegalStateException {
 
   private static final long serialVersionUID = 1L;
 
+  /** What the protocol found and needed. */
   private final Counts counts;
 
   /**
@@ -28,7 +29,7 @@ public final class NotEnoughUsersException extends IllegalStateException {
     this.counts = counts;
   }
 
-  /** What the protocol found and needed. */
+  /** {@return what the protocol found and needed} */
   public Counts counts() {
     return counts;
   }
@@ -48,7 +49,10 @@ public final class NotEnoughUsersException extends IllegalStateException {
    * @param validationUsers validation users asked for
    * @param testUsers test users asked for
    * @param allowFewerTestUsers whether fewer test users were acceptable
+   * @serial exclude
    */
+  // out of the Serialized Form page: JDK 17's javadoc wants comments on a serialisable record's
+  // private fields, which source cannot carry (JDK-8275199); its serial form is its components
   public record Counts(
       CandidateMode mode,
       int k,
@@ -63,12 +67,26 @@ public final class NotEnoughUsersException extends IllegalStateException {
       int testUsers,
       boolean allowFewerTestUsers) implements Serializable {
 
-    /** @throws NullPointerException if mode is null */
+    /**
+     * @param mode the candidate mode used
+     * @param k candidates per user
+     * @param evaluableUsers users with a held-out test item
+     * @param eligibleUsers users that could be selected
+     * @param hits users whose held-out item is in the base top k
+     * @param shortLists users the base gave fewer than k candidates
+     * @param unknownItems users whose lists or history name items missing from the catalogue
+     * @param unranked users whose held-out item the base cannot rank (window mode)
+     * @param trainUsers training users asked for
+     * @param validationUsers validation users asked for
+     * @param testUsers test users asked for
+     * @param allowFewerTestUsers whether fewer test users were acceptable
+     * @throws NullPointerException if mode is null
+     */
     public Counts {
       requireNonNull(mode, "mode");
     }
 
-    /** Users the sets need. */
+    /** {@return the number of users the sets need} */
     public int needed() {
       return trainUsers + validationUsers + testUsers;
     }
@@ -77,6 +95,8 @@ public final class NotEnoughUsersException extends IllegalStateException {
      * Why users were not eligible, in words: for example {@code "39 with the held-out item in the
      * base top 10, 2 with fewer than 10 candidates"}; {@code "no user has a held-out test item"}
      * when there was nobody to consider.
+     *
+     * @return the reasons, comma separated
      */
     public String reasons() {
       if (evaluableUsers == 0) {

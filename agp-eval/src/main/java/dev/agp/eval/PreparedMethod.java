@@ -25,7 +25,16 @@ public record PreparedMethod(
     Map<String, String> details,
     Supplier<List<Histogram>> servedHistograms) {
 
-  /** @throws NullPointerException if an argument or entry is null */
+  /**
+   * @param reranker what reorders each test user's candidates
+   * @param validationCurve validation scores during training, in order (AGP: NDCG@10 per epoch, 0 =
+   *     the initial prompt); empty for methods that do not train
+   * @param details facts worth reporting (the learned prompt, the best epoch, ...), in order
+   * @param servedHistograms read once the test users are ranked: counts of what the reranker served
+   *     (RPP: per prompt pattern, how often each sentence and history length was sent); empty for
+   *     most methods
+   * @throws NullPointerException if an argument or entry is null
+   */
   public PreparedMethod {
     requireNonNull(reranker, "reranker");
     validationCurve = List.copyOf(validationCurve);
@@ -36,13 +45,22 @@ public record PreparedMethod(
   /**
    * A method without served histograms.
    *
+   * @param reranker what reorders each test user's candidates
+   * @param validationCurve validation scores during training, in order (AGP: NDCG@10 per epoch, 0 =
+   *     the initial prompt); empty for methods that do not train
+   * @param details facts worth reporting (the learned prompt, the best epoch, ...), in order
    * @throws NullPointerException if an argument or entry is null
    */
   public PreparedMethod(CaseReranker reranker, List<ValidationPoint> validationCurve, Map<String, String> details) {
     this(reranker, validationCurve, details, List::of);
   }
 
-  /** A method that learned nothing worth reporting. */
+  /**
+   * A method that learned nothing worth reporting.
+   *
+   * @param reranker the trained reranker
+   * @return the method, without curve, details or histograms
+   */
   public static PreparedMethod of(CaseReranker reranker) {
     return new PreparedMethod(reranker, List.of(), Map.of());
   }

@@ -47,6 +47,10 @@ public final class RankingMetrics {
    * NDCG at cutoff {@code k}: linear gain, discount {@code 1/log2(rank + 1)}, ideal DCG over all
    * relevant items cut at k.
    *
+   * @param ranking the item ids, best first
+   * @param relevance the grade of each relevant id; ids absent are not relevant
+   * @param k the cutoff
+   * @return NDCG@k in [0, 1]
    * @throws NullPointerException if an argument, id or grade is null
    * @throws IllegalArgumentException if {@code k < 1}, an id repeats in the ranking or a grade
    *     is negative
@@ -70,6 +74,9 @@ public final class RankingMetrics {
    * Reciprocal rank of the first relevant item in the whole list (trec_eval's {@code
    * recip_rank}); 0 when none is ranked.
    *
+   * @param ranking the item ids, best first
+   * @param relevance the grade of each relevant id; ids absent are not relevant
+   * @return the reciprocal rank in [0, 1]
    * @throws NullPointerException if an argument, id or grade is null
    * @throws IllegalArgumentException if an id repeats in the ranking or a grade is negative
    */
@@ -82,6 +89,10 @@ public final class RankingMetrics {
   /**
    * Reciprocal rank of the first relevant item when it is within the top {@code k}, else 0.
    *
+   * @param ranking the item ids, best first
+   * @param relevance the grade of each relevant id; ids absent are not relevant
+   * @param k the cutoff
+   * @return the reciprocal rank in [0, 1]
    * @throws NullPointerException if an argument, id or grade is null
    * @throws IllegalArgumentException if {@code k < 1}, an id repeats in the ranking or a grade
    *     is negative
@@ -96,6 +107,10 @@ public final class RankingMetrics {
   /**
    * Precision at {@code k}: relevant items in the top k divided by k.
    *
+   * @param ranking the item ids, best first
+   * @param relevance the grade of each relevant id; ids absent are not relevant
+   * @param k the cutoff
+   * @return precision@k in [0, 1]
    * @throws NullPointerException if an argument, id or grade is null
    * @throws IllegalArgumentException if {@code k < 1}, an id repeats in the ranking or a grade
    *     is negative
@@ -110,6 +125,10 @@ public final class RankingMetrics {
    * Recall at {@code k}: relevant items in the top k divided by all relevant items (0 when the
    * user has none).
    *
+   * @param ranking the item ids, best first
+   * @param relevance the grade of each relevant id; ids absent are not relevant
+   * @param k the cutoff
+   * @return recall@k in [0, 1]
    * @throws NullPointerException if an argument, id or grade is null
    * @throws IllegalArgumentException if {@code k < 1}, an id repeats in the ranking or a grade
    *     is negative
@@ -125,6 +144,10 @@ public final class RankingMetrics {
    * Hit rate at {@code k} (trec_eval's {@code success@k}): 1 when a relevant item is in the top
    * k, else 0.
    *
+   * @param ranking the item ids, best first
+   * @param relevance the grade of each relevant id; ids absent are not relevant
+   * @param k the cutoff
+   * @return 1 or 0
    * @throws NullPointerException if an argument, id or grade is null
    * @throws IllegalArgumentException if {@code k < 1}, an id repeats in the ranking or a grade
    *     is negative
@@ -138,6 +161,9 @@ public final class RankingMetrics {
   /**
    * The 1-based rank of the first relevant item, empty when no relevant item is ranked.
    *
+   * @param ranking the item ids, best first
+   * @param relevance the grade of each relevant id; ids absent are not relevant
+   * @return the rank, or empty
    * @throws NullPointerException if an argument, id or grade is null
    * @throws IllegalArgumentException if an id repeats in the ranking or a grade is negative
    */
@@ -149,6 +175,10 @@ public final class RankingMetrics {
   /**
    * Every metric of one user at cutoff {@code k}.
    *
+   * @param ranking the item ids, best first
+   * @param relevance the grade of each relevant id; ids absent are not relevant
+   * @param k the cutoff
+   * @return the metrics
    * @throws NullPointerException if an argument, id or grade is null
    * @throws IllegalArgumentException if {@code k < 1}, an id repeats in the ranking or a grade
    *     is negative
@@ -168,6 +198,8 @@ public final class RankingMetrics {
   /**
    * Binary relevance (grade 1) for each id: the usual ground truth of leave-one-out.
    *
+   * @param relevantIds the relevant item ids
+   * @return grade 1 per id
    * @throws NullPointerException if the collection or an id is null
    */
   public static Map<String, Integer> binary(Iterable<String> relevantIds) {
@@ -183,6 +215,8 @@ public final class RankingMetrics {
    * The mean of each metric over {@code users} (trec_eval's summary line). The mean position is
    * over the users whose relevant item was ranked.
    *
+   * @param users the per-user metrics, all at the same cutoff
+   * @return the means
    * @throws NullPointerException if the list or an element is null
    * @throws IllegalArgumentException if the list is empty or mixes cutoffs
    */
@@ -238,7 +272,17 @@ public final class RankingMetrics {
       int k, double ndcg, double mrr, double mrrAtK, double precision, double recall, double hitRate,
       OptionalInt position) {
 
-    /** @throws NullPointerException if position is null */
+    /**
+     * @param k the cutoff
+     * @param ndcg NDCG@k
+     * @param mrr reciprocal rank over the whole list
+     * @param mrrAtK reciprocal rank within the top k
+     * @param precision P@k
+     * @param recall Recall@k
+     * @param hitRate 1 or 0: a relevant item in the top k
+     * @param position 1-based rank of the first relevant item, empty when none is ranked
+     * @throws NullPointerException if position is null
+     */
     public UserMetrics {
       requireNonNull(position, "position");
     }

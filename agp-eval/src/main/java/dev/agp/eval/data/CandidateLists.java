@@ -35,7 +35,11 @@ import org.jspecify.annotations.Nullable;
  */
 public record CandidateLists(Map<String, List<String>> lists, LoadReport.FileReport report) {
 
-  /** @throws NullPointerException if an argument, key or list is null */
+  /**
+   * @param lists each user's ranked item ids, in file order
+   * @param report the reading of the file
+   * @throws NullPointerException if an argument, key or list is null
+   */
   public CandidateLists {
     Map<String, List<String>> copy = new LinkedHashMap<>();
     requireNonNull(lists, "lists").forEach((k, v) -> copy.put(requireNonNull(k), List.copyOf(v)));
@@ -46,6 +50,9 @@ public record CandidateLists(Map<String, List<String>> lists, LoadReport.FileRep
   /**
    * Reads a TSV or JSON-lines file of candidate lists.
    *
+   * @param file the file, {@code .tsv} or {@code .jsonl}, optionally gzipped
+   * @param options the tolerance of malformed lines and the line cap
+   * @return the lists per user with the load report
    * @throws NullPointerException if an argument is null
    * @throws UncheckedIOException if the file cannot be read
    * @throws DatasetFormatException if too many lines are malformed
@@ -118,6 +125,8 @@ public record CandidateLists(Map<String, List<String>> lists, LoadReport.FileRep
   /**
    * {@link #read(Path, LoadOptions)} with the default options.
    *
+   * @param file the file, {@code .tsv} or {@code .jsonl}, optionally gzipped
+   * @return the lists per user with the load report
    * @throws NullPointerException if file is null
    * @throws UncheckedIOException if the file cannot be read
    * @throws DatasetFormatException if too many lines are malformed

@@ -20,6 +20,12 @@ import java.util.Map;
 public record Dataset(List<Interaction> interactions, Map<String, Item> items, LoadReport report) {
 
   /**
+   * @param interactions every kept interaction, in file order
+   * @param items the items of those interactions, by id; each has a usable title. Iteration goes by
+   *     id, the same on every run (a plain {@code Map.copyOf} iterates in an order that changes
+   *     from one JVM to the next, which made results that depend on it, such as which of two items
+   *     with the same title a simulated LLM knows, change between runs)
+   * @param report what was read, kept and left out, and why
    * @throws NullPointerException if an argument or element is null
    * @throws IllegalArgumentException if an interaction refers to an item not in {@code items},
    *     or an item is filed under another id
@@ -50,7 +56,7 @@ public record Dataset(List<Interaction> interactions, Map<String, Item> items, L
     return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sorted));
   }
 
-  /** Distinct users. */
+  /** {@return the number of distinct users} */
   public long userCount() {
     return interactions.stream().map(Interaction::userId).distinct().count();
   }

@@ -16,7 +16,9 @@ public final class DatasetFormatException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   // paths are not serialisable: kept as strings, so the exception crosses a serialisation boundary whole
+  /** The file at fault, as a string: paths are not serialisable. */
   private final String file;
+  /** The first malformed lines, in serialisable form. */
   private final ArrayList<Problem> problems;
 
   /** A line problem in serialisable form. */
@@ -25,6 +27,9 @@ public final class DatasetFormatException extends RuntimeException {
   /**
    * An error about {@code file}, listing {@code problems} (possibly none).
    *
+   * @param file the file at fault
+   * @param message what is wrong with it
+   * @param problems the first malformed lines, possibly none
    * @throws NullPointerException if an argument is null
    */
   public DatasetFormatException(Path file, String message, List<LoadReport.LineProblem> problems) {
@@ -36,12 +41,12 @@ public final class DatasetFormatException extends RuntimeException {
     }
   }
 
-  /** The file at fault. */
+  /** {@return the file at fault} */
   public Path file() {
     return Path.of(file);
   }
 
-  /** The first malformed lines, with line numbers. */
+  /** {@return the first malformed lines, with line numbers} */
   public List<LoadReport.LineProblem> problems() {
     return problems.stream().map(p -> new LoadReport.LineProblem(Path.of(p.file()), p.line(), p.reason())).toList();
   }

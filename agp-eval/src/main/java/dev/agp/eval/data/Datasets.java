@@ -36,6 +36,8 @@ public final class Datasets {
    * {@code .gz} suffix. Items carry {@code genres} ({@code "Adventure, Comedy"}) and {@code year}
    * (from the title) attributes when known.
    *
+   * @param dir the MovieLens folder
+   * @return the interactions and items with the load report
    * @throws NullPointerException if dir is null
    * @throws IllegalArgumentException if the folder holds none of the layouts
    * @throws UncheckedIOException if a file cannot be read
@@ -48,6 +50,9 @@ public final class Datasets {
   /**
    * {@link #movieLens(Path)} with options.
    *
+   * @param dir the MovieLens folder
+   * @param options the tolerance of malformed lines and the line cap
+   * @return the interactions and items with the load report
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if the folder holds none of the layouts
    * @throws UncheckedIOException if a file cannot be read
@@ -77,6 +82,9 @@ public final class Datasets {
    * {@code brand} or {@code store}, and {@code category} (2023's {@code main_category}) when
    * present.
    *
+   * @param reviews the reviews file
+   * @param metadata the product metadata file
+   * @return the interactions and items with the load report
    * @throws NullPointerException if an argument is null
    * @throws UncheckedIOException if a file cannot be read
    * @throws DatasetFormatException if a file is in none of the formats, or the CSV layout cannot
@@ -89,6 +97,10 @@ public final class Datasets {
   /**
    * {@link #amazon(Path, Path)} with options.
    *
+   * @param reviews the reviews file
+   * @param metadata the product metadata file
+   * @param options the tolerance of malformed lines, the release and the line cap
+   * @return the interactions and items with the load report
    * @throws NullPointerException if an argument is null
    * @throws UncheckedIOException if a file cannot be read
    * @throws DatasetFormatException if a file is in none of the formats, or the CSV layout cannot
@@ -106,6 +118,9 @@ public final class Datasets {
    * is a comma-separated string or null). Items are businesses titled by name, with {@code
    * categories}, {@code city} and {@code state} attributes when present.
    *
+   * @param reviews the reviews file
+   * @param businesses the businesses file
+   * @return the interactions and items with the load report
    * @throws NullPointerException if an argument is null
    * @throws UncheckedIOException if a file cannot be read
    * @throws DatasetFormatException if a file is not in its format
@@ -117,6 +132,10 @@ public final class Datasets {
   /**
    * {@link #yelp(Path, Path)} with options.
    *
+   * @param reviews the reviews file
+   * @param businesses the businesses file
+   * @param options the tolerance of malformed lines and the line cap
+   * @return the interactions and items with the load report
    * @throws NullPointerException if an argument is null
    * @throws UncheckedIOException if a file cannot be read
    * @throws DatasetFormatException if a file is not in its format
@@ -137,6 +156,9 @@ public final class Datasets {
    * popular_shelves}, at most 8, comma separated, bookkeeping shelves such as "to-read" left out)
    * when present.
    *
+   * @param interactions the interactions file
+   * @param books the books file
+   * @return the interactions and items with the load report
    * @throws NullPointerException if an argument is null
    * @throws UncheckedIOException if a file cannot be read
    * @throws DatasetFormatException if a file is not in its format
@@ -148,6 +170,10 @@ public final class Datasets {
   /**
    * {@link #goodreads(Path, Path)} with options.
    *
+   * @param interactions the interactions file
+   * @param books the books file
+   * @param options the tolerance of malformed lines and the line cap
+   * @return the interactions and items with the load report
    * @throws NullPointerException if an argument is null
    * @throws UncheckedIOException if a file cannot be read
    * @throws DatasetFormatException if a file is not in its format

@@ -31,6 +31,12 @@ public record LoadOptions(
       new LoadOptions(DEFAULT_MAX_MALFORMED_RATE, DEFAULT_MAX_PROBLEMS_LISTED, Optional.empty(), DEFAULT_MAX_LINE_BYTES);
 
   /**
+   * @param maxMalformedRate share of a file's records that may be malformed (skipped, counted and
+   *     listed); above it the load fails with a {@link DatasetFormatException}. In [0, 1].
+   * @param maxProblemsListed malformed lines kept, with line numbers, per file ({@code >= 0})
+   * @param amazonVersion the Amazon release, when it cannot be detected (headerless ratings CSVs)
+   * @param maxLineBytes the longest line read, in bytes; a longer line is skipped without being
+   *     held in memory and counted as malformed ({@code >= 1024})
    * @throws NullPointerException if amazonVersion is null
    * @throws IllegalArgumentException if a value is out of range, naming it
    */
@@ -50,6 +56,10 @@ public record LoadOptions(
   /**
    * Options with the default line cap ({@value #DEFAULT_MAX_LINE_BYTES} bytes).
    *
+   * @param maxMalformedRate share of a file's records that may be malformed (skipped, counted and
+   *     listed); above it the load fails with a {@link DatasetFormatException}. In [0, 1].
+   * @param maxProblemsListed malformed lines kept, with line numbers, per file ({@code >= 0})
+   * @param amazonVersion the Amazon release, when it cannot be detected (headerless ratings CSVs)
    * @throws NullPointerException if amazonVersion is null
    * @throws IllegalArgumentException if a value is out of range, naming it
    */
@@ -57,22 +67,40 @@ public record LoadOptions(
     this(maxMalformedRate, maxProblemsListed, amazonVersion, DEFAULT_MAX_LINE_BYTES);
   }
 
-  /** The defaults: 1% malformed tolerated, 20 lines listed, Amazon release detected, lines up to 16 MiB. */
+  /**
+   * {@return the defaults: 1% malformed tolerated, 20 lines listed, Amazon release detected, lines
+   * up to 16 MiB}
+   */
   public static LoadOptions defaults() {
     return DEFAULTS;
   }
 
-  /** These options with another malformed-line tolerance. */
+  /**
+   * These options with another malformed-line tolerance.
+   *
+   * @param rate the share of malformed lines tolerated, in [0, 1]
+   * @return the new options
+   */
   public LoadOptions withMaxMalformedRate(double rate) {
     return new LoadOptions(rate, maxProblemsListed, amazonVersion, maxLineBytes);
   }
 
-  /** These options with another number of listed lines. */
+  /**
+   * These options with another number of listed lines.
+   *
+   * @param n the most malformed lines listed in reports and errors
+   * @return the new options
+   */
   public LoadOptions withMaxProblemsListed(int n) {
     return new LoadOptions(maxMalformedRate, n, amazonVersion, maxLineBytes);
   }
 
-  /** These options with the Amazon release given. */
+  /**
+   * These options with the Amazon release given.
+   *
+   * @param version the release the Amazon files are read as
+   * @return the new options
+   */
   public LoadOptions withAmazonVersion(AmazonVersion version) {
     return new LoadOptions(maxMalformedRate, maxProblemsListed, Optional.of(requireNonNull(version, "version")), maxLineBytes);
   }
@@ -80,6 +108,8 @@ public record LoadOptions(
   /**
    * These options with another line cap.
    *
+   * @param bytes the longest line read, in bytes
+   * @return the new options
    * @throws IllegalArgumentException if bytes is below 1024
    */
   public LoadOptions withMaxLineBytes(int bytes) {

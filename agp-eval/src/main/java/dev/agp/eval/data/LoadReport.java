@@ -31,23 +31,39 @@ public record LoadReport(List<FileReport> files, long interactionsKept, long ite
   /** Metadata records of items nobody interacted with. */
   public static final String METADATA_UNUSED = "metadata: item without interactions";
 
-  /** @throws NullPointerException if an argument is null */
+  /**
+   * @param files one report per file read, in reading order
+   * @param interactionsKept interactions in the dataset
+   * @param itemsKept items in the dataset (every one has at least one interaction)
+   * @param dropped interactions and items left out, by reason (for example {@code "interaction:
+   *     item has no title"}), in the order reasons were first met
+   * @throws NullPointerException if an argument is null
+   */
   public LoadReport {
     files = List.copyOf(files);
     dropped = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(dropped, "dropped")));
   }
 
-  /** Count of one drop reason, 0 when it did not occur. */
+  /**
+   * Count of one drop reason, 0 when it did not occur.
+   *
+   * @param reason the reason, as the report names it
+   * @return the count
+   */
   public long dropped(String reason) {
     return dropped.getOrDefault(reason, 0L);
   }
 
-  /** Malformed lines over all files. */
+  /** {@return the number of malformed lines over all files} */
   public long malformedLines() {
     return files.stream().mapToLong(FileReport::malformed).sum();
   }
 
-  /** A few readable lines for logs and reports. */
+  /**
+   * A few readable lines for logs and reports.
+   *
+   * @return the summary, one line per file and reason
+   */
   public String summary() {
     StringBuilder sb = new StringBuilder();
     sb.append(interactionsKept).append(" interactions, ").append(itemsKept).append(" items");
@@ -80,7 +96,17 @@ public record LoadReport(List<FileReport> files, long interactionsKept, long ite
   public record FileReport(
       Path file, boolean gzip, String charset, long lines, long records, long malformed, List<LineProblem> problems) {
 
-    /** @throws NullPointerException if an argument is null */
+    /**
+     * @param file the file
+     * @param gzip whether it was gzip-compressed (detected from its first bytes)
+     * @param charset the character set it was decoded with
+     * @param lines lines read, header and blank lines included
+     * @param records lines that held a record (header and blank lines excluded), malformed included
+     * @param malformed records that could not be read and were skipped
+     * @param problems the first malformed lines, with their line numbers (at most {@link
+     *     LoadOptions#maxProblemsListed()})
+     * @throws NullPointerException if an argument is null
+     */
     public FileReport {
       requireNonNull(file, "file");
       requireNonNull(charset, "charset");
@@ -97,7 +123,12 @@ public record LoadReport(List<FileReport> files, long interactionsKept, long ite
    */
   public record LineProblem(Path file, long line, String reason) {
 
-    /** @throws NullPointerException if an argument is null */
+    /**
+     * @param file the file
+     * @param line its 1-based line number
+     * @param reason what was wrong, naming the field
+     * @throws NullPointerException if an argument is null
+     */
     public LineProblem {
       requireNonNull(file, "file");
       requireNonNull(reason, "reason");

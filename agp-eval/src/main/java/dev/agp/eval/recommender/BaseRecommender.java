@@ -11,7 +11,7 @@ import java.util.OptionalInt;
  */
 public interface BaseRecommender {
 
-  /** A short description, for reports: the model and its settings. */
+  /** {@return a short description, for reports: the model and its settings} */
   String name();
 
   /**
@@ -23,6 +23,7 @@ public interface BaseRecommender {
    * @param history the items the user consumed before the moment recommended for, oldest first;
    *     sequential models read it, every model excludes it
    * @param k how many, {@code >= 1}
+   * @return the items, best first; fewer than {@code k} when the model has fewer to offer
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if {@code k < 1}
    */
@@ -36,6 +37,10 @@ public interface BaseRecommender {
    * <p>The default asks {@link #recommend} for 16, 32, 64, ... items until the item shows up or
    * the list ends; models that score every item override it with one pass.
    *
+   * @param userId the user
+   * @param history the user's history, never ranked
+   * @param itemId the item looked for
+   * @return the place, or empty when the model does not rank the item
    * @throws NullPointerException if an argument is null
    */
   default OptionalInt rankOf(String userId, List<String> history, String itemId) {
@@ -57,6 +62,9 @@ public interface BaseRecommender {
   /**
    * The user's embedding when the model has one (LightGCN's final user vector), for state-based
    * methods such as RPP; a fresh copy each call.
+   *
+   * @param userId the user
+   * @return the embedding, or empty when the model has none or does not know the user
    */
   default Optional<double[]> userEmbedding(String userId) {
     java.util.Objects.requireNonNull(userId, "userId");
@@ -67,6 +75,8 @@ public interface BaseRecommender {
    * {@link #userEmbedding} of the case's user, as a function of cases: the shape state-based
    * methods take, for example {@code RppOptimizer.builder().userEmbedding(lightGcn::userVector)}.
    *
+   * @param user the case
+   * @return the user's embedding
    * @throws NullPointerException if user is null
    * @throws IllegalArgumentException if the model has no embedding for the user
    */
@@ -77,7 +87,7 @@ public interface BaseRecommender {
             + (embeddingDimension() == 0 ? " (it has no user embeddings at all)" : " (not in its training data)")));
   }
 
-  /** The length of {@link #userEmbedding} vectors; 0 when the model has none. */
+  /** {@return the length of {@link #userEmbedding} vectors; 0 when the model has none} */
   default int embeddingDimension() {
     return 0;
   }

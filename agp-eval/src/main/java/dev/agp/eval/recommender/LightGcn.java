@@ -98,7 +98,7 @@ public final class LightGcn {
     this.kernel = b.kernel;
   }
 
-  /** A builder with every option at its default. */
+  /** {@return a builder with every option at its default} */
   public static Builder builder() {
     return new Builder();
   }
@@ -120,6 +120,8 @@ public final class LightGcn {
   /**
    * Trains on the split's training interactions, selecting the epoch by its validation items.
    *
+   * @param split the split
+   * @return the trained model
    * @throws NullPointerException if split is null
    * @throws IllegalArgumentException if the split has no training interactions
    */
@@ -150,7 +152,18 @@ public final class LightGcn {
       Duration propagationTime,
       Duration validationTime) {
 
-    /** @throws NullPointerException if an argument is null */
+    /**
+     * @param epoch 1-based
+     * @param loss mean BPR loss over the epoch's triples (the L2 term excluded)
+     * @param validationNdcg NDCG@10 of the validation items when scored this epoch
+     * @param validationRecall Recall@10 (= hit rate) of the validation items when scored
+     * @param elapsed time since training started
+     * @param trainingTime this epoch's training steps (sampling, propagation, gradients, Adam)
+     * @param propagationTime the part of {@code trainingTime} spent propagating through the graph
+     *     (forward and back), the sparse kernel's share
+     * @param validationTime this epoch's validation scoring, zero when not scored
+     * @throws NullPointerException if an argument is null
+     */
     public EpochStats {
       requireNonNull(validationNdcg, "validationNdcg");
       requireNonNull(validationRecall, "validationRecall");
@@ -189,7 +202,21 @@ public final class LightGcn {
       Duration trainingTime,
       String kernel) {
 
-    /** @throws NullPointerException if an argument is null */
+    /**
+     * @param epochs every epoch run, in order
+     * @param bestEpoch the epoch whose embeddings were kept
+     * @param bestValidationNdcg its validation NDCG@10 (0 without validation users)
+     * @param validationUsers users with a validation item
+     * @param users users in the graph
+     * @param items items in the graph
+     * @param edges distinct user-item edges
+     * @param threads threads used
+     * @param trainingTime wall time of the whole fit
+     * @param kernel the inner loops that ran: the Vector API kernel, or the scalar one and how to
+     *     get the vector one (both give the same bits; the first steps of a JVM's first fit may run
+     *     on the scalar one while the vector one is compiled, which is logged)
+     * @throws NullPointerException if an argument is null
+     */
     public TrainingLog {
       epochs = List.copyOf(epochs);
       requireNonNull(trainingTime, "trainingTime");
@@ -217,31 +244,57 @@ public final class LightGcn {
 
     private Builder() {}
 
-    /** Embedding size, {@code >= 1} (default {@value LightGcn#DEFAULT_DIMENSION}). */
+    /**
+     * Embedding size, {@code >= 1} (default {@value LightGcn#DEFAULT_DIMENSION}).
+     *
+     * @param d the dimension
+     * @return this builder
+     */
     public Builder dimension(int d) {
       this.dimension = atLeast("dimension", d, 1);
       return this;
     }
 
-    /** Propagation rounds, {@code >= 0} (default {@value LightGcn#DEFAULT_LAYERS}; 0 is matrix factorisation). */
+    /**
+     * Propagation rounds, {@code >= 0} (default {@value LightGcn#DEFAULT_LAYERS}; 0 is matrix
+     * factorisation).
+     *
+     * @param k the number of layers
+     * @return this builder
+     */
     public Builder layers(int k) {
       this.layers = atLeast("layers", k, 0);
       return this;
     }
 
-    /** Most epochs, {@code >= 1} (default {@value LightGcn#DEFAULT_EPOCHS}). */
+    /**
+     * Most epochs, {@code >= 1} (default {@value LightGcn#DEFAULT_EPOCHS}).
+     *
+     * @param n the most epochs
+     * @return this builder
+     */
     public Builder epochs(int n) {
       this.epochs = atLeast("epochs", n, 1);
       return this;
     }
 
-    /** Triples per step, {@code >= 1} (default {@value LightGcn#DEFAULT_BATCH_SIZE}). */
+    /**
+     * Triples per step, {@code >= 1} (default {@value LightGcn#DEFAULT_BATCH_SIZE}).
+     *
+     * @param n the batch size
+     * @return this builder
+     */
     public Builder batchSize(int n) {
       this.batchSize = atLeast("batchSize", n, 1);
       return this;
     }
 
-    /** Adam's step size, {@code > 0} (default {@value LightGcn#DEFAULT_LEARNING_RATE}). */
+    /**
+     * Adam's step size, {@code > 0} (default {@value LightGcn#DEFAULT_LEARNING_RATE}).
+     *
+     * @param lr the learning rate
+     * @return this builder
+     */
     public Builder learningRate(double lr) {
       if (!(lr > 0 && Double.isFinite(lr))) {
         throw new IllegalArgumentException("learningRate must be > 0 but was " + lr);
@@ -250,7 +303,12 @@ public final class LightGcn {
       return this;
     }
 
-    /** L2 weight, {@code >= 0} (default {@value LightGcn#DEFAULT_L2}). */
+    /**
+     * L2 weight, {@code >= 0} (default {@value LightGcn#DEFAULT_L2}).
+     *
+     * @param l2 the weight
+     * @return this builder
+     */
     public Builder l2(double l2) {
       if (!(l2 >= 0 && Double.isFinite(l2))) {
         throw new IllegalArgumentException("l2 must be >= 0 but was " + l2);
@@ -259,31 +317,59 @@ public final class LightGcn {
       return this;
     }
 
-    /** Epochs between validation scorings, {@code >= 1} (default {@value LightGcn#DEFAULT_EVAL_EVERY}). */
+    /**
+     * Epochs between validation scorings, {@code >= 1} (default {@value
+     * LightGcn#DEFAULT_EVAL_EVERY}).
+     *
+     * @param n the epochs between scorings
+     * @return this builder
+     */
     public Builder evalEvery(int n) {
       this.evalEvery = atLeast("evalEvery", n, 1);
       return this;
     }
 
-    /** Scorings without improvement before stopping, {@code >= 1} (default {@value LightGcn#DEFAULT_PATIENCE}). */
+    /**
+     * Scorings without improvement before stopping, {@code >= 1} (default {@value
+     * LightGcn#DEFAULT_PATIENCE}).
+     *
+     * @param n the scorings without improvement tolerated
+     * @return this builder
+     */
     public Builder patience(int n) {
       this.patience = atLeast("patience", n, 1);
       return this;
     }
 
-    /** The seed; any value, 0 included. */
+    /**
+     * The seed; any value, 0 included.
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** Threads for propagation and scoring, {@code >= 1} (default: available processors); never changes results. */
+    /**
+     * Threads for propagation and scoring, {@code >= 1} (default: available processors); never
+     * changes results.
+     *
+     * @param n the number of threads
+     * @return this builder
+     */
     public Builder threads(int n) {
       this.threads = atLeast("threads", n, 1);
       return this;
     }
 
-    /** Called after every epoch, on the training thread. */
+    /**
+     * Called after every epoch, on the training thread.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(Consumer<EpochStats> listener) {
       this.listener = requireNonNull(listener, "listener");
       return this;
@@ -295,7 +381,7 @@ public final class LightGcn {
       return this;
     }
 
-    /** The trainer. */
+    /** {@return the trainer} */
     public LightGcn build() {
       return new LightGcn(this);
     }

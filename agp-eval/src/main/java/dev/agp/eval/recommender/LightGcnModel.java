@@ -7,6 +7,6 @@ package dev.agp.eval.recommender;
  */
 public interface LightGcnModel extends BaseRecommender {
 
-  /** What training did, epoch by epoch. */
+  /** {@return what training did, epoch by epoch} */
   LightGcn.TrainingLog trainingLog();
 }

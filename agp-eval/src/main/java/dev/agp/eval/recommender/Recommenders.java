@@ -19,6 +19,8 @@ public final class Recommenders {
   /**
    * The most popular training items the user has not consumed.
    *
+   * @param split the split whose training interactions are counted
+   * @return the recommender
    * @throws NullPointerException if split is null
    * @throws IllegalArgumentException if the split has no training interactions
    */
@@ -29,6 +31,8 @@ public final class Recommenders {
   /**
    * The transition model with default options ({@link Transitions#builder()} for others).
    *
+   * @param split the split whose training sequences are counted
+   * @return the recommender
    * @throws NullPointerException if split is null
    * @throws IllegalArgumentException if the split has no training interactions
    */
@@ -36,7 +40,11 @@ public final class Recommenders {
     return Transitions.builder().build().fit(split);
   }
 
-  /** LightGCN's options ({@code Recommenders.lightGcn().epochs(100).build().fit(split)}). */
+  /**
+   * LightGCN's options ({@code Recommenders.lightGcn().epochs(100).build().fit(split)}).
+   *
+   * @return a builder with every option at its default
+   */
   public static LightGcn.Builder lightGcn() {
     return LightGcn.builder();
   }
@@ -45,6 +53,8 @@ public final class Recommenders {
    * Candidate lists made elsewhere, served as they are: a user's list, cut at k, whatever the
    * history (the producer decided what to exclude); users without a list get none.
    *
+   * @param lists the lists per user
+   * @return the recommender
    * @throws NullPointerException if lists is null
    */
   public static BaseRecommender imported(CandidateLists lists) {

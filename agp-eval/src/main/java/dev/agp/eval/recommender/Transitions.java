@@ -38,7 +38,7 @@ public final class Transitions {
     this.backoff = b.backoff;
   }
 
-  /** A builder with every option at its default. */
+  /** {@return a builder with every option at its default} */
   public static Builder builder() {
     return new Builder();
   }
@@ -46,6 +46,8 @@ public final class Transitions {
   /**
    * Counts the transitions of the split's training sequences.
    *
+   * @param split the split
+   * @return the trained recommender
    * @throws NullPointerException if split is null
    * @throws IllegalArgumentException if the split has no training interactions
    */
@@ -157,7 +159,13 @@ public final class Transitions {
 
     private Builder() {}
 
-    /** Steps apart counted, and recent items read, {@code >= 1} (default {@value Transitions#DEFAULT_WINDOW}). */
+    /**
+     * Steps apart counted, and recent items read, {@code >= 1} (default {@value
+     * Transitions#DEFAULT_WINDOW}).
+     *
+     * @param window the window
+     * @return this builder
+     */
     public Builder window(int window) {
       if (window < 1) {
         throw new IllegalArgumentException("window must be >= 1 but was " + window);
@@ -166,7 +174,12 @@ public final class Transitions {
       return this;
     }
 
-    /** Weight per further step, in (0, 1] (default {@value Transitions#DEFAULT_DECAY}). */
+    /**
+     * Weight per further step, in (0, 1] (default {@value Transitions#DEFAULT_DECAY}).
+     *
+     * @param decay the decay
+     * @return this builder
+     */
     public Builder decay(double decay) {
       if (!(decay > 0 && decay <= 1)) {
         throw new IllegalArgumentException("decay must be in (0, 1] but was " + decay);
@@ -175,7 +188,12 @@ public final class Transitions {
       return this;
     }
 
-    /** Weight of popularity, in [0, 1] (default {@value Transitions#DEFAULT_BACKOFF}). */
+    /**
+     * Weight of popularity, in [0, 1] (default {@value Transitions#DEFAULT_BACKOFF}).
+     *
+     * @param backoff the popularity weight
+     * @return this builder
+     */
     public Builder backoff(double backoff) {
       if (!(backoff >= 0 && backoff <= 1)) {
         throw new IllegalArgumentException("backoff must be in [0, 1] but was " + backoff);
@@ -184,7 +202,7 @@ public final class Transitions {
       return this;
     }
 
-    /** The trainer. */
+    /** {@return the trainer} */
     public Transitions build() {
       return new Transitions(this);
     }

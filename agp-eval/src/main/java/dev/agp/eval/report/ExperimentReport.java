@@ -73,6 +73,9 @@ public final class ExperimentReport {
    * Writes every file into {@code dir} (created if needed), replacing earlier ones, and returns
    * their paths.
    *
+   * @param result the experiment's result
+   * @param dir the output folder
+   * @return the files written
    * @throws NullPointerException if an argument is null
    * @throws UncheckedIOException if a file cannot be written
    */
@@ -123,7 +126,12 @@ public final class ExperimentReport {
 
   // ---- Markdown
 
-  /** The Markdown report without chart links: the table, settings, candidates and details. */
+  /**
+   * The Markdown report without chart links: the table, settings, candidates and details.
+   *
+   * @param result the experiment's result
+   * @return the Markdown text
+   */
   public static String markdown(ExperimentResult result) {
     return markdown(requireNonNull(result, "result"), List.of());
   }
@@ -258,12 +266,23 @@ public final class ExperimentReport {
     return md.toString();
   }
 
-  /** The mode as the command line and reports name it. */
+  /**
+   * The mode as the command line and reports name it.
+   *
+   * @param mode the mode
+   * @return the name, for example {@code top-k}
+   */
   public static String modeName(CandidateMode mode) {
     return requireNonNull(mode, "mode") == CandidateMode.BASE_TOP_K ? "paper" : "window";
   }
 
-  /** One paragraph on what the mode's numbers mean. */
+  /**
+   * One paragraph on what the mode's numbers mean.
+   *
+   * @param mode the mode
+   * @param k the cutoff the numbers are at
+   * @return the paragraph
+   */
   public static String modeDescription(CandidateMode mode, int k) {
     if (requireNonNull(mode, "mode") == CandidateMode.BASE_TOP_K) {
       return "Paper protocol: each user's list is the base model's top " + k + ", and only users whose held-out item"
@@ -346,7 +365,12 @@ public final class ExperimentReport {
 
   // ---- CSV
 
-  /** One row per method: the table's columns, machine-readable. */
+  /**
+   * One row per method: the table's columns, machine-readable.
+   *
+   * @param result the experiment's result
+   * @return the CSV text, with a header line
+   */
   public static String csv(ExperimentResult result) {
     requireNonNull(result, "result");
     StringBuilder sb = new StringBuilder(
@@ -381,7 +405,12 @@ public final class ExperimentReport {
     return sb.toString();
   }
 
-  /** One row per method and test user: position, metrics, flags and the ranking. */
+  /**
+   * One row per method and test user: position, metrics, flags and the ranking.
+   *
+   * @param result the experiment's result
+   * @return the CSV text, with a header line
+   */
   public static String usersCsv(ExperimentResult result) {
     requireNonNull(result, "result");
     StringBuilder sb = new StringBuilder("method,user,position,ndcg,mrr,hit,fallback,repaired,base_order,ranking\n");
@@ -410,7 +439,12 @@ public final class ExperimentReport {
 
   // ---- JSON
 
-  /** The whole result as a versioned JSON document (format {@value #FORMAT}). */
+  /**
+   * The whole result as a versioned JSON document (format {@value #FORMAT}).
+   *
+   * @param result the experiment's result
+   * @return the JSON text
+   */
   public static String json(ExperimentResult result) {
     requireNonNull(result, "result");
     ObjectNode root = MAPPER.createObjectNode();
