@@ -72,7 +72,7 @@ public final class CandidateJob {
     this.mode = b.mode;
   }
 
-  /** A builder with {@link CandidateProtocol}'s defaults. */
+  /** {@return a builder with {@link CandidateProtocol}'s defaults} */
   public static Builder builder() {
     return new Builder();
   }
@@ -84,6 +84,7 @@ public final class CandidateJob {
    * @param split the leave-one-out split
    * @param lists the imported candidate lists
    * @param base the name of the recommender that made the lists, for the report
+   * @return the selected users' cases, the eligible ones and the report
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException naming the table and column if a table does not fit, or
    *     if an item id is listed twice
@@ -299,13 +300,21 @@ public final class CandidateJob {
      * The protocol (default {@link CandidateMode#BASE_TOP_K}, the paper's); {@link
      * CandidateMode#BASE_WINDOW} takes the window of the user's whole imported list that holds the
      * held-out item.
+     *
+     * @param mode the protocol
+     * @return this builder
      */
     public Builder mode(CandidateMode mode) {
       this.mode = requireNonNull(mode, "mode");
       return this;
     }
 
-    /** Candidates per user, in [2, {@link dev.agp.CandidateLabels#MAX_CANDIDATES}] (default 10). */
+    /**
+     * Candidates per user, in [2, {@link dev.agp.CandidateLabels#MAX_CANDIDATES}] (default 10).
+     *
+     * @param k the candidates per user
+     * @return this builder
+     */
     public Builder k(int k) {
       if (k < 2 || k > dev.agp.CandidateLabels.MAX_CANDIDATES) {
         throw new IllegalArgumentException(
@@ -315,43 +324,73 @@ public final class CandidateJob {
       return this;
     }
 
-    /** History items kept per case, {@code >= 1} (default 50). */
+    /**
+     * History items kept per case, {@code >= 1} (default 50).
+     *
+     * @param n the most history items per case
+     * @return this builder
+     */
     public Builder maxHistory(int n) {
       this.maxHistory = atLeast("maxHistory", n, 1);
       return this;
     }
 
-    /** The seed of the user selection; any value, 0 included (default 42). */
+    /**
+     * The seed of the user selection; any value, 0 included (default 42).
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** Training users, {@code >= 0} (default 100). */
+    /**
+     * Training users, {@code >= 0} (default 100).
+     *
+     * @param n the number of training users
+     * @return this builder
+     */
     public Builder trainUsers(int n) {
       this.trainUsers = atLeast("trainUsers", n, 0);
       return this;
     }
 
-    /** Validation users, {@code >= 0} (default 20). */
+    /**
+     * Validation users, {@code >= 0} (default 20).
+     *
+     * @param n the number of validation users
+     * @return this builder
+     */
     public Builder validationUsers(int n) {
       this.validationUsers = atLeast("validationUsers", n, 0);
       return this;
     }
 
-    /** Test users, {@code >= 1} (default 300). */
+    /**
+     * Test users, {@code >= 1} (default 300).
+     *
+     * @param n the number of test users
+     * @return this builder
+     */
     public Builder testUsers(int n) {
       this.testUsers = atLeast("testUsers", n, 1);
       return this;
     }
 
-    /** Whether fewer test users than asked are acceptable (default false: an error). */
+    /**
+     * Whether fewer test users than asked are acceptable (default false: an error).
+     *
+     * @param allow true to accept fewer
+     * @return this builder
+     */
     public Builder allowFewerTestUsers(boolean allow) {
       this.allowFewerTestUsers = allow;
       return this;
     }
 
-    /** The job. */
+    /** {@return the job} */
     public CandidateJob build() {
       return new CandidateJob(this);
     }

@@ -57,7 +57,7 @@ public final class LeaveOneOutJob {
     this.orderColumn = b.orderColumn;
   }
 
-  /** A builder with agp-eval's defaults. */
+  /** {@return a builder with agp-eval's defaults} */
   public static Builder builder() {
     return new Builder();
   }
@@ -66,6 +66,9 @@ public final class LeaveOneOutJob {
    * Splits {@code interactions}. Runs the Spark actions that count the report; the split's rows
    * are persisted (memory and disk) until the caller unpersists {@link SparkLooSplit#users()}.
    *
+   * @param interactions the interactions table ({@code user}, {@code item}, {@code timestamp},
+   *     optionally {@code rating})
+   * @return the split, with its report
    * @throws NullPointerException if interactions is null
    * @throws IllegalArgumentException naming the column if a required column is missing or has
    *     the wrong type
@@ -207,7 +210,12 @@ public final class LeaveOneOutJob {
 
     private Builder() {}
 
-    /** Users with fewer interactions are training-only; {@code >= 3} (default 3). */
+    /**
+     * Users with fewer interactions are training-only; {@code >= 3} (default 3).
+     *
+     * @param n the least interactions of an evaluated user
+     * @return this builder
+     */
     public Builder minInteractions(int n) {
       if (n < 3) {
         throw new IllegalArgumentException("minInteractions must be >= 3 but was " + n);
@@ -216,13 +224,23 @@ public final class LeaveOneOutJob {
       return this;
     }
 
-    /** What happens to repeated user-item pairs (default {@link DuplicatePolicy#KEEP_LAST}). */
+    /**
+     * What happens to repeated user-item pairs (default {@link DuplicatePolicy#KEEP_LAST}).
+     *
+     * @param policy the policy
+     * @return this builder
+     */
     public Builder duplicates(DuplicatePolicy policy) {
       this.duplicates = requireNonNull(policy, "duplicates");
       return this;
     }
 
-    /** Keeps only the k-core, {@code k >= 1}. */
+    /**
+     * Keeps only the k-core, {@code k >= 1}.
+     *
+     * @param k the least interactions per user and item
+     * @return this builder
+     */
     public Builder kCore(int k) {
       if (k < 1) {
         throw new IllegalArgumentException("kCore must be >= 1 but was " + k);
@@ -234,6 +252,9 @@ public final class LeaveOneOutJob {
     /**
      * The column that gives the input order breaking timestamp ties (any orderable type), instead
      * of the order rows are read in.
+     *
+     * @param column the column's name
+     * @return this builder
      */
     public Builder orderColumn(String column) {
       requireNonNull(column, "orderColumn");
@@ -244,7 +265,7 @@ public final class LeaveOneOutJob {
       return this;
     }
 
-    /** The job. */
+    /** {@return the job} */
     public LeaveOneOutJob build() {
       return new LeaveOneOutJob(this);
     }

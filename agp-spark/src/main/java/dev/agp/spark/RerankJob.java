@@ -93,7 +93,7 @@ public final class RerankJob {
     this.concurrentTasks = b.concurrentTasks;
   }
 
-  /** A builder; {@link Builder#model} and {@link Builder#llm} are required. */
+  /** {@return a builder; {@link Builder#model} and {@link Builder#llm} are required} */
   public static Builder builder() {
     return new Builder();
   }
@@ -101,6 +101,8 @@ public final class RerankJob {
   /**
    * The rankings of {@code cases}, lazily: nothing runs until an action (a write, a count).
    *
+   * @param cases the cases table, one row per user
+   * @return the rankings table, one row per user, not yet computed
    * @throws NullPointerException if cases is null
    * @throws IllegalArgumentException if the cases' schema does not fit (the message names the
    *     column and the expected type), or the model is not a saved model this job serves
@@ -201,6 +203,8 @@ public final class RerankJob {
    * Adds up a rankings table: users, fallbacks, invalid rows, calls, cached calls and tokens. One
    * Spark action (it computes {@code rankings} unless it is cached or read back from storage).
    *
+   * @param rankings a table {@link #rerank} returned, or one read back from storage
+   * @return the totals
    * @throws NullPointerException if rankings is null
    */
   public static Summary summary(Dataset<Row> rankings) {
@@ -270,6 +274,9 @@ public final class RerankJob {
      * The saved model ({@code AgpModel.save} or {@code RppModel.save} with the hashed embedding):
      * a path or URI the driver reads through Hadoop's file systems ({@code /local/path}, {@code
      * hdfs://...}, {@code s3a://...}).
+     *
+     * @param location the model's path or URI
+     * @return this builder
      */
     public Builder model(String location) {
       requireNonNull(location, "model");
@@ -280,7 +287,12 @@ public final class RerankJob {
       return this;
     }
 
-    /** How executors reach the LLM. */
+    /**
+     * How executors reach the LLM.
+     *
+     * @param llm the backend configuration
+     * @return this builder
+     */
     public Builder llm(SparkLlmConfig llm) {
       this.llm = requireNonNull(llm, "llm");
       return this;
@@ -289,6 +301,9 @@ public final class RerankJob {
     /**
      * Partitions the users are hashed into, {@code >= 1} (default {@value
      * RerankJob#DEFAULT_PARTITIONS}): the unit of retry and of the cache shards.
+     *
+     * @param partitions the number of partitions
+     * @return this builder
      */
     public Builder partitions(int partitions) {
       if (partitions < 1) {
@@ -301,6 +316,9 @@ public final class RerankJob {
     /**
      * Tasks that run at once, {@code >= 1}, among which the rate limits are divided (default: the
      * smaller of the partitions and the cluster's task slots).
+     *
+     * @param tasks the number of tasks
+     * @return this builder
      */
     public Builder concurrentTasks(int tasks) {
       if (tasks < 1) {
@@ -313,6 +331,7 @@ public final class RerankJob {
     /**
      * The job.
      *
+     * @return the job, ready to {@link RerankJob#rerank}
      * @throws IllegalStateException if the model or the LLM configuration is missing
      */
     public RerankJob build() {

@@ -27,7 +27,16 @@ public record SparkCandidateSets(
     long malformedLists,
     CandidateSets.Report report) {
 
-  /** @throws NullPointerException if an argument is null */
+  /**
+   * @param eligible every eligible user's case (the held-out item in the base top k), in no order
+   * @param train the training users, in selection order ({@code selection_order})
+   * @param validation the validation users, in selection order
+   * @param test the test users, in selection order
+   * @param malformedLists users whose list repeated an item or who were listed more than once;
+   *     treated as having no list
+   * @param report how the candidates were made and who was eligible, as agp-eval reports it
+   * @throws NullPointerException if an argument is null
+   */
   public SparkCandidateSets {
     requireNonNull(eligible, "eligible");
     requireNonNull(train, "train");

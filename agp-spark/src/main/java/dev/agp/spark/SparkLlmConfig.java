@@ -46,7 +46,10 @@ import org.jspecify.annotations.Nullable;
  * @param concurrency calls in flight at once within one task
  * @param cacheDirectory the response cache's directory, on storage every executor sees at this
  *     path, if any
+ * @serial exclude
  */
+// out of the Serialized Form page: JDK 17's javadoc wants comments on a serialisable record's
+// private fields, which source cannot carry (JDK-8275199); its serial form is its components
 public record SparkLlmConfig(
     Backend backend,
     String model,
@@ -100,6 +103,20 @@ public record SparkLlmConfig(
   }
 
   /**
+   * @param backend the API
+   * @param model the model name
+   * @param baseUrl the API's URL (the backend's default unless given; required for {@link
+   *     Backend#COMPATIBLE})
+   * @param apiKeyEnv the environment variable each executor reads the key from, if any
+   * @param apiKeyFile a file each executor reads the key from (for example a mounted Kubernetes
+   *     secret), if any; takes precedence over the variable
+   * @param timeout connect and read timeout of one attempt
+   * @param maxAttempts attempts per call, the first included
+   * @param requestsPerMinute the job-wide request limit, 0 for none
+   * @param tokensPerMinute the job-wide token limit (input plus output), 0 for none
+   * @param concurrency calls in flight at once within one task
+   * @param cacheDirectory the response cache's directory, on storage every executor sees at this
+   *     path, if any
    * @throws NullPointerException if a required component is null
    * @throws IllegalArgumentException if a value is out of range, the URL is not http(s), a
    *     name is blank, or OpenAI or DeepSeek is given no key source
@@ -139,12 +156,22 @@ public record SparkLlmConfig(
     }
   }
 
-  /** OpenAI, the key from {@code OPENAI_API_KEY} on each executor. */
+  /**
+   * OpenAI, the key from {@code OPENAI_API_KEY} on each executor.
+   *
+   * @param model the model name
+   * @return a builder
+   */
   public static Builder openAi(String model) {
     return new Builder(Backend.OPENAI, model, LlmBackends.OPENAI_BASE_URL).apiKeyEnv("OPENAI_API_KEY");
   }
 
-  /** DeepSeek, the key from {@code DEEPSEEK_API_KEY} on each executor. */
+  /**
+   * DeepSeek, the key from {@code DEEPSEEK_API_KEY} on each executor.
+   *
+   * @param model the model name
+   * @return a builder
+   */
   public static Builder deepSeek(String model) {
     return new Builder(Backend.DEEPSEEK, model, LlmBackends.DEEPSEEK_BASE_URL).apiKeyEnv("DEEPSEEK_API_KEY");
   }
@@ -153,6 +180,9 @@ public record SparkLlmConfig(
    * An OpenAI-compatible server at {@code baseUrl} (the URL {@code /chat/completions} is
    * appended to), without a key unless one is named.
    *
+   * @param baseUrl the server's URL
+   * @param model the served model's name
+   * @return a builder
    * @throws IllegalArgumentException if the URL is not http(s)
    */
   public static Builder compatible(String baseUrl, String model) {
@@ -164,6 +194,8 @@ public record SparkLlmConfig(
    * comment); {@value #BACKEND} and {@value #MODEL} are required, the others default as in the
    * builder.
    *
+   * @param conf the Spark configuration, as key-value pairs
+   * @return the configuration
    * @throws NullPointerException if conf is null
    * @throws IllegalArgumentException naming the key, if one is missing or malformed
    */
@@ -190,7 +222,7 @@ public record SparkLlmConfig(
     return b.build();
   }
 
-  /** A builder holding this configuration. */
+  /** {@return a builder holding this configuration} */
   public Builder toBuilder() {
     Builder b = new Builder(backend, model, baseUrl);
     b.apiKeyEnv = apiKeyEnv;
@@ -263,6 +295,9 @@ public record SparkLlmConfig(
      * Another URL for the API; must be http(s). An OpenAI or DeepSeek key only goes to its
      * provider's host over HTTPS (see {@link LlmBackends}): for a proxy or gateway use {@link
      * Backend#COMPATIBLE} with that server's own key.
+     *
+     * @param url the API's URL
+     * @return this builder
      */
     public Builder baseUrl(String url) {
       String checked = checkUrl(url);
@@ -275,7 +310,12 @@ public record SparkLlmConfig(
       return this;
     }
 
-    /** The environment variable each executor reads the key from (its value is never shipped). */
+    /**
+     * The environment variable each executor reads the key from (its value is never shipped).
+     *
+     * @param variable the variable's name
+     * @return this builder
+     */
     public Builder apiKeyEnv(String variable) {
       requireNonNull(variable, "apiKeyEnv");
       if (variable.isBlank()) {
@@ -285,7 +325,12 @@ public record SparkLlmConfig(
       return this;
     }
 
-    /** A file each executor reads the key from, e.g. a mounted secret; wins over the variable. */
+    /**
+     * A file each executor reads the key from, e.g. a mounted secret; wins over the variable.
+     *
+     * @param path the file's path on the executors
+     * @return this builder
+     */
     public Builder apiKeyFile(String path) {
       requireNonNull(path, "apiKeyFile");
       if (path.isBlank()) {
@@ -295,14 +340,23 @@ public record SparkLlmConfig(
       return this;
     }
 
-    /** No key at all (only for {@link Backend#COMPATIBLE} servers that need none). */
+    /**
+     * No key at all (only for {@link Backend#COMPATIBLE} servers that need none).
+     *
+     * @return this builder
+     */
     public Builder noApiKey() {
       this.apiKeyEnv = null;
       this.apiKeyFile = null;
       return this;
     }
 
-    /** Connect and read timeout of one attempt, {@code > 0} (default 60 s). */
+    /**
+     * Connect and read timeout of one attempt, {@code > 0} (default 60 s).
+     *
+     * @param timeout the timeout of one attempt
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       requireNonNull(timeout, "timeout");
       if (timeout.isNegative() || timeout.isZero()) {
@@ -312,7 +366,12 @@ public record SparkLlmConfig(
       return this;
     }
 
-    /** Attempts per call, {@code >= 1} (default 5). */
+    /**
+     * Attempts per call, {@code >= 1} (default 5).
+     *
+     * @param attempts the attempts, the first included
+     * @return this builder
+     */
     public Builder maxAttempts(int attempts) {
       if (attempts < 1) {
         throw new IllegalArgumentException("maxAttempts must be >= 1 but was " + attempts);
@@ -321,7 +380,12 @@ public record SparkLlmConfig(
       return this;
     }
 
-    /** Requests a minute for the whole job, {@code >= 1}; each running task gets its share. */
+    /**
+     * Requests a minute for the whole job, {@code >= 1}; each running task gets its share.
+     *
+     * @param requests the requests a minute
+     * @return this builder
+     */
     public Builder requestsPerMinute(long requests) {
       if (requests < 1) {
         throw new IllegalArgumentException("requestsPerMinute must be >= 1 but was " + requests);
@@ -330,7 +394,13 @@ public record SparkLlmConfig(
       return this;
     }
 
-    /** Input plus output tokens a minute for the whole job, {@code >= 1}; each running task gets its share. */
+    /**
+     * Input plus output tokens a minute for the whole job, {@code >= 1}; each running task gets its
+     * share.
+     *
+     * @param tokens the tokens a minute
+     * @return this builder
+     */
     public Builder tokensPerMinute(long tokens) {
       if (tokens < 1) {
         throw new IllegalArgumentException("tokensPerMinute must be >= 1 but was " + tokens);
@@ -339,7 +409,13 @@ public record SparkLlmConfig(
       return this;
     }
 
-    /** Calls in flight at once within one task, {@code >= 1} (default {@value SparkLlmConfig#DEFAULT_CONCURRENCY}). */
+    /**
+     * Calls in flight at once within one task, {@code >= 1} (default {@value
+     * SparkLlmConfig#DEFAULT_CONCURRENCY}).
+     *
+     * @param calls the calls in flight
+     * @return this builder
+     */
     public Builder concurrency(int calls) {
       if (calls < 1) {
         throw new IllegalArgumentException("concurrency must be >= 1 but was " + calls);
@@ -352,6 +428,9 @@ public record SparkLlmConfig(
      * The response cache's directory: a path every executor sees (a shared mount such as NFS,
      * EFS or a FUSE-mounted bucket, or a local disk on a single machine). Without one, a retried
      * task pays again for every call its failed attempt made.
+     *
+     * @param directory the directory, as every executor sees it
+     * @return this builder
      */
     public Builder cacheDirectory(String directory) {
       requireNonNull(directory, "cacheDirectory");
@@ -365,6 +444,7 @@ public record SparkLlmConfig(
     /**
      * The configuration.
      *
+     * @return the configuration
      * @throws IllegalArgumentException if OpenAI or DeepSeek is left without a key source
      */
     public SparkLlmConfig build() {
