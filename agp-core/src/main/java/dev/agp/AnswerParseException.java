@@ -10,6 +10,7 @@ public class AnswerParseException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The length in chars of the answer that could not be read. */
   private final int answerLength;
 
   /**
@@ -22,7 +23,7 @@ public class AnswerParseException extends RuntimeException {
     this.answerLength = answerLength;
   }
 
-  /** The length in chars of the answer that could not be read. */
+  /** {@return the length in chars of the answer that could not be read} */
   public int answerLength() {
     return answerLength;
   }

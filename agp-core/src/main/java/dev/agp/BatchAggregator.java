@@ -8,6 +8,7 @@ public interface BatchAggregator {
 
   /**
    * @param outcomes the batch's successful users, in batch order; non-empty
+   * @return the batch's feedback: text, weights and averages
    * @throws dev.agp.llm.LlmException when a summarising call fails
    */
   BatchFeedback aggregate(List<UserOutcome> outcomes);

@@ -29,7 +29,16 @@ public record CallEstimate(
     int epochs,
     int batchesPerEpoch) {
 
-  /** @throws NullPointerException if a map is null */
+  /**
+   * @param calls planned calls per stage
+   * @param inputTokens approximate input tokens per stage (about 4 characters a token)
+   * @param maxOutputTokens the output tokens the stage caps allow per stage
+   * @param trainUsers training users
+   * @param validationUsers validation users
+   * @param epochs epochs planned
+   * @param batchesPerEpoch batches per epoch
+   * @throws NullPointerException if a map is null
+   */
   public CallEstimate {
     calls = copy(calls);
     inputTokens = copy(inputTokens);
@@ -46,17 +55,29 @@ public record CallEstimate(
     return Collections.unmodifiableMap(c);
   }
 
-  /** All planned calls. */
+  /**
+   * All planned calls.
+   *
+   * @return the number of planned calls over all stages
+   */
   public long totalCalls() {
     return calls.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** All approximate input tokens. */
+  /**
+   * All approximate input tokens.
+   *
+   * @return the approximate input tokens over all stages
+   */
   public long totalInputTokens() {
     return inputTokens.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** All output tokens the caps allow. */
+  /**
+   * All output tokens the caps allow.
+   *
+   * @return the output tokens the caps allow over all stages
+   */
   public long totalMaxOutputTokens() {
     return maxOutputTokens.values().stream().mapToLong(Long::longValue).sum();
   }

@@ -16,6 +16,8 @@ public final class CandidateLabels {
   /**
    * The label of the candidate at 0-based {@code index}.
    *
+   * @param index the candidate's 0-based index
+   * @return the label: {@code A} to {@code Z}, then {@code AA}, {@code AB}, ...
    * @throws IllegalArgumentException if index is outside [0, MAX_CANDIDATES)
    */
   public static String label(int index) {
@@ -30,7 +32,12 @@ public final class CandidateLabels {
     return "" + (char) ('A' + i / 26) + (char) ('A' + i % 26);
   }
 
-  /** The 0-based index of {@code label} (upper case), or empty when it is not a label shape. */
+  /**
+   * The 0-based index of {@code label} (upper case), or empty when it is not a label shape.
+   *
+   * @param label a label, in upper case
+   * @return the index, or empty
+   */
   public static OptionalInt index(String label) {
     if (label.length() == 1 && label.charAt(0) >= 'A' && label.charAt(0) <= 'Z') {
       return OptionalInt.of(label.charAt(0) - 'A');
@@ -53,6 +60,7 @@ public final class CandidateLabels {
    * shows up as a repaired answer. The prompts say it is an illustration with three labels.
    *
    * @param count the number of candidates ranked, {@code >= 1}
+   * @return the illustration, for example {@code "C, A, B"}
    * @throws IllegalArgumentException if count is below 1
    */
   public static String example(int count) {

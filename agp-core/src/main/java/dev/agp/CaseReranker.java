@@ -11,6 +11,9 @@ public interface CaseReranker {
   /**
    * Returns a permutation of {@code user}'s candidates. Implementations backed by an LLM return
    * the base order flagged as {@linkplain Ranking#fallback() fallback} when the backend fails.
+   *
+   * @param user the user, with history and candidates
+   * @return the ranking: a permutation of the candidates
    */
   Ranking rerank(UserCase user);
 }

@@ -5,6 +5,9 @@ package dev.agp;
 public interface FeedbackCalculator {
 
   /**
+   * @param user the user, with relevant items
+   * @param ranking a permutation of the user's candidates
+   * @return the feedback: placements, average position, NDCG and text
    * @throws IllegalArgumentException if the ranking is not a permutation of the user's
    *     candidates or the user has no relevant items
    */
@@ -16,6 +19,10 @@ public interface FeedbackCalculator {
    * {@code domain}s; NDCG at {@code cutoff}; titles capped at {@code maxTitleChars}. What {@link
    * AgpOptimizer} uses unless given another.
    *
+   * @param cutoff the NDCG cutoff
+   * @param maxTitleChars the longest title shown in the feedback text
+   * @param domain the word for what is recommended, for example {@code movie}
+   * @return the calculator
    * @throws NullPointerException if domain is null
    * @throws IllegalArgumentException if cutoff is below 1 or maxTitleChars below 10
    */

@@ -18,6 +18,12 @@ public record ItemPlacement(
     String itemId, String title, int position, int targetPosition, List<String> rankedAbove) {
 
   /**
+   * @param itemId the relevant item
+   * @param title its title
+   * @param position its 1-based position in the LLM's ranking
+   * @param targetPosition its 1-based place among the user's relevant items (1 for a single
+   *     held-out item)
+   * @param rankedAbove titles of non-relevant items the profile pushed above it, best first
    * @throws IllegalArgumentException if a position is below 1
    */
   public ItemPlacement {
@@ -30,7 +36,7 @@ public record ItemPlacement(
     }
   }
 
-  /** Whether the item sits at (or above) its target. */
+  /** {@return whether the item sits at (or above) its target} */
   public boolean atTarget() {
     return position <= targetPosition;
   }

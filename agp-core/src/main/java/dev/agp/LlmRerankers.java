@@ -43,17 +43,32 @@ public final class LlmRerankers {
 
   private LlmRerankers() {}
 
-  /** LLM-Dir with default options. */
+  /**
+   * LLM-Dir with default options.
+   *
+   * @param llm the client that ranks
+   * @return the reranker
+   */
   public static CaseReranker direct(LlmClient llm) {
     return builder(llm).direct();
   }
 
-  /** LLM-CoT with default options. */
+  /**
+   * LLM-CoT with default options.
+   *
+   * @param llm the client that ranks
+   * @return the reranker
+   */
   public static CaseReranker chainOfThought(LlmClient llm) {
     return builder(llm).chainOfThought();
   }
 
-  /** Options for the baselines. */
+  /**
+   * Options for the baselines.
+   *
+   * @param llm the client that ranks
+   * @return a builder with every option at its default
+   */
   public static Builder builder(LlmClient llm) {
     return new Builder(requireNonNull(llm, "llm"));
   }
@@ -72,7 +87,12 @@ public final class LlmRerankers {
       this.llm = llm;
     }
 
-    /** The word prompts use for what is recommended. */
+    /**
+     * The word prompts use for what is recommended.
+     *
+     * @param domain the word, for example {@code movie}
+     * @return this builder
+     */
     public Builder domain(String domain) {
       requireNonNull(domain, "domain");
       if (domain.isBlank()) {
@@ -82,7 +102,12 @@ public final class LlmRerankers {
       return this;
     }
 
-    /** History items shown, {@code >= 1}. */
+    /**
+     * History items shown, {@code >= 1}.
+     *
+     * @param n the number of history items
+     * @return this builder
+     */
     public Builder historyLength(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("historyLength must be >= 1 but was " + n);
@@ -91,7 +116,12 @@ public final class LlmRerankers {
       return this;
     }
 
-    /** Sampling temperature in [0, 2] (default 0). */
+    /**
+     * Sampling temperature in [0, 2] (default 0).
+     *
+     * @param t the temperature
+     * @return this builder
+     */
     public Builder temperature(double t) {
       if (!(t >= 0 && t <= 2)) {
         throw new IllegalArgumentException("temperature must be in [0, 2] but was " + t);
@@ -100,7 +130,12 @@ public final class LlmRerankers {
       return this;
     }
 
-    /** Longest title shown, {@code >= 10}. */
+    /**
+     * Longest title shown, {@code >= 10}.
+     *
+     * @param chars the longest title
+     * @return this builder
+     */
     public Builder maxTitleChars(int chars) {
       if (chars < 10) {
         throw new IllegalArgumentException("maxTitleChars must be >= 10 but was " + chars);
@@ -113,6 +148,8 @@ public final class LlmRerankers {
      * Item attributes shown after each title, as {@link AgpOptimizer.Builder#shownAttributes}
      * (default none).
      *
+     * @param keys the attribute keys, in the order shown
+     * @return this builder
      * @throws NullPointerException if the list or a key is null
      * @throws IllegalArgumentException if a key is blank or repeated
      */
@@ -124,6 +161,9 @@ public final class LlmRerankers {
     /**
      * Replaces {@link TemplateName#DIRECT_RERANK} or {@link TemplateName#COT_RERANK}.
      *
+     * @param name the template to replace
+     * @param text the replacement's text
+     * @return this builder
      * @throws IllegalArgumentException if the text lacks a required placeholder or uses an unknown one
      */
     public Builder template(TemplateName name, String text) {
@@ -131,12 +171,20 @@ public final class LlmRerankers {
       return this;
     }
 
-    /** LLM-Dir. */
+    /**
+     * LLM-Dir.
+     *
+     * @return the LLM-Dir reranker
+     */
     public CaseReranker direct() {
       return new Baseline(this, Stage.DIRECT_RERANK, TemplateName.DIRECT_RERANK, DEFAULT_DIRECT_MAX_TOKENS);
     }
 
-    /** LLM-CoT. */
+    /**
+     * LLM-CoT.
+     *
+     * @return the LLM-CoT reranker
+     */
     public CaseReranker chainOfThought() {
       return new Baseline(this, Stage.COT_RERANK, TemplateName.COT_RERANK, DEFAULT_COT_MAX_TOKENS);
     }

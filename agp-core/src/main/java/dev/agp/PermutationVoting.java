@@ -56,18 +56,24 @@ public final class PermutationVoting implements CaseReranker {
   /**
    * A builder voting over {@code delegate}'s rankings.
    *
+   * @param delegate the reranker whose rankings are aggregated
+   * @return a builder with the default permutations and seed
    * @throws NullPointerException if delegate is null
    */
   public static Builder builder(CaseReranker delegate) {
     return new Builder(requireNonNull(delegate, "delegate"));
   }
 
-  /** Shuffled orders ranked per user. */
+  /**
+   * Shuffled orders ranked per user.
+   *
+   * @return the number of shuffled orders per user
+   */
   public int permutations() {
     return permutations;
   }
 
-  /** The seed of the shuffles. */
+  /** {@return the seed of the shuffles} */
   public long seed() {
     return seed;
   }
@@ -88,6 +94,8 @@ public final class PermutationVoting implements CaseReranker {
    * The orders shown, the seeds, every delegate ranking and the aggregate: {@link
    * #rerank(UserCase)} with its working.
    *
+   * @param user the user
+   * @return the vote
    * @throws NullPointerException if user is null
    * @throws IllegalStateException if the delegate returns something other than a permutation of
    *     the candidates
@@ -114,6 +122,8 @@ public final class PermutationVoting implements CaseReranker {
   /**
    * The shuffled candidate orders this decorator shows the delegate for {@code user}.
    *
+   * @param user the user
+   * @return the orders, one per permutation
    * @throws NullPointerException if user is null
    */
   public List<List<Item>> orders(UserCase user) {
@@ -197,7 +207,13 @@ public final class PermutationVoting implements CaseReranker {
    */
   public record Vote(List<Long> seeds, List<List<String>> orders, List<Ranking> rankings, Ranking ranking) {
 
-    /** @throws NullPointerException if an argument is null */
+    /**
+     * @param seeds the seed of each shuffled order
+     * @param orders the candidate ids in the order shown, one list per permutation
+     * @param rankings the delegate's ranking of each order (fallbacks included, they did not vote)
+     * @param ranking the Borda aggregate
+     * @throws NullPointerException if an argument is null
+     */
     public Vote {
       seeds = List.copyOf(seeds);
       orders = orders.stream().map(List::copyOf).toList();
@@ -219,7 +235,13 @@ public final class PermutationVoting implements CaseReranker {
       this.delegate = delegate;
     }
 
-    /** Shuffled orders ranked per user, {@code >= 1} (default {@value PermutationVoting#DEFAULT_PERMUTATIONS}). */
+    /**
+     * Shuffled orders ranked per user, {@code >= 1} (default {@value
+     * PermutationVoting#DEFAULT_PERMUTATIONS}).
+     *
+     * @param n the number of orders
+     * @return this builder
+     */
     public Builder permutations(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("permutations must be >= 1 but was " + n);
@@ -228,13 +250,18 @@ public final class PermutationVoting implements CaseReranker {
       return this;
     }
 
-    /** The seed of the shuffles; any value, 0 included. */
+    /**
+     * The seed of the shuffles; any value, 0 included.
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** The decorator. */
+    /** {@return the decorator} */
     public PermutationVoting build() {
       return new PermutationVoting(this);
     }

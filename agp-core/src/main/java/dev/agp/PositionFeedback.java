@@ -17,6 +17,11 @@ public record PositionFeedback(
     String userId, List<ItemPlacement> placements, double averagePosition, double ndcg, String text) {
 
   /**
+   * @param userId the user
+   * @param placements one entry per relevant item, in ranking order
+   * @param averagePosition the mean 1-based position of the relevant items ({@code avgPos(u)})
+   * @param ndcg NDCG of the ranking at the optimizer's cutoff (binary relevance)
+   * @param text the feedback rendered for the LLM
    * @throws IllegalArgumentException if the average position is below 1 or NDCG is outside [0, 1]
    */
   public PositionFeedback {
@@ -31,7 +36,11 @@ public record PositionFeedback(
     }
   }
 
-  /** Whether every relevant item sits at its target: such users need no critique. */
+  /**
+   * Whether every relevant item sits at its target: such users need no critique.
+   *
+   * @return true when every relevant item sits at its target
+   */
   public boolean atTarget() {
     return placements.stream().allMatch(ItemPlacement::atTarget);
   }

@@ -30,6 +30,13 @@ public record ProfileBatch(
     UsageReport usage) {
 
   /**
+   * @param profiles the profile of every user that has one now, in input order: found in the store
+   *     or written by this batch
+   * @param reused how many of them were already in the store (no call made)
+   * @param failures users whose PROFILE call failed after the client's retries
+   * @param notRun users not attempted because the batch stopped (budget, interrupt)
+   * @param stopReason why the batch stopped early, empty when it ran to the end
+   * @param usage the calls, tokens and latency this batch spent
    * @throws NullPointerException if an argument or element is null
    * @throws IllegalArgumentException if reused is negative or exceeds the profiles
    */
@@ -46,12 +53,16 @@ public record ProfileBatch(
     }
   }
 
-  /** Profiles written by this batch's PROFILE calls. */
+  /**
+   * Profiles written by this batch's PROFILE calls.
+   *
+   * @return the number of profiles generated
+   */
   public int generated() {
     return profiles.size() - reused;
   }
 
-  /** Whether every user has a profile. */
+  /** {@return whether every user has a profile} */
   public boolean complete() {
     return failures.isEmpty() && notRun.isEmpty();
   }

@@ -5,6 +5,9 @@ package dev.agp;
 public interface ProfileGenerator {
 
   /**
+   * @param user the user, with history
+   * @param prompt the profile prompt
+   * @return the profile
    * @throws dev.agp.llm.LlmException when the backend fails
    */
   UserProfile generate(UserCase user, ProfilePrompt prompt);

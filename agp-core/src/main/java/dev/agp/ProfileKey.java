@@ -17,6 +17,10 @@ import static java.util.Objects.requireNonNull;
 public record ProfileKey(String userId, String historyFingerprint, String promptFingerprint) {
 
   /**
+   * @param userId the user
+   * @param historyFingerprint SHA-256 (hex) of the history items the profile is written from: ids,
+   *     titles and attributes, oldest first
+   * @param promptFingerprint SHA-256 (hex) of everything in the model that shapes a profile
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if an argument is blank
    */

@@ -10,6 +10,7 @@ import static java.util.Objects.requireNonNull;
 public record ProfilePrompt(String text) {
 
   /**
+   * @param text the instruction, non-blank
    * @throws NullPointerException if text is null
    * @throws IllegalArgumentException if text is blank
    */

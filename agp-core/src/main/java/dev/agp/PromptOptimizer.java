@@ -5,6 +5,8 @@ package dev.agp;
 public interface PromptOptimizer {
 
   /**
+   * @param current the prompt the batch was served with
+   * @param feedback the batch's aggregated feedback
    * @return the new prompt (possibly equal to {@code current})
    * @throws RejectedUpdateException when the proposal is unusable; the optimizer keeps {@code
    *     current} and counts the rejection

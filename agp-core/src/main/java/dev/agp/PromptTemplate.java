@@ -40,6 +40,7 @@ public final class PromptTemplate {
    *
    * @param name what the template is called in error messages
    * @param text the template
+   * @return the template
    * @throws IllegalArgumentException if the template has no text
    */
   public static PromptTemplate parse(String name, String text) {
@@ -76,12 +77,12 @@ public final class PromptTemplate {
     }
   }
 
-  /** The template's name. */
+  /** {@return the template's name} */
   public String name() {
     return name;
   }
 
-  /** The placeholder names, in order of first appearance. */
+  /** {@return the placeholder names, in order of first appearance} */
   public Set<String> placeholders() {
     return placeholders;
   }
@@ -89,6 +90,8 @@ public final class PromptTemplate {
   /**
    * Fills the placeholders.
    *
+   * @param values a value per placeholder
+   * @return the messages: the system part, then the user part
    * @throws IllegalArgumentException if a placeholder has no value or a value has no placeholder
    */
   public List<LlmMessage> render(Map<String, String> values) {
@@ -119,6 +122,8 @@ public final class PromptTemplate {
   /**
    * Checks that this template uses every required placeholder and no other.
    *
+   * @param required the placeholders that must appear
+   * @param allowed the placeholders that may appear
    * @throws IllegalArgumentException naming what is missing or unknown
    */
   public void requirePlaceholders(Set<String> required, Set<String> allowed) {

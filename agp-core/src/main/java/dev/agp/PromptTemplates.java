@@ -23,7 +23,7 @@ public final class PromptTemplates {
     this.overrides = overrides;
   }
 
-  /** The built-in templates. */
+  /** {@return the built-in templates} */
   public static PromptTemplates defaults() {
     return DEFAULTS;
   }
@@ -31,6 +31,9 @@ public final class PromptTemplates {
   /**
    * These templates with {@code name} replaced by {@code text}.
    *
+   * @param name the template to replace
+   * @param text the replacement's text
+   * @return the new templates
    * @throws IllegalArgumentException if the text lacks a required placeholder or uses an unknown
    *     one
    */
@@ -44,23 +47,38 @@ public final class PromptTemplates {
     return new PromptTemplates(copy);
   }
 
-  /** The replaced templates' texts. */
+  /** {@return the replaced templates' texts} */
   public Map<TemplateName, String> overrides() {
     return Collections.unmodifiableMap(overrides);
   }
 
-  /** The text of {@code name}: the replacement, or the built-in file. */
+  /**
+   * The text of {@code name}: the replacement, or the built-in file.
+   *
+   * @param name the template
+   * @return its text
+   */
   public String text(TemplateName name) {
     String o = overrides.get(name);
     return o != null ? o : builtIn(name);
   }
 
-  /** The parsed template {@code name}. */
+  /**
+   * The parsed template {@code name}.
+   *
+   * @param name the template
+   * @return the parsed template
+   */
   public PromptTemplate get(TemplateName name) {
     return PromptTemplate.parse(name.name(), text(name));
   }
 
-  /** The built-in text of {@code name}, read from agp-core's resources. */
+  /**
+   * The built-in text of {@code name}, read from agp-core's resources.
+   *
+   * @param name the template
+   * @return its built-in text
+   */
   public static String builtIn(TemplateName name) {
     return resource("/dev/agp/prompts/" + name.resource());
   }

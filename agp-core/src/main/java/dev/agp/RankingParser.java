@@ -58,7 +58,11 @@ public final class RankingParser {
    * @param stats how it was read and repaired
    */
   public record Result(List<String> itemIds, RepairStats stats) {
-    /** @throws NullPointerException if an argument is null */
+    /**
+     * @param itemIds a permutation of the candidates' ids, best first
+     * @param stats how it was read and repaired
+     * @throws NullPointerException if an argument is null
+     */
     public Result {
       itemIds = List.copyOf(itemIds);
       requireNonNull(stats, "stats");
@@ -112,6 +116,9 @@ public final class RankingParser {
   /**
    * Parses {@code answer} for candidates shown in base order.
    *
+   * @param answer the LLM's answer
+   * @param shown the candidates shown, in base order
+   * @return the ranking and how it was repaired
    * @throws NullPointerException if an argument or candidate is null
    * @throws IllegalArgumentException if there are more candidates than labels
    * @throws AnswerParseException if reading this answer failed unexpectedly (a defect, never the
@@ -130,6 +137,10 @@ public final class RankingParser {
    * Parses {@code answer} for candidates shown under labels A, B, ... in the order of {@code
    * shown}; candidates the answer omits are appended in {@code baseOrder}.
    *
+   * @param answer the LLM's answer
+   * @param shown the candidates in the order shown under the labels
+   * @param baseOrder the candidate ids in base order, for appending what the answer left out
+   * @return the ranking and how it was repaired
    * @throws NullPointerException if an argument or an element is null (the message names its index)
    * @throws IllegalArgumentException if baseOrder is not a permutation of the shown ids, or there
    *     are more candidates than labels

@@ -31,6 +31,11 @@ public record RepairStats(
   }
 
   /**
+   * @param method which step of the parsing cascade produced the order
+   * @param recognised candidates the answer named, in order, before repairs
+   * @param duplicates repeated mentions that were dropped (the first one is kept)
+   * @param unknown labels that name no candidate (dropped)
+   * @param appended candidates the answer left out, appended in base order
    * @throws IllegalArgumentException if a count is negative
    */
   public RepairStats {
@@ -40,12 +45,16 @@ public record RepairStats(
     }
   }
 
-  /** Statistics for an order made by code: nothing recognised, nothing repaired. */
+  /**
+   * Statistics for an order made by code: nothing recognised, nothing repaired.
+   *
+   * @return the statistics
+   */
   public static RepairStats provided() {
     return new RepairStats(ParseMethod.PROVIDED, 0, 0, 0, 0);
   }
 
-  /** Whether anything had to be dropped or appended. */
+  /** {@return whether anything had to be dropped or appended} */
   public boolean repaired() {
     return duplicates > 0 || unknown > 0 || appended > 0;
   }

@@ -15,6 +15,11 @@ import java.time.Duration;
 public record ServingEvent(String method, ServingOutcome outcome, ProfileSource profile, Duration latency) {
 
   /**
+   * @param method the serving method's name, such as {@code "AGP"} or {@code "RPP"}, for metric
+   *     tags
+   * @param outcome whether the LLM's ranking or the base order was returned, and why
+   * @param profile where the profile came from
+   * @param latency the request's wall time as the caller saw it
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if the method is blank or the latency negative
    */

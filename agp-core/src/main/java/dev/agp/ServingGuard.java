@@ -98,12 +98,16 @@ public final class ServingGuard implements CaseReranker {
     return ranking;
   }
 
-  /** The method name this guard reports. */
+  /** {@return the method name this guard reports} */
   public String method() {
     return method;
   }
 
-  /** Requests and fallbacks since this guard was built (the store fields are 0). */
+  /**
+   * Requests and fallbacks since this guard was built (the store fields are 0).
+   *
+   * @return the counts
+   */
   public ServingStats servingStats() {
     return new ServingStats(requests.sum(), 0, 0, 0, failureFallbacks.sum(), deadlineFallbacks.sum(), 0);
   }

@@ -12,7 +12,7 @@ public enum ServingOutcome {
    */
   FALLBACK_DEADLINE;
 
-  /** Whether the base order was returned instead of an LLM ranking. */
+  /** {@return whether the base order was returned instead of an LLM ranking} */
   public boolean fallback() {
     return this != RANKED;
   }

@@ -23,6 +23,15 @@ public record ServingStats(
     long storeErrors) {
 
   /**
+   * @param requests rerank requests served ({@link AgpModel#rerank(UserCase)} and {@link
+   *     AgpModel#rerank(UserCase, UserProfile)})
+   * @param storeHits requests whose profile came from the {@link ProfileStore}
+   * @param profilesGenerated profiles written by PROFILE calls, for requests, {@link
+   *     AgpModel#profile(UserCase)} and {@link AgpModel#profiles(java.util.List)}
+   * @param sharedProfiles requests that waited for a profile a concurrent request was writing
+   * @param failureFallbacks requests answered with the base order because the backend failed
+   * @param deadlineFallbacks requests answered with the base order because their deadline passed
+   * @param storeErrors lookups or writes of the profile store that threw (served as misses)
    * @throws IllegalArgumentException if a count is negative
    */
   public ServingStats {
@@ -34,7 +43,11 @@ public record ServingStats(
     }
   }
 
-  /** Requests answered with the base order, for any reason. */
+  /**
+   * Requests answered with the base order, for any reason.
+   *
+   * @return the number of fallbacks
+   */
   public long fallbacks() {
     return failureFallbacks + deadlineFallbacks;
   }

@@ -52,17 +52,17 @@ public enum TemplateName {
     this.allowed = Set.copyOf(all);
   }
 
-  /** The file name under {@code dev/agp/prompts/}. */
+  /** {@return the file name under {@code dev/agp/prompts/}} */
   public String resource() {
     return resource;
   }
 
-  /** Placeholders a replacement must contain. */
+  /** {@return placeholders a replacement must contain} */
   public Set<String> required() {
     return required;
   }
 
-  /** Placeholders a replacement may contain. */
+  /** {@return placeholders a replacement may contain} */
   public Set<String> allowed() {
     return allowed;
   }

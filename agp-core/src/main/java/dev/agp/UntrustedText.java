@@ -44,6 +44,9 @@ public final class UntrustedText {
   /**
    * Multi-line text for a delimited block, at most {@code maxChars} characters.
    *
+   * @param text the text, from a user, a catalogue or a model
+   * @param maxChars the most characters kept
+   * @return the text, safe inside the prompt's delimiters
    * @throws NullPointerException if text is null
    * @throws IllegalArgumentException if maxChars is below 1
    */
@@ -55,6 +58,9 @@ public final class UntrustedText {
    * One line (a title or a sentence): line breaks become spaces, then as {@link #block}, stripped,
    * at most {@code maxChars} characters.
    *
+   * @param text the text, from a user, a catalogue or a model
+   * @param maxChars the most characters kept
+   * @return the line
    * @throws NullPointerException if text is null
    * @throws IllegalArgumentException if maxChars is below 1
    */

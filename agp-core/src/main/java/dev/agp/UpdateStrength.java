@@ -24,7 +24,7 @@ public enum UpdateStrength {
     this.words = words;
   }
 
-  /** The instruction given to the LLM. */
+  /** {@return the instruction given to the LLM} */
   public String words() {
     return words;
   }
@@ -34,6 +34,9 @@ public enum UpdateStrength {
    * targets on average, in lists of {@code listSize} candidates: {@code displacement / (listSize -
    * 1)} below {@link #SMALL_BELOW} is small, below {@link #MODERATE_BELOW} moderate, else large.
    *
+   * @param displacement the average displacement, in positions
+   * @param listSize the number of candidates
+   * @return the strength
    * @throws IllegalArgumentException if displacement is negative or listSize below 1
    */
   public static UpdateStrength forDisplacement(double displacement, int listSize) {
@@ -52,6 +55,8 @@ public enum UpdateStrength {
    * The strength when only a score is known (score-only feedback): {@code 1 - ndcg} against the
    * same thresholds.
    *
+   * @param ndcg the batch's NDCG
+   * @return the strength
    * @throws IllegalArgumentException if ndcg is outside [0, 1]
    */
   public static UpdateStrength forScore(double ndcg) {

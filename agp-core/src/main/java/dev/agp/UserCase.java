@@ -21,6 +21,12 @@ public record UserCase(
     String userId, List<Item> history, List<Item> candidates, Set<String> relevantItemIds) {
 
   /**
+   * @param userId the user's identifier, non-blank
+   * @param history consumed items, oldest first; may be empty
+   * @param candidates the base recommender's list, best first (index 0 = top); non-empty, ids
+   *     unique
+   * @param relevantItemIds the ground truth: a subset of the candidate ids for training and
+   *     evaluation, empty when serving. Iteration keeps the order given.
    * @throws NullPointerException if an argument or element is null
    * @throws IllegalArgumentException if the user id is blank, the candidates are empty or
    *     repeat an id, or a relevant id is not a candidate; the message names the user and item
@@ -65,12 +71,24 @@ public record UserCase(
     return List.copyOf(items);
   }
 
-  /** A serving case: no ground truth. */
+  /**
+   * A serving case: no ground truth.
+   *
+   * @param userId the user
+   * @param history what the user consumed, oldest first
+   * @param candidates the items to rank, in base order
+   * @return the case
+   */
   public static UserCase forServing(String userId, List<Item> history, List<Item> candidates) {
     return new UserCase(userId, history, candidates, Set.of());
   }
 
-  /** The last {@code n} history items (all of them when there are fewer), oldest first. */
+  /**
+   * The last {@code n} history items (all of them when there are fewer), oldest first.
+   *
+   * @param n the number of items
+   * @return the items
+   */
   public List<Item> recentHistory(int n) {
     if (n < 0) {
       throw new IllegalArgumentException("n must be >= 0 but was " + n);
@@ -78,7 +96,7 @@ public record UserCase(
     return history.subList(Math.max(0, history.size() - n), history.size());
   }
 
-  /** The candidate ids in base order. */
+  /** {@return the candidate ids in base order} */
   public List<String> candidateIds() {
     return candidates.stream().map(Item::id).toList();
   }

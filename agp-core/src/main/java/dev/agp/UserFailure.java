@@ -14,10 +14,19 @@ import java.io.Serializable;
  * @param stage the step that failed
  * @param error the exception's type
  * @param message the exception's message (never contains an API key)
+ * @serial exclude
  */
+// out of the Serialized Form page: JDK 17's javadoc wants comments on a serialisable record's
+// private fields, which source cannot carry (JDK-8275199); its serial form is its components
 public record UserFailure(String userId, Stage stage, String error, String message) implements Serializable {
 
-  /** @throws NullPointerException if an argument is null */
+  /**
+   * @param userId the user
+   * @param stage the step that failed
+   * @param error the exception's type
+   * @param message the exception's message (never contains an API key)
+   * @throws NullPointerException if an argument is null
+   */
   public UserFailure {
     requireNonNull(userId, "userId");
     requireNonNull(stage, "stage");
@@ -30,7 +39,12 @@ public record UserFailure(String userId, Stage stage, String error, String messa
     return new UserFailure(userId, stage, t.getClass().getSimpleName(), message);
   }
 
-  /** {@code "u42 at RERANK: LlmRetriableException: timed out"}. */
+  /**
+   * {@code "u42 at RERANK: LlmRetriableException: timed out"}.
+   *
+   * @return a one-line description, for example {@code "u42 at RERANK: LlmRetriableException: timed
+   *     out"}
+   */
   public String describe() {
     return userId + " at " + stage + ": " + error + (message.isEmpty() ? "" : ": " + message);
   }

@@ -23,6 +23,12 @@ public record UserOutcome(
     Optional<String> critique) {
 
   /**
+   * @param user the case
+   * @param prompt the profile prompt the profile was written with
+   * @param profile the generated profile
+   * @param ranking the LLM's ranking
+   * @param feedback the position feedback computed from it
+   * @param critique the LLM's critique (paper mode, users not at target), else empty
    * @throws NullPointerException if an argument is null
    */
   public UserOutcome {

@@ -11,6 +11,8 @@ import static java.util.Objects.requireNonNull;
 public record UserProfile(String userId, String text) {
 
   /**
+   * @param userId the user it describes
+   * @param text the profile, possibly empty when the LLM returned nothing
    * @throws NullPointerException if an argument is null
    */
   public UserProfile {

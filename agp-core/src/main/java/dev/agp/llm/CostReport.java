@@ -27,6 +27,11 @@ public record CostReport(
     LocalDate pricesAsOf) {
 
   /**
+   * @param total the cost of every priced token
+   * @param byStage the cost per stage (stages without priced tokens absent)
+   * @param byModel the cost per model (models without a price absent)
+   * @param unpricedTokens tokens per model the table has no price for: not in the totals
+   * @param pricesAsOf the date of the prices used
    * @throws NullPointerException if an argument, key or value is null
    */
   public CostReport {
@@ -39,7 +44,7 @@ public record CostReport(
     unpricedTokens = Collections.unmodifiableMap(new TreeMap<>(requireNonNull(unpricedTokens, "unpricedTokens")));
   }
 
-  /** Whether every recorded token had a price. */
+  /** {@return whether every recorded token had a price} */
   public boolean complete() {
     return unpricedTokens.isEmpty();
   }

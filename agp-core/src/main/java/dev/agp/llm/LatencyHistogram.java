@@ -23,6 +23,8 @@ public record LatencyHistogram(Map<Integer, Long> buckets) {
   public static final LatencyHistogram EMPTY = new LatencyHistogram(Map.of());
 
   /**
+   * @param buckets bucket index to count; bucket {@code i} holds latencies in {@code [1.05^i,
+   *     1.05^(i+1))} microseconds, bucket 0 also everything below 1 microsecond
    * @throws IllegalArgumentException for a negative bucket index or a count below 1
    */
   public LatencyHistogram {
@@ -43,7 +45,7 @@ public record LatencyHistogram(Map<Integer, Long> buckets) {
     return (int) Math.floor(Math.log(micros) / LOG_GROWTH);
   }
 
-  /** The number of recorded latencies. */
+  /** {@return the number of recorded latencies} */
   public long count() {
     long n = 0;
     for (long c : buckets.values()) {
@@ -56,6 +58,7 @@ public record LatencyHistogram(Map<Integer, Long> buckets) {
    * The latency at quantile {@code q}, or {@link Duration#ZERO} when nothing was recorded.
    *
    * @param q a quantile in [0, 1], for example 0.5 for the median or 0.99
+   * @return the latency, rounded up to its bucket's upper bound
    * @throws IllegalArgumentException if q is outside [0, 1]
    */
   public Duration percentile(double q) {
@@ -78,14 +81,24 @@ public record LatencyHistogram(Map<Integer, Long> buckets) {
     throw new AssertionError("rank beyond count");
   }
 
-  /** The sum of both distributions. */
+  /**
+   * The sum of both distributions.
+   *
+   * @param other another meter's distribution
+   * @return the sum
+   */
   public LatencyHistogram plus(LatencyHistogram other) {
     Map<Integer, Long> merged = new TreeMap<>(buckets);
     other.buckets.forEach((k, v) -> merged.merge(k, v, Long::sum));
     return new LatencyHistogram(merged);
   }
 
-  /** This distribution without the latencies of an earlier snapshot of the same meter. */
+  /**
+   * This distribution without the latencies of an earlier snapshot of the same meter.
+   *
+   * @param earlier an earlier snapshot of this distribution
+   * @return the difference
+   */
   public LatencyHistogram minus(LatencyHistogram earlier) {
     Map<Integer, Long> rest = new TreeMap<>(buckets);
     earlier.buckets.forEach(

@@ -48,6 +48,8 @@ public final class LlmBudget {
   /**
    * A budget of {@code maxTokens} input plus output tokens.
    *
+   * @param maxTokens the token limit
+   * @return the budget, nothing spent
    * @throws IllegalArgumentException if maxTokens is below 1
    */
   public static LlmBudget ofTokens(long maxTokens) {
@@ -60,6 +62,8 @@ public final class LlmBudget {
   /**
    * A budget of {@code maxUsd} US dollars at the client's {@link PriceTable}.
    *
+   * @param maxUsd the limit in US dollars
+   * @return the budget, nothing spent
    * @throws NullPointerException if maxUsd is null
    * @throws IllegalArgumentException if maxUsd is not positive
    */
@@ -70,6 +74,9 @@ public final class LlmBudget {
   /**
    * A budget that stops at whichever of the two limits is reached first.
    *
+   * @param maxTokens the token limit
+   * @param maxUsd the limit in US dollars
+   * @return the budget, nothing spent
    * @throws NullPointerException if maxUsd is null
    * @throws IllegalArgumentException if a limit is not positive
    */
@@ -86,37 +93,57 @@ public final class LlmBudget {
     return usd;
   }
 
-  /** The token limit, when there is one. */
+  /** {@return the token limit, when there is one} */
   public OptionalLong maxTokens() {
     return maxTokens == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(maxTokens);
   }
 
-  /** The limit in US dollars, when there is one. */
+  /** {@return the limit in US dollars, when there is one} */
   public Optional<BigDecimal> maxCost() {
     return Optional.ofNullable(maxCost);
   }
 
-  /** Tokens charged by finished calls. */
+  /**
+   * Tokens charged by finished calls.
+   *
+   * @return the tokens spent
+   */
   public synchronized long spentTokens() {
     return spentTokens;
   }
 
-  /** US dollars charged by finished calls (0 for a token-only budget whose model has no price). */
+  /**
+   * US dollars charged by finished calls (0 for a token-only budget whose model has no price).
+   *
+   * @return the dollars spent
+   */
   public synchronized BigDecimal spentCost() {
     return spentCost;
   }
 
-  /** Tokens reserved by calls in flight. */
+  /**
+   * Tokens reserved by calls in flight.
+   *
+   * @return the tokens reserved
+   */
   public synchronized long reservedTokens() {
     return reservedTokens;
   }
 
-  /** Calls refused because they could have exceeded a limit. */
+  /**
+   * Calls refused because they could have exceeded a limit.
+   *
+   * @return the number of refusals
+   */
   public synchronized long refusals() {
     return refusals;
   }
 
-  /** Attempts that failed after their request was sent, charged what was reserved for them. */
+  /**
+   * Attempts that failed after their request was sent, charged what was reserved for them.
+   *
+   * @return the number of charged failures
+   */
   public synchronized long chargedFailures() {
     return chargedFailures;
   }

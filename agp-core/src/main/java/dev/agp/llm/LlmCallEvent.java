@@ -27,6 +27,14 @@ public record LlmCallEvent(
     String model) {
 
   /**
+   * @param stage the stage the request served
+   * @param latency wall time of the request, retries included
+   * @param usage tokens charged ({@link TokenUsage#ZERO} on failure or cache hit)
+   * @param attempts attempts taken (1 without retries)
+   * @param cached whether a cache answered
+   * @param failure the failure when the request failed
+   * @param model the model that answered, or {@link UsageReport#UNKNOWN_MODEL} when unknown (a
+   *     failure, or a backend that does not say)
    * @throws NullPointerException if an argument is null
    */
   public LlmCallEvent {
@@ -40,6 +48,12 @@ public record LlmCallEvent(
   /**
    * An event of an unknown model.
    *
+   * @param stage the stage the request served
+   * @param latency wall time of the request, retries included
+   * @param usage tokens charged ({@link TokenUsage#ZERO} on failure or cache hit)
+   * @param attempts attempts taken (1 without retries)
+   * @param cached whether a cache answered
+   * @param failure the failure when the request failed
    * @throws NullPointerException if an argument is null
    */
   public LlmCallEvent(
@@ -52,7 +66,7 @@ public record LlmCallEvent(
     this(stage, latency, usage, attempts, cached, failure, UsageReport.UNKNOWN_MODEL);
   }
 
-  /** Whether the request succeeded. */
+  /** {@return whether the request succeeded} */
   public boolean succeeded() {
     return failure.isEmpty();
   }

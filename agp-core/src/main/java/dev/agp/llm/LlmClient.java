@@ -21,6 +21,8 @@ public interface LlmClient {
   /**
    * Sends one request and returns the answer.
    *
+   * @param request the messages, the stage and the sampling options
+   * @return the answer, with its token usage when the backend reports it
    * @throws LlmRetriableException when a later attempt may succeed (rate limit, timeout, 5xx,
    *     refused connection)
    * @throws LlmNonRetriableException when retrying cannot help (bad request, authentication,

@@ -59,6 +59,8 @@ public final class LlmClients {
   /**
    * A builder putting the default retries and concurrency bound in front of {@code backend}.
    *
+   * @param backend the client that makes the actual calls
+   * @return a builder with every option at its default
    * @throws NullPointerException if backend is null
    */
   public static Builder builder(LlmClient backend) {
@@ -98,6 +100,9 @@ public final class LlmClients {
     /**
      * The model the backend calls: part of every cache key, and the price the budget reserves at.
      * Required with a cache or a cost budget.
+     *
+     * @param model the model's name, as the backend sends it
+     * @return this builder
      */
     public Builder model(String model) {
       requireNonNull(model, "model");
@@ -108,7 +113,13 @@ public final class LlmClients {
       return this;
     }
 
-    /** Attempts per call, {@code >= 1}; 1 turns retries off (default {@value LlmClients#DEFAULT_MAX_ATTEMPTS}). */
+    /**
+     * Attempts per call, {@code >= 1}; 1 turns retries off (default {@value
+     * LlmClients#DEFAULT_MAX_ATTEMPTS}).
+     *
+     * @param maxAttempts the attempts per call, the first included
+     * @return this builder
+     */
     public Builder maxAttempts(int maxAttempts) {
       if (maxAttempts < 1) {
         throw new IllegalArgumentException("maxAttempts must be >= 1 but was " + maxAttempts);
@@ -117,37 +128,69 @@ public final class LlmClients {
       return this;
     }
 
-    /** The backoff cap of the first retry, {@code > 0} (default 500 ms); each retry doubles it. */
+    /**
+     * The backoff cap of the first retry, {@code > 0} (default 500 ms); each retry doubles it.
+     *
+     * @param backoff the first retry's backoff cap
+     * @return this builder
+     */
     public Builder initialBackoff(Duration backoff) {
       this.initialBackoff = positive("initialBackoff", backoff);
       return this;
     }
 
-    /** The largest backoff cap, {@code > 0} (default 30 s); must not be below initialBackoff. */
+    /**
+     * The largest backoff cap, {@code > 0} (default 30 s); must not be below initialBackoff.
+     *
+     * @param backoff the largest backoff cap
+     * @return this builder
+     */
     public Builder maxBackoff(Duration backoff) {
       this.maxBackoff = positive("maxBackoff", backoff);
       return this;
     }
 
-    /** Time from the first attempt after which no retry starts, {@code > 0} (default 5 min). */
+    /**
+     * Time from the first attempt after which no retry starts, {@code > 0} (default 5 min).
+     *
+     * @param deadline the time after which no retry starts
+     * @return this builder
+     */
     public Builder deadline(Duration deadline) {
       this.deadline = positive("deadline", deadline);
       return this;
     }
 
-    /** Requests a minute, {@code >= 1}, smoothed to bursts of one second's worth (default: no limit). */
+    /**
+     * Requests a minute, {@code >= 1}, smoothed to bursts of one second's worth (default: no
+     * limit).
+     *
+     * @param requests the requests allowed per minute
+     * @return this builder
+     */
     public Builder requestsPerMinute(long requests) {
       this.requestsPerMinute = atLeastOne("requestsPerMinute", requests);
       return this;
     }
 
-    /** Input plus output tokens a minute, {@code >= 1} (default: no limit). */
+    /**
+     * Input plus output tokens a minute, {@code >= 1} (default: no limit).
+     *
+     * @param tokens the tokens allowed per minute
+     * @return this builder
+     */
     public Builder tokensPerMinute(long tokens) {
       this.tokensPerMinute = atLeastOne("tokensPerMinute", tokens);
       return this;
     }
 
-    /** Calls in flight at once, {@code >= 1} (default {@value LlmClients#DEFAULT_MAX_CONCURRENT_CALLS}). */
+    /**
+     * Calls in flight at once, {@code >= 1} (default {@value
+     * LlmClients#DEFAULT_MAX_CONCURRENT_CALLS}).
+     *
+     * @param calls the calls allowed in flight at once
+     * @return this builder
+     */
     public Builder maxConcurrentCalls(int calls) {
       this.maxConcurrentCalls = (int) atLeastOne("maxConcurrentCalls", calls);
       return this;
@@ -158,6 +201,9 @@ public final class LlmClients {
      * >= 1} (default {@value LlmClients#DEFAULT_ASSUMED_OUTPUT_TOKENS}). Requests are never
      * changed: an answer longer than this to a request without a cap is charged in full, so give
      * requests a cap where a budget must hold (the SDK's own requests all have one).
+     *
+     * @param tokens the output tokens assumed
+     * @return this builder
      */
     public Builder assumedOutputTokens(int tokens) {
       this.assumedOutputTokens = (int) atLeastOne("assumedOutputTokens", tokens);
@@ -168,55 +214,100 @@ public final class LlmClients {
      * How the budget and the tokens-per-minute limit count a request's prompt tokens: never fewer
      * than the backend bills (default {@link TokenCounter#utf8Bound()}; {@code LlmBackends} sets an
      * exact tokenizer for OpenAI's models).
+     *
+     * @param counter the counter of prompt tokens
+     * @return this builder
      */
     public Builder tokenCounter(TokenCounter counter) {
       this.tokenCounter = requireNonNull(counter, "tokenCounter");
       return this;
     }
 
-    /** Answers repeated requests from {@code cache}; share one cache between clients to pool answers. */
+    /**
+     * Answers repeated requests from {@code cache}; share one cache between clients to pool
+     * answers.
+     *
+     * @param cache the cache
+     * @return this builder
+     */
     public Builder cache(LlmResponseCache cache) {
       this.cache = requireNonNull(cache, "cache");
       return this;
     }
 
-    /** Answers repeated requests from {@link LlmResponseCache#onDisk(Path) a cache in {@code directory}}. */
+    /**
+     * Answers repeated requests from {@link LlmResponseCache#onDisk(Path) a disk cache} in {@code
+     * directory}.
+     *
+     * @param directory the cache's directory, created when missing
+     * @return this builder
+     */
     public Builder cacheDirectory(Path directory) {
       this.cacheDirectory = requireNonNull(directory, "cacheDirectory");
       return this;
     }
 
-    /** The prices a cost budget charges at (default {@link PriceTable#defaults()}). */
+    /**
+     * The prices a cost budget charges at (default {@link PriceTable#defaults()}).
+     *
+     * @param prices the prices
+     * @return this builder
+     */
     public Builder prices(PriceTable prices) {
       this.prices = requireNonNull(prices, "prices");
       return this;
     }
 
-    /** Refuses calls that could exceed {@code budget}; share one budget between clients to pool it. */
+    /**
+     * Refuses calls that could exceed {@code budget}; share one budget between clients to pool it.
+     *
+     * @param budget the budget
+     * @return this builder
+     */
     public Builder budget(LlmBudget budget) {
       this.budget = requireNonNull(budget, "budget");
       return this;
     }
 
-    /** Records every call, cache hits included, in {@code meter}. */
+    /**
+     * Records every call, cache hits included, in {@code meter}.
+     *
+     * @param meter the meter
+     * @return this builder
+     */
     public Builder meter(LlmUsageMeter meter) {
       this.meter = requireNonNull(meter, "meter");
       return this;
     }
 
-    /** The time source of the deadline and the rate limiter (tests use a fake one). */
+    /**
+     * The time source of the deadline and the rate limiter (tests use a fake one).
+     *
+     * @param ticker the time source
+     * @return this builder
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = requireNonNull(ticker, "ticker");
       return this;
     }
 
-    /** How backoffs and rate limits wait (tests record the waits instead). */
+    /**
+     * How backoffs and rate limits wait (tests record the waits instead).
+     *
+     * @param sleeper how to wait
+     * @return this builder
+     */
     public Builder sleeper(Sleeper sleeper) {
       this.sleeper = requireNonNull(sleeper, "sleeper");
       return this;
     }
 
-    /** The source of backoff jitter; give a seeded one for repeatable waits (default: unseeded). */
+    /**
+     * The source of backoff jitter; give a seeded one for repeatable waits (default: unseeded).
+     *
+     * @param random the source of jitter
+     * @return this builder
+     */
     public Builder random(Random random) {
       this.random = requireNonNull(random, "random");
       return this;
@@ -225,6 +316,7 @@ public final class LlmClients {
     /**
      * The client stack.
      *
+     * @return the client: budget, cache, meter, limiter and retries around the backend
      * @throws IllegalStateException if maxBackoff is below initialBackoff; both cache and
      *     cacheDirectory are set; a cache is set without a model; or a cost budget is set and the
      *     model has no price

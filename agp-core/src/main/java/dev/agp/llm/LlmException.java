@@ -12,8 +12,11 @@ public abstract sealed class LlmException extends RuntimeException
 
   private static final long serialVersionUID = 1L;
 
+  /** The stage of the failed call, null when unknown. */
   private final @Nullable Stage stage;
+  /** The 1-based attempt that failed, 0 when unknown. */
   private final int attempt;
+  /** Whether the request may have reached the server. */
   private final boolean requestSent;
 
   /**
@@ -45,15 +48,15 @@ public abstract sealed class LlmException extends RuntimeException
     this.requestSent = requestSent;
   }
 
-  /** Whether a later attempt of the same request may succeed. */
+  /** {@return whether a later attempt of the same request may succeed} */
   public abstract boolean isRetriable();
 
-  /** The stage of the failed call, when known. */
+  /** {@return the stage of the failed call, when known} */
   public Optional<Stage> stage() {
     return Optional.ofNullable(stage);
   }
 
-  /** The 1-based attempt that failed, or 0 when unknown. */
+  /** {@return the 1-based attempt that failed, or 0 when unknown} */
   public int attempt() {
     return attempt;
   }
@@ -63,6 +66,8 @@ public abstract sealed class LlmException extends RuntimeException
    * known never to have left (refused connection, connect timeout, unknown host, a budget's
    * refusal). Budgets charge failed attempts that were sent, unless the server refused them with
    * a 4xx status.
+   *
+   * @return false only when the request is known never to have left
    */
   public boolean requestSent() {
     return requestSent;

@@ -10,6 +10,7 @@ public non-sealed class LlmNonRetriableException extends LlmException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status, 0 when the failure had none. */
   private final int statusCode;
 
   /**
@@ -39,7 +40,12 @@ public non-sealed class LlmNonRetriableException extends LlmException {
     this.statusCode = statusCode;
   }
 
-  /** A non-retriable failure without status. */
+  /**
+   * A non-retriable failure without status.
+   *
+   * @param message what failed; never holds an API key
+   * @param cause the underlying failure, or null
+   */
   public LlmNonRetriableException(String message, @Nullable Throwable cause) {
     this(message, cause, null, 0, 0);
   }
@@ -49,7 +55,7 @@ public non-sealed class LlmNonRetriableException extends LlmException {
     return false;
   }
 
-  /** The HTTP status, or 0 when the failure had none. */
+  /** {@return the HTTP status, or 0 when the failure had none} */
   public int statusCode() {
     return statusCode;
   }

@@ -136,6 +136,8 @@ public final class LlmResponseCache {
    * A cache kept in {@code directory/responses.jsonl}, created with the directory when missing,
    * and loaded now when present.
    *
+   * @param directory the cache's directory
+   * @return the cache, holding the answers the file already has
    * @throws NullPointerException if directory is null
    * @throws UncheckedIOException if the directory or the file cannot be created, read or repaired
    * @throws IllegalStateException if the file exists but is not an AGP response cache
@@ -153,12 +155,16 @@ public final class LlmResponseCache {
     return cache;
   }
 
-  /** The file answers are appended to, when the cache is on disk. */
+  /** {@return the file answers are appended to, when the cache is on disk} */
   public Optional<Path> file() {
     return Optional.ofNullable(file);
   }
 
-  /** Answers held. */
+  /**
+   * Answers held.
+   *
+   * @return the number of answers held
+   */
   public int size() {
     return entries.size();
   }
@@ -172,7 +178,7 @@ public final class LlmResponseCache {
     return maxEntries == UNBOUNDED ? OptionalLong.empty() : OptionalLong.of(maxEntries);
   }
 
-  /** Counters of this cache since it was created. */
+  /** {@return counters of this cache since it was created} */
   public Stats stats() {
     synchronized (this) {
       return new Stats(

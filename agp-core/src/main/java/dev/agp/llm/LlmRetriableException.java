@@ -12,7 +12,9 @@ public non-sealed class LlmRetriableException extends LlmException {
 
   private static final long serialVersionUID = 1L;
 
+  /** How long the server asked the caller to wait, null when it did not say. */
   private final @Nullable Duration retryAfter;
+  /** The HTTP status, 0 when the failure had none. */
   private final int statusCode;
 
   /**
@@ -55,7 +57,12 @@ public non-sealed class LlmRetriableException extends LlmException {
     this.retryAfter = retryAfter;
   }
 
-  /** A retriable failure without status or retry hint. */
+  /**
+   * A retriable failure without status or retry hint.
+   *
+   * @param message what failed; never holds an API key
+   * @param cause the underlying failure, or null
+   */
   public LlmRetriableException(String message, @Nullable Throwable cause) {
     this(message, cause, null, 0, 0, null);
   }
@@ -65,12 +72,12 @@ public non-sealed class LlmRetriableException extends LlmException {
     return true;
   }
 
-  /** How long the server asked the caller to wait, when it said so. */
+  /** {@return how long the server asked the caller to wait, when it said so} */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }
 
-  /** The HTTP status, or 0 when the failure had none (timeout, refused connection). */
+  /** {@return the HTTP status, or 0 when the failure had none (timeout, refused connection)} */
   public int statusCode() {
     return statusCode;
   }

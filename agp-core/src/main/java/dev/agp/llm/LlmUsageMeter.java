@@ -27,7 +27,11 @@ public final class LlmUsageMeter {
   private final Map<Key, MutableStage> slots = new ConcurrentHashMap<>();
   private final List<Consumer<LlmCallEvent>> listeners = new CopyOnWriteArrayList<>();
 
-  /** A meter timing calls with {@code ticker}. */
+  /**
+   * A meter timing calls with {@code ticker}.
+   *
+   * @param ticker the time source of latencies
+   */
   public LlmUsageMeter(Ticker ticker) {
     this.ticker = requireNonNull(ticker, "ticker");
   }
@@ -37,13 +41,23 @@ public final class LlmUsageMeter {
     this(Ticker.systemTicker());
   }
 
-  /** Calls {@code listener} after every metered request, on the calling thread. */
+  /**
+   * Calls {@code listener} after every metered request, on the calling thread.
+   *
+   * @param listener the listener
+   * @return this meter
+   */
   public LlmUsageMeter addListener(Consumer<LlmCallEvent> listener) {
     listeners.add(requireNonNull(listener, "listener"));
     return this;
   }
 
-  /** A client that forwards to {@code delegate} and records each request here. */
+  /**
+   * A client that forwards to {@code delegate} and records each request here.
+   *
+   * @param delegate the client to meter
+   * @return the metered client
+   */
   public LlmClient wrap(LlmClient delegate) {
     requireNonNull(delegate, "delegate");
     return request -> {
@@ -83,7 +97,11 @@ public final class LlmUsageMeter {
     };
   }
 
-  /** Records one finished request (what {@link #wrap} does for each call). */
+  /**
+   * Records one finished request (what {@link #wrap} does for each call).
+   *
+   * @param event the request's stage, latency, usage and outcome
+   */
   public void record(LlmCallEvent event) {
     MutableStage s = slot(event.stage(), event.model());
     synchronized (s) {
@@ -120,7 +138,11 @@ public final class LlmUsageMeter {
         && response.usage().outputTokens() >= request.maxOutputTokens().getAsInt();
   }
 
-  /** Counts an update the optimizer refused or reverted. */
+  /**
+   * Counts an update the optimizer refused or reverted.
+   *
+   * @param stage the stage whose update was refused
+   */
   public void recordRejectedUpdate(Stage stage) {
     MutableStage s = slot(requireNonNull(stage, "stage"), UsageReport.UNKNOWN_MODEL);
     synchronized (s) {
@@ -131,6 +153,8 @@ public final class LlmUsageMeter {
   /**
    * Adds usage recorded elsewhere, for example by an earlier run restored from a checkpoint.
    * Usage of a report without per-model figures is kept under {@link UsageReport#UNKNOWN_MODEL}.
+   *
+   * @param earlier the usage to add
    */
   public void add(UsageReport earlier) {
     if (earlier.byModel().isEmpty()) {
@@ -140,7 +164,7 @@ public final class LlmUsageMeter {
     }
   }
 
-  /** An immutable copy of the counters, per stage and per model. */
+  /** {@return an immutable copy of the counters, per stage and per model} */
   public UsageReport snapshot() {
     EnumMap<Stage, StageUsage> byStage = new EnumMap<>(Stage.class);
     Map<String, Map<Stage, StageUsage>> byModel = new TreeMap<>();

@@ -47,6 +47,9 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices, Map<Str
               "gpt-4o-mini", ModelPrice.of("0.075", "0.30")));
 
   /**
+   * @param asOf the date the prices were valid
+   * @param prices price per model name
+   * @param batchPrices batch-endpoint price per model name (models without a batch endpoint absent)
    * @throws NullPointerException if an argument, a name or a price is null
    * @throws IllegalArgumentException if a model name is blank or ends with {@link #BATCH_SUFFIX}
    */
@@ -59,6 +62,8 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices, Map<Str
   /**
    * A table without batch prices.
    *
+   * @param asOf the date the prices were valid
+   * @param prices price per model name
    * @throws NullPointerException if an argument, a name or a price is null
    * @throws IllegalArgumentException if a model name is blank or ends with {@link #BATCH_SUFFIX}
    */
@@ -85,6 +90,8 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices, Map<Str
   /**
    * List prices of gpt-4o, gpt-4o-mini and deepseek-chat on {@link #DEFAULT_AS_OF}, and the Batch
    * API prices (half) of gpt-4o and gpt-4o-mini; DeepSeek has no batch endpoint.
+   *
+   * @return the default table
    */
   public static PriceTable defaults() {
     return DEFAULTS;
@@ -93,6 +100,8 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices, Map<Str
   /**
    * The name under which usage of {@code model}'s batch calls is recorded and priced.
    *
+   * @param model the model's name
+   * @return the batch-tier name
    * @throws NullPointerException if model is null
    */
   public static String batchTier(String model) {
@@ -103,6 +112,8 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices, Map<Str
   /**
    * Whether {@code model} is a {@linkplain #batchTier batch-tier name}.
    *
+   * @param model a model name
+   * @return true for a batch-tier name
    * @throws NullPointerException if model is null
    */
   public static boolean isBatchTier(String model) {
@@ -112,6 +123,9 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices, Map<Str
   /**
    * This table with {@code model} priced at {@code price} (added or replaced).
    *
+   * @param model the model's name
+   * @param price its price
+   * @return the new table
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if the model name is blank
    */
@@ -124,6 +138,9 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices, Map<Str
   /**
    * This table with {@code model}'s batch-endpoint price set to {@code price} (added or replaced).
    *
+   * @param model the model's name
+   * @param price its batch price
+   * @return the new table
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if the model name is blank
    */
@@ -136,6 +153,8 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices, Map<Str
   /**
    * This table with another date.
    *
+   * @param newAsOf the date the prices were checked
+   * @return the new table
    * @throws NullPointerException if asOf is null
    */
   public PriceTable withAsOf(LocalDate newAsOf) {
@@ -170,6 +189,8 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices, Map<Str
    * The price of {@code model}: exact name, else the longest table name it extends with a dash; a
    * {@linkplain #batchTier batch-tier name} is priced by {@link #batchPriceOf} of its model.
    *
+   * @param model the model's name, as the backend reports it
+   * @return the price, or empty when the table has none
    * @throws NullPointerException if model is null
    */
   public Optional<ModelPrice> priceOf(String model) {
@@ -184,6 +205,8 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices, Map<Str
    * The batch-endpoint price of {@code model}, matched like {@link #priceOf}; empty when the table
    * knows no batch price for it.
    *
+   * @param model the model's name, as the backend reports it
+   * @return the batch price, or empty
    * @throws NullPointerException if model is null
    */
   public Optional<ModelPrice> batchPriceOf(String model) {
@@ -216,6 +239,8 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices, Map<Str
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
     /**
+     * @param inputPerMillion price of a million prompt tokens
+     * @param outputPerMillion price of a million completion tokens
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if a price is negative
      */
@@ -231,6 +256,9 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices, Map<Str
     /**
      * A price from decimal strings, for example {@code ModelPrice.of("0.15", "0.60")}.
      *
+     * @param inputPerMillion the price of a million input tokens, in US dollars
+     * @param outputPerMillion the price of a million output tokens, in US dollars
+     * @return the price
      * @throws NumberFormatException if a string is not a decimal number
      * @throws IllegalArgumentException if a price is negative
      */
@@ -238,7 +266,12 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices, Map<Str
       return new ModelPrice(new BigDecimal(inputPerMillion), new BigDecimal(outputPerMillion));
     }
 
-    /** The cost of {@code usage} in US dollars. */
+    /**
+     * The cost of {@code usage} in US dollars.
+     *
+     * @param usage the tokens
+     * @return the cost
+     */
     public BigDecimal cost(TokenUsage usage) {
       return inputPerMillion
           .multiply(BigDecimal.valueOf(usage.inputTokens()))

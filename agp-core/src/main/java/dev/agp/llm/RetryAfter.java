@@ -54,6 +54,7 @@ public final class RetryAfter {
    * The wait a {@code retry-after-ms} header (sent by OpenAI and Azure) asks for, in
    * milliseconds, possibly fractional.
    *
+   * @param value the header's value
    * @return the wait, or empty when the value is not a non-negative number
    * @throws NullPointerException if value is null
    */

@@ -20,6 +20,7 @@ public interface Sleeper {
   /**
    * Waits for {@code duration}; returns at once for zero or negative durations.
    *
+   * @param duration how long to wait
    * @throws InterruptedException if the thread is interrupted while waiting
    */
   void sleep(Duration duration) throws InterruptedException;

@@ -33,6 +33,18 @@ public record StageUsage(
   public static final StageUsage ZERO = new StageUsage(0, 0, 0, 0, 0, 0, 0, 0, LatencyHistogram.EMPTY);
 
   /**
+   * @param calls requests the pipeline issued, successful or not (a retried request counts once)
+   * @param inputTokens prompt tokens reported by the backend
+   * @param outputTokens completion tokens reported by the backend
+   * @param failures requests that failed after all retries
+   * @param retries extra attempts spent by retry decorators
+   * @param cacheHits requests answered by a response cache without a paid call
+   * @param rejectedUpdates OPTIMIZE answers the optimizer refused (no markers, empty, too long), or
+   *     updates reverted by greedy acceptance; 0 for other stages
+   * @param truncated answers cut off by the request's output cap: paid answers whose output tokens
+   *     reached {@link LlmRequest#maxOutputTokens()} (what backends report as finish reason
+   *     "length"); they are counted in {@code calls} and {@code outputTokens} too
+   * @param latency the distribution of request latencies, retries included
    * @throws IllegalArgumentException if a count is negative
    */
   public StageUsage {
@@ -45,12 +57,21 @@ public record StageUsage(
     }
   }
 
-  /** Input plus output tokens. */
+  /**
+   * Input plus output tokens.
+   *
+   * @return input plus output tokens
+   */
   public long totalTokens() {
     return inputTokens + outputTokens;
   }
 
-  /** The element-wise sum. */
+  /**
+   * The element-wise sum.
+   *
+   * @param o the other usage
+   * @return the sum
+   */
   public StageUsage plus(StageUsage o) {
     return new StageUsage(
         calls + o.calls,
@@ -64,7 +85,12 @@ public record StageUsage(
         latency.plus(o.latency));
   }
 
-  /** What was spent since an earlier snapshot {@code e} of the same counters. */
+  /**
+   * What was spent since an earlier snapshot {@code e} of the same counters.
+   *
+   * @param e the earlier snapshot
+   * @return the difference
+   */
   public StageUsage minus(StageUsage e) {
     return new StageUsage(
         calls - e.calls,

@@ -12,6 +12,8 @@ public record TokenUsage(long inputTokens, long outputTokens) {
   public static final TokenUsage ZERO = new TokenUsage(0, 0);
 
   /**
+   * @param inputTokens prompt tokens, {@code >= 0}
+   * @param outputTokens completion tokens, {@code >= 0}
    * @throws IllegalArgumentException if a count is negative
    */
   public TokenUsage {
@@ -23,12 +25,21 @@ public record TokenUsage(long inputTokens, long outputTokens) {
     }
   }
 
-  /** Input plus output tokens. */
+  /**
+   * Input plus output tokens.
+   *
+   * @return input plus output tokens
+   */
   public long totalTokens() {
     return inputTokens + outputTokens;
   }
 
-  /** The element-wise sum. */
+  /**
+   * The element-wise sum.
+   *
+   * @param other the other usage
+   * @return the sum
+   */
   public TokenUsage plus(TokenUsage other) {
     return new TokenUsage(inputTokens + other.inputTokens, outputTokens + other.outputTokens);
   }

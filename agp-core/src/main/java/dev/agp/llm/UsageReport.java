@@ -32,6 +32,9 @@ public record UsageReport(Map<Stage, StageUsage> byStage, Map<String, Map<Stage,
   public static final UsageReport EMPTY = new UsageReport(Map.of(), Map.of());
 
   /**
+   * @param byStage usage of each stage that was used, in {@link Stage} order
+   * @param byModel usage of each model (sorted by name) per stage; empty in reports written before
+   *     the SDK recorded models
    * @throws NullPointerException if byStage, a key or a value is null
    */
   public UsageReport {
@@ -53,6 +56,7 @@ public record UsageReport(Map<Stage, StageUsage> byStage, Map<String, Map<Stage,
   /**
    * A report without per-model usage.
    *
+   * @param byStage usage of each stage that was used, in {@link Stage} order
    * @throws NullPointerException if the map, a key or a value is null
    */
   public UsageReport(Map<Stage, StageUsage> byStage) {
@@ -70,28 +74,47 @@ public record UsageReport(Map<Stage, StageUsage> byStage, Map<String, Map<Stage,
     return Collections.unmodifiableMap(copy);
   }
 
-  /** The usage of one stage, {@link StageUsage#ZERO} when it was not used. */
+  /**
+   * The usage of one stage, {@link StageUsage#ZERO} when it was not used.
+   *
+   * @param stage the stage
+   * @return its usage
+   */
   public StageUsage stage(Stage stage) {
     return byStage.getOrDefault(stage, StageUsage.ZERO);
   }
 
-  /** The models with recorded usage, sorted; {@link #UNKNOWN_MODEL} among them when it has some. */
+  /**
+   * {@return the models with recorded usage, sorted; {@link #UNKNOWN_MODEL} among them when it has
+   * some}
+   */
   public Set<String> models() {
     return byModel.keySet();
   }
 
-  /** The usage of one model over all stages, {@link StageUsage#ZERO} when it was not used. */
+  /**
+   * The usage of one model over all stages, {@link StageUsage#ZERO} when it was not used.
+   *
+   * @param model the model's name
+   * @return its usage
+   */
   public StageUsage model(String model) {
     return sum(byModel.getOrDefault(requireNonNull(model, "model"), Map.of()));
   }
 
-  /** The usage of one model in one stage, {@link StageUsage#ZERO} when there was none. */
+  /**
+   * The usage of one model in one stage, {@link StageUsage#ZERO} when there was none.
+   *
+   * @param stage the stage
+   * @param model the model's name
+   * @return the usage
+   */
   public StageUsage usage(Stage stage, String model) {
     requireNonNull(stage, "stage");
     return byModel.getOrDefault(requireNonNull(model, "model"), Map.of()).getOrDefault(stage, StageUsage.ZERO);
   }
 
-  /** The sum over all stages. */
+  /** {@return the sum over all stages} */
   public StageUsage total() {
     return sum(byStage);
   }
@@ -104,14 +127,19 @@ public record UsageReport(Map<Stage, StageUsage> byStage, Map<String, Map<Stage,
     return t;
   }
 
-  /** Calls per stage, for comparing against an estimate. */
+  /** {@return calls per stage, for comparing against an estimate} */
   public Map<Stage, Long> calls() {
     EnumMap<Stage, Long> m = new EnumMap<>(Stage.class);
     byStage.forEach((k, v) -> m.put(k, v.calls()));
     return Collections.unmodifiableMap(m);
   }
 
-  /** The stage-wise (and model-wise) sum. */
+  /**
+   * The stage-wise (and model-wise) sum.
+   *
+   * @param other the other report
+   * @return the sum
+   */
   public UsageReport plus(UsageReport other) {
     EnumMap<Stage, StageUsage> m = new EnumMap<>(Stage.class);
     m.putAll(byStage);
@@ -127,7 +155,12 @@ public record UsageReport(Map<Stage, StageUsage> byStage, Map<String, Map<Stage,
     return new UsageReport(m, models);
   }
 
-  /** What was spent since an earlier snapshot of the same meter. */
+  /**
+   * What was spent since an earlier snapshot of the same meter.
+   *
+   * @param earlier the earlier snapshot
+   * @return the difference
+   */
   public UsageReport minus(UsageReport earlier) {
     EnumMap<Stage, StageUsage> m = new EnumMap<>(Stage.class);
     byStage.forEach((k, v) -> m.put(k, v.minus(earlier.stage(k))));
@@ -146,6 +179,8 @@ public record UsageReport(Map<Stage, StageUsage> byStage, Map<String, Map<Stage,
    * table has no price for (and of {@link #UNKNOWN_MODEL}) are not priced but counted in {@link
    * CostReport#unpricedTokens()}.
    *
+   * @param prices the prices
+   * @return the cost report
    * @throws NullPointerException if prices is null
    */
   public CostReport cost(PriceTable prices) {

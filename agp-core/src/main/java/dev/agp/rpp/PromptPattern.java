@@ -57,12 +57,14 @@ public enum PromptPattern {
     this.tag = tag;
   }
 
-  /** The file name under {@code dev/agp/rpp/}. */
+  /** {@return the file name under {@code dev/agp/rpp/}} */
   public String resource() {
     return resource;
   }
 
-  /** The short name used as the tag of this pattern's sentence in RPP+ refinement prompts. */
+  /**
+   * {@return the short name used as the tag of this pattern's sentence in RPP+ refinement prompts}
+   */
   public String tag() {
     return tag;
   }
@@ -71,6 +73,8 @@ public enum PromptPattern {
    * Whether the agent chooses among sentences (true) or, for {@link #HISTORY_RECORDS}, among
    * history increments with one fixed sentence (false). Only sentence patterns are refined by
    * RPP+.
+   *
+   * @return true for a sentence pattern
    */
   public boolean choosesSentences() {
     return this != HISTORY_RECORDS;
@@ -80,6 +84,8 @@ public enum PromptPattern {
    * The built-in sentences with {@code domain} substituted, in action order ("" for an action
    * that adds no sentence). For {@link #HISTORY_RECORDS}: the one introducing sentence.
    *
+   * @param domain the word for what is recommended, for example {@code movie}
+   * @return the sentences
    * @throws NullPointerException if domain is null
    * @throws IllegalArgumentException if domain is blank
    */

@@ -20,6 +20,11 @@ public record RppPrompt(
     Map<PromptPattern, Integer> actions, Map<PromptPattern, String> sentences, int historyLength) {
 
   /**
+   * @param actions per pattern, the 0-based index of the chosen action in that pattern's action
+   *     space (for {@link PromptPattern#HISTORY_RECORDS}, the index into {@link
+   *     PromptPattern#HISTORY_INCREMENTS})
+   * @param sentences per pattern, the sentence put in the prompt ("" for none)
+   * @param historyLength the history items shown (already capped by the user's history)
    * @throws NullPointerException if an argument or entry is null
    * @throws IllegalArgumentException if a pattern is missing, an action is negative or the
    *     history length is negative
@@ -48,12 +53,22 @@ public record RppPrompt(
     sentences = Collections.unmodifiableMap(s);
   }
 
-  /** The chosen action of {@code pattern}. */
+  /**
+   * The chosen action of {@code pattern}.
+   *
+   * @param pattern the pattern
+   * @return the action
+   */
   public int action(PromptPattern pattern) {
     return actions.get(requireNonNull(pattern, "pattern"));
   }
 
-  /** The sentence of {@code pattern} ("" for none). */
+  /**
+   * The sentence of {@code pattern} ("" for none).
+   *
+   * @param pattern the pattern
+   * @return the sentence
+   */
   public String sentence(PromptPattern pattern) {
     return sentences.get(requireNonNull(pattern, "pattern"));
   }

@@ -32,22 +32,22 @@ public enum RppTemplate {
     this.allowed = Set.copyOf(all);
   }
 
-  /** The file name under {@code dev/agp/rpp/}. */
+  /** {@return the file name under {@code dev/agp/rpp/}} */
   public String resource() {
     return resource;
   }
 
-  /** Placeholders a replacement must contain. */
+  /** {@return placeholders a replacement must contain} */
   public Set<String> required() {
     return required;
   }
 
-  /** Placeholders a replacement may contain. */
+  /** {@return placeholders a replacement may contain} */
   public Set<String> allowed() {
     return allowed;
   }
 
-  /** The built-in text of this template. */
+  /** {@return the built-in text of this template} */
   public String builtIn() {
     return RppResources.read(resource);
   }

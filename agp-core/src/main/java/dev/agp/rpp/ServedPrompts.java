@@ -27,7 +27,15 @@ public record ServedPrompts(
     long refined,
     long refineFailures) {
 
-  /** @throws NullPointerException if an argument or entry is null */
+  /**
+   * @param prompts ranking prompts sent
+   * @param actions per pattern, per action index of {@link RppModel#actionSpace} (for the history
+   *     pattern, of {@link PromptPattern#HISTORY_INCREMENTS}), how often it was chosen
+   * @param historyLengths per number of history items shown, how many prompts showed it, ascending
+   * @param refined RPP+ prompts whose sentences were rewritten for the user before ranking
+   * @param refineFailures RPP+ refinement calls that failed, their prompts sent unrefined
+   * @throws NullPointerException if an argument or entry is null
+   */
   public ServedPrompts {
     EnumMap<PromptPattern, List<Long>> a = new EnumMap<>(PromptPattern.class);
     requireNonNull(actions, "actions").forEach((k, v) -> a.put(requireNonNull(k), List.copyOf(v)));
