@@ -139,7 +139,7 @@ public final class AgpModel implements CaseReranker {
     this.promptFingerprint = promptFingerprint(prompt, settings, profiles);
   }
 
-  /** The selected prompt: the best by validation NDCG. */
+  /** {@return the selected prompt: the best by validation NDCG} */
   public ProfilePrompt prompt() {
     return prompt;
   }
@@ -388,27 +388,39 @@ public final class AgpModel implements CaseReranker {
     return with(new Serving(serving.store(), serving.deadline(), serving.executor(), all));
   }
 
-  /** The profile store requests read from, if one is set. */
+  /** {@return the profile store requests read from, if one is set} */
   public Optional<ProfileStore> profileStore() {
     return Optional.ofNullable(serving.store());
   }
 
-  /** The per-request deadline, if one is set. */
+  /** {@return the per-request deadline, if one is set} */
   public Optional<Duration> deadline() {
     return Optional.ofNullable(serving.deadline());
   }
 
-  /** Requests, store hits, profiles written and fallbacks since this model's client was bound. */
+  /**
+   * Requests, store hits, profiles written and fallbacks since this model's client was bound.
+   *
+   * @return the serving counters
+   */
   public ServingStats servingStats() {
     return counters.read();
   }
 
-  /** The fit's record: every batch and validation. Empty for a model that was not trained. */
+  /**
+   * The fit's record: every batch and validation. Empty for a model that was not trained.
+   *
+   * @return the fit's history, empty for an untrained model
+   */
   public FitHistory history() {
     return history;
   }
 
-  /** Calls, tokens, failures, retries and latency per stage: the fit's and every rerank's since. */
+  /**
+   * Calls, tokens, failures, retries and latency per stage: the fit's and every rerank's since.
+   *
+   * @return the usage per stage
+   */
   public UsageReport usage() {
     return meter.snapshot();
   }
@@ -416,6 +428,8 @@ public final class AgpModel implements CaseReranker {
   /**
    * Reranks that fell back to the base order because the backend failed or the deadline passed
    * ({@link ServingStats#fallbacks()}).
+   *
+   * @return the number of fallbacks
    */
   public long fallbacks() {
     return counters.read().fallbacks();

@@ -129,12 +129,12 @@ public final class AgpOptimizer {
     this.ticker = b.ticker;
   }
 
-  /** A builder with every option at its default. */
+  /** {@return a builder with every option at its default} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this optimizer's options. */
+  /** {@return a builder holding this optimizer's options} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.llm = llm;
@@ -182,6 +182,8 @@ public final class AgpOptimizer {
    * Learns a prompt on {@code train}, splitting a seeded {@code validationFraction} of it off for
    * validation.
    *
+   * @param train the users to learn from; each needs a relevant item among its candidates
+   * @return the model serving the selected prompt, with the fit's history
    * @throws NullPointerException if train is null
    * @throws IllegalArgumentException if there are fewer than 2 users to split, a user has no
    *     relevant items, or a user id repeats
@@ -198,6 +200,9 @@ public final class AgpOptimizer {
   /**
    * Learns a prompt on {@code train}, selecting it on {@code validation}.
    *
+   * @param train the users to learn from; each needs a relevant item among its candidates
+   * @param validation the users the prompt is selected on; each needs a relevant item
+   * @return the model serving the selected prompt, with the fit's history
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if either list is empty, a user has no relevant items, or a
    *     user id repeats within or across the lists
@@ -214,6 +219,8 @@ public final class AgpOptimizer {
   /**
    * The calls a {@link #fit(List)} would make, with the same validation split, before any call.
    *
+   * @param train the users {@link #fit(List)} would get
+   * @return the planned calls and tokens per stage
    * @throws IllegalArgumentException as {@link #fit(List)}
    */
   public CallEstimate estimate(List<UserCase> train) {
@@ -224,6 +231,9 @@ public final class AgpOptimizer {
   /**
    * The calls a {@link #fit(List, List)} would make, before any call.
    *
+   * @param train the users {@link #fit(List, List)} would learn from
+   * @param validation the users it would select on
+   * @return the planned calls and tokens per stage
    * @throws IllegalArgumentException as {@link #fit(List, List)}
    */
   public CallEstimate estimate(List<UserCase> train, List<UserCase> validation) {
@@ -235,6 +245,8 @@ public final class AgpOptimizer {
    * A model that serves {@code prompt} with this configuration, without training: for scoring a
    * hand-written prompt, or serving a prompt learned elsewhere.
    *
+   * @param prompt the profile prompt to serve
+   * @return the model
    * @throws IllegalStateException if no LlmClient was given and a serving step needs one
    */
   public AgpModel model(ProfilePrompt prompt) {
@@ -248,6 +260,8 @@ public final class AgpOptimizer {
    * The prompt a fit starts from: the one given to {@link Builder#initialPrompt}, else the
    * built-in default for the domain. {@code model(initialPrompt())} serves it untrained, the
    * control a learned prompt should beat.
+   *
+   * @return the initial prompt
    */
   public ProfilePrompt initialPrompt() {
     return settings.initialPrompt();
@@ -415,19 +429,35 @@ public final class AgpOptimizer {
       }
     }
 
-    /** The LLM every built-in step calls. Required unless every LLM step is supplied. */
+    /**
+     * The LLM every built-in step calls. Required unless every LLM step is supplied.
+     *
+     * @param llm the client
+     * @return this builder
+     */
     public Builder llm(LlmClient llm) {
       this.llm = requireNonNull(llm, "llm");
       return this;
     }
 
-    /** The word prompts use for what is recommended: "movie", "book", "business", ... */
+    /**
+     * The word prompts use for what is recommended: "movie", "book", "business", ...
+     *
+     * @param domain the word, for example {@code movie}
+     * @return this builder
+     */
     public Builder domain(String domain) {
       this.domain = Checks.domain(requireNonNull(domain, "domain"));
       return this;
     }
 
-    /** The prompt to start from; by default the built-in {@link TemplateName#INITIAL_PROFILE_PROMPT}. */
+    /**
+     * The prompt to start from; by default the built-in {@link
+     * TemplateName#INITIAL_PROFILE_PROMPT}.
+     *
+     * @param prompt the prompt's text
+     * @return this builder
+     */
     public Builder initialPrompt(String prompt) {
       requireNonNull(prompt, "initialPrompt");
       if (prompt.isBlank()) {
@@ -437,25 +467,48 @@ public final class AgpOptimizer {
       return this;
     }
 
-    /** Users per batch, {@code >= 1} (default {@value AgpOptimizer#DEFAULT_BATCH_SIZE}). */
+    /**
+     * Users per batch, {@code >= 1} (default {@value AgpOptimizer#DEFAULT_BATCH_SIZE}).
+     *
+     * @param batchSize the number of users per batch
+     * @return this builder
+     */
     public Builder batchSize(int batchSize) {
       this.batchSize = Checks.atLeast("batchSize", batchSize, 1);
       return this;
     }
 
-    /** Maximum passes over the training users, {@code >= 1} (default {@value AgpOptimizer#DEFAULT_EPOCHS}). */
+    /**
+     * Maximum passes over the training users, {@code >= 1} (default {@value
+     * AgpOptimizer#DEFAULT_EPOCHS}).
+     *
+     * @param epochs the most epochs
+     * @return this builder
+     */
     public Builder epochs(int epochs) {
       this.epochs = Checks.atLeast("epochs", epochs, 1);
       return this;
     }
 
-    /** History items a profile is written from, {@code >= 1} (default {@value AgpOptimizer#DEFAULT_HISTORY_LENGTH}). */
+    /**
+     * History items a profile is written from, {@code >= 1} (default {@value
+     * AgpOptimizer#DEFAULT_HISTORY_LENGTH}).
+     *
+     * @param historyLength the number of history items
+     * @return this builder
+     */
     public Builder historyLength(int historyLength) {
       this.historyLength = Checks.atLeast("historyLength", historyLength, 1);
       return this;
     }
 
-    /** Epochs without improvement before stopping, {@code >= 1} (default {@value AgpOptimizer#DEFAULT_PATIENCE}). */
+    /**
+     * Epochs without improvement before stopping, {@code >= 1} (default {@value
+     * AgpOptimizer#DEFAULT_PATIENCE}).
+     *
+     * @param patience the epochs without improvement tolerated
+     * @return this builder
+     */
     public Builder patience(int patience) {
       this.patience = Checks.atLeast("patience", patience, 1);
       return this;
@@ -465,19 +518,32 @@ public final class AgpOptimizer {
      * Calls in flight at once (steps of users' chains), {@code >= 1} (default {@value
      * AgpOptimizer#DEFAULT_CONCURRENCY}); never changes results. Keep the LLM client's own bound
      * (such as {@code LlmClients.Builder.maxConcurrentCalls}) at least as high.
+     *
+     * @param concurrency the calls in flight at once
+     * @return this builder
      */
     public Builder concurrency(int concurrency) {
       this.concurrency = Checks.atLeast("concurrency", concurrency, 1);
       return this;
     }
 
-    /** The seed of the validation split and the per-epoch shuffles; any value, 0 included. */
+    /**
+     * The seed of the validation split and the per-epoch shuffles; any value, 0 included.
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** Share of the users {@link #fit(List)} splits off for validation, in (0, 1) (default 0.2). */
+    /**
+     * Share of the users {@link #fit(List)} splits off for validation, in (0, 1) (default 0.2).
+     *
+     * @param fraction the validation share
+     * @return this builder
+     */
     public Builder validationFraction(double fraction) {
       if (!(fraction > 0 && fraction < 1)) {
         throw new IllegalArgumentException("validationFraction must be in (0, 1) but was " + fraction);
@@ -486,43 +552,80 @@ public final class AgpOptimizer {
       return this;
     }
 
-    /** Per-user critiques ({@link FeedbackMode#PAPER}, default) or folded into the summary. */
+    /**
+     * Per-user critiques ({@link FeedbackMode#PAPER}, default) or folded into the summary.
+     *
+     * @param mode the feedback mode
+     * @return this builder
+     */
     public Builder feedbackMode(FeedbackMode mode) {
       this.feedbackMode = requireNonNull(mode, "feedbackMode");
       return this;
     }
 
-    /** Whether a SUMMARIZE call condenses the batch's feedback (default true; false is the paper's ablation). */
+    /**
+     * Whether a SUMMARIZE call condenses the batch's feedback (default true; false is the paper's
+     * ablation).
+     *
+     * @param summarize false to pass the weighted feedback on unsummarised
+     * @return this builder
+     */
     public Builder summarize(boolean summarize) {
       this.summarize = summarize;
       return this;
     }
 
-    /** Position-based feedback (default) or the score-only ablation. */
+    /**
+     * Position-based feedback (default) or the score-only ablation.
+     *
+     * @param signal the feedback signal
+     * @return this builder
+     */
     public Builder feedbackSignal(FeedbackSignal signal) {
       this.feedbackSignal = requireNonNull(signal, "feedbackSignal");
       return this;
     }
 
-    /** How users are weighted in a batch (default {@link WeightScheme#POSITION}). */
+    /**
+     * How users are weighted in a batch (default {@link WeightScheme#POSITION}).
+     *
+     * @param weighting the weighting
+     * @return this builder
+     */
     public Builder weighting(WeightScheme weighting) {
       this.weighting = requireNonNull(weighting, "weighting");
       return this;
     }
 
-    /** Re-score each batch with the proposed prompt and keep it only if it scores higher (default off). */
+    /**
+     * Re-score each batch with the proposed prompt and keep it only if it scores higher (default
+     * off).
+     *
+     * @param greedy true to accept only updates that score higher
+     * @return this builder
+     */
     public Builder greedyAcceptance(boolean greedy) {
       this.greedyAcceptance = greedy;
       return this;
     }
 
-    /** Score the initial prompt on validation users so it can be selected (default true). */
+    /**
+     * Score the initial prompt on validation users so it can be selected (default true).
+     *
+     * @param score false to leave the initial prompt out of selection
+     * @return this builder
+     */
     public Builder scoreInitialPrompt(boolean score) {
       this.scoreInitialPrompt = score;
       return this;
     }
 
-    /** Share of a batch's users that may fail before the fit aborts, in [0, 1] (default 0.2). */
+    /**
+     * Share of a batch's users that may fail before the fit aborts, in [0, 1] (default 0.2).
+     *
+     * @param rate the largest failed share
+     * @return this builder
+     */
     public Builder maxFailureRate(double rate) {
       if (!(rate >= 0 && rate <= 1)) {
         throw new IllegalArgumentException("maxFailureRate must be in [0, 1] but was " + rate);
@@ -531,13 +634,25 @@ public final class AgpOptimizer {
       return this;
     }
 
-    /** The NDCG cutoff of feedback and validation, {@code >= 1} (default {@value AgpOptimizer#DEFAULT_CUTOFF}). */
+    /**
+     * The NDCG cutoff of feedback and validation, {@code >= 1} (default {@value
+     * AgpOptimizer#DEFAULT_CUTOFF}).
+     *
+     * @param cutoff the cutoff
+     * @return this builder
+     */
     public Builder cutoff(int cutoff) {
       this.cutoff = Checks.atLeast("cutoff", cutoff, 1);
       return this;
     }
 
-    /** Longest accepted prompt in characters, {@code >= 50} (default {@value AgpOptimizer#DEFAULT_MAX_PROMPT_CHARS}). */
+    /**
+     * Longest accepted prompt in characters, {@code >= 50} (default {@value
+     * AgpOptimizer#DEFAULT_MAX_PROMPT_CHARS}).
+     *
+     * @param chars the longest prompt
+     * @return this builder
+     */
     public Builder maxPromptChars(int chars) {
       this.maxPromptChars = Checks.atLeast("maxPromptChars", chars, 50);
       return this;
@@ -551,6 +666,8 @@ public final class AgpOptimizer {
      * titles. Default none: titles only, the paper's prompts. Saved with the model, so serving
      * shows what training showed.
      *
+     * @param keys the attribute keys, in the order shown
+     * @return this builder
      * @throws NullPointerException if the list or a key is null
      * @throws IllegalArgumentException if a key is blank or repeated
      */
@@ -559,43 +676,83 @@ public final class AgpOptimizer {
       return this;
     }
 
-    /** Longest profile passed on, {@code >= 50} (default {@value AgpOptimizer#DEFAULT_MAX_PROFILE_CHARS}). */
+    /**
+     * Longest profile passed on, {@code >= 50} (default {@value
+     * AgpOptimizer#DEFAULT_MAX_PROFILE_CHARS}).
+     *
+     * @param chars the longest profile
+     * @return this builder
+     */
     public Builder maxProfileChars(int chars) {
       this.maxProfileChars = Checks.atLeast("maxProfileChars", chars, 50);
       return this;
     }
 
-    /** Longest title shown, {@code >= 10} (default {@value AgpOptimizer#DEFAULT_MAX_TITLE_CHARS}). */
+    /**
+     * Longest title shown, {@code >= 10} (default {@value AgpOptimizer#DEFAULT_MAX_TITLE_CHARS}).
+     *
+     * @param chars the longest title
+     * @return this builder
+     */
     public Builder maxTitleChars(int chars) {
       this.maxTitleChars = Checks.atLeast("maxTitleChars", chars, 10);
       return this;
     }
 
-    /** Longest critique passed on, {@code >= 50} (default {@value AgpOptimizer#DEFAULT_MAX_CRITIQUE_CHARS}). */
+    /**
+     * Longest critique passed on, {@code >= 50} (default {@value
+     * AgpOptimizer#DEFAULT_MAX_CRITIQUE_CHARS}).
+     *
+     * @param chars the longest critique
+     * @return this builder
+     */
     public Builder maxCritiqueChars(int chars) {
       this.maxCritiqueChars = Checks.atLeast("maxCritiqueChars", chars, 50);
       return this;
     }
 
-    /** Largest weighted feedback block, {@code >= 200} (default {@value AgpOptimizer#DEFAULT_MAX_FEEDBACK_CHARS}). */
+    /**
+     * Largest weighted feedback block, {@code >= 200} (default {@value
+     * AgpOptimizer#DEFAULT_MAX_FEEDBACK_CHARS}).
+     *
+     * @param chars the largest feedback block
+     * @return this builder
+     */
     public Builder maxFeedbackChars(int chars) {
       this.maxFeedbackChars = Checks.atLeast("maxFeedbackChars", chars, 200);
       return this;
     }
 
-    /** Longest summary passed on, {@code >= 100} (default {@value AgpOptimizer#DEFAULT_MAX_SUMMARY_CHARS}). */
+    /**
+     * Longest summary passed on, {@code >= 100} (default {@value
+     * AgpOptimizer#DEFAULT_MAX_SUMMARY_CHARS}).
+     *
+     * @param chars the longest summary
+     * @return this builder
+     */
     public Builder maxSummaryChars(int chars) {
       this.maxSummaryChars = Checks.atLeast("maxSummaryChars", chars, 100);
       return this;
     }
 
-    /** Word limit asked of the summary, {@code >= 20} (default {@value AgpOptimizer#DEFAULT_SUMMARY_WORDS}). */
+    /**
+     * Word limit asked of the summary, {@code >= 20} (default {@value
+     * AgpOptimizer#DEFAULT_SUMMARY_WORDS}).
+     *
+     * @param words the word limit
+     * @return this builder
+     */
     public Builder summaryWords(int words) {
       this.summaryWords = Checks.atLeast("summaryWords", words, 20);
       return this;
     }
 
-    /** The sampling temperature of every AGP stage, in [0, 2] (default 0). */
+    /**
+     * The sampling temperature of every AGP stage, in [0, 2] (default 0).
+     *
+     * @param temperature the temperature
+     * @return this builder
+     */
     public Builder temperature(double temperature) {
       Checks.temperature(temperature);
       for (Stage s : AGP_STAGES) {
@@ -604,7 +761,13 @@ public final class AgpOptimizer {
       return this;
     }
 
-    /** The sampling temperature of one stage, in [0, 2]. */
+    /**
+     * The sampling temperature of one stage, in [0, 2].
+     *
+     * @param stage the stage
+     * @param temperature the temperature
+     * @return this builder
+     */
     public Builder temperature(Stage stage, double temperature) {
       requireNonNull(stage, "stage");
       Checks.temperature(temperature);
@@ -612,7 +775,13 @@ public final class AgpOptimizer {
       return this;
     }
 
-    /** The output token cap of one stage, {@code >= 1}. */
+    /**
+     * The output token cap of one stage, {@code >= 1}.
+     *
+     * @param stage the stage
+     * @param tokens the cap
+     * @return this builder
+     */
     public Builder maxOutputTokens(Stage stage, int tokens) {
       requireNonNull(stage, "stage");
       maxOutputTokens.put(stage, Checks.atLeast("maxOutputTokens", tokens, 1));
@@ -622,6 +791,9 @@ public final class AgpOptimizer {
     /**
      * Replaces a built-in prompt template.
      *
+     * @param name the template to replace
+     * @param text the replacement's text
+     * @return this builder
      * @throws IllegalArgumentException if the text lacks a required placeholder or uses an
      *     unknown one
      */
@@ -630,37 +802,67 @@ public final class AgpOptimizer {
       return this;
     }
 
-    /** Replaces the profile step. */
+    /**
+     * Replaces the profile step.
+     *
+     * @param generator the replacement
+     * @return this builder
+     */
     public Builder profileGenerator(ProfileGenerator generator) {
       this.profileGenerator = requireNonNull(generator, "profileGenerator");
       return this;
     }
 
-    /** Replaces the reranking step. */
+    /**
+     * Replaces the reranking step.
+     *
+     * @param reranker the replacement
+     * @return this builder
+     */
     public Builder reranker(Reranker reranker) {
       this.reranker = requireNonNull(reranker, "reranker");
       return this;
     }
 
-    /** Replaces the feedback step. */
+    /**
+     * Replaces the feedback step.
+     *
+     * @param calculator the replacement
+     * @return this builder
+     */
     public Builder feedbackCalculator(FeedbackCalculator calculator) {
       this.feedbackCalculator = requireNonNull(calculator, "feedbackCalculator");
       return this;
     }
 
-    /** Replaces the batch aggregation and summarising step. */
+    /**
+     * Replaces the batch aggregation and summarising step.
+     *
+     * @param aggregator the replacement
+     * @return this builder
+     */
     public Builder batchAggregator(BatchAggregator aggregator) {
       this.batchAggregator = requireNonNull(aggregator, "batchAggregator");
       return this;
     }
 
-    /** Replaces the prompt update step. */
+    /**
+     * Replaces the prompt update step.
+     *
+     * @param optimizer the replacement
+     * @return this builder
+     */
     public Builder promptOptimizer(PromptOptimizer optimizer) {
       this.promptOptimizer = requireNonNull(optimizer, "promptOptimizer");
       return this;
     }
 
-    /** Adds a progress listener. */
+    /**
+     * Adds a progress listener.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(AgpListener listener) {
       this.listeners.add(requireNonNull(listener, "listener"));
       return this;
@@ -669,19 +871,28 @@ public final class AgpOptimizer {
     /**
      * Writes the fit's state to {@code path} after every batch and validation (atomically), and
      * resumes from it when it exists and was written with the same configuration and users.
+     *
+     * @param path the checkpoint file
+     * @return this builder
      */
     public Builder checkpoint(Path path) {
       this.checkpoint = requireNonNull(path, "checkpoint");
       return this;
     }
 
-    /** The time source for call latencies (tests use a fake one). */
+    /**
+     * The time source for call latencies (tests use a fake one).
+     *
+     * @param ticker the time source
+     * @return this builder
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = requireNonNull(ticker, "ticker");
       return this;
     }
 
     /**
+     * @return the optimizer
      * @throws IllegalStateException if no LlmClient is set while a built-in step needs one, or
      *     the initial prompt is longer than {@code maxPromptChars}
      */

@@ -24,7 +24,16 @@ public record EpochRecord(
     boolean best,
     boolean reused) {
 
-  /** @throws NullPointerException if an argument is null */
+  /**
+   * @param epoch 0 for the initial prompt, else the 1-based epoch just finished
+   * @param prompt the prompt that was scored
+   * @param validationNdcg mean NDCG at the cutoff over the validation users that did not fail
+   * @param validationUsers validation users scored
+   * @param failures validation users that failed
+   * @param best whether this prompt became the best so far
+   * @param reused whether the score was reused because the same prompt was scored before (no calls)
+   * @throws NullPointerException if an argument is null
+   */
   public EpochRecord {
     requireNonNull(prompt, "prompt");
     failures = List.copyOf(failures);

@@ -39,7 +39,21 @@ public record RppBatchRecord(
     int forgottenRewrites,
     UsageReport usage) {
 
-  /** @throws NullPointerException if an argument is null */
+  /**
+   * @param iteration 1-based iteration
+   * @param batch 1-based batch within the iteration
+   * @param userIds the batch's users, in schedule order
+   * @param failures users whose calls failed; they were left out of the updates
+   * @param meanReward mean reward (NDCG at the cutoff) of the users that succeeded, 0 if none did
+   * @param actionCounts per pattern, how often each action was sampled in this batch
+   * @param refinedAdded RPP+ sentences that joined an action space after this batch
+   * @param rejectedRewrites RPP+ rewrites that were unusable (missing, blank or too long)
+   * @param pendingRewrites RPP+ rewrites of base sentences still waiting, after this batch, for
+   *     evidence from enough users
+   * @param forgottenRewrites waiting RPP+ rewrites dropped in this batch because too many waited
+   * @param usage the LLM usage of this batch alone
+   * @throws NullPointerException if an argument is null
+   */
   public RppBatchRecord {
     userIds = List.copyOf(userIds);
     failures = List.copyOf(failures);
@@ -47,7 +61,11 @@ public record RppBatchRecord(
     requireNonNull(usage, "usage");
   }
 
-  /** Users of the batch that succeeded. */
+  /**
+   * Users of the batch that succeeded.
+   *
+   * @return the number of users that succeeded
+   */
   public int succeeded() {
     return userIds.size() - failures.size();
   }

@@ -32,7 +32,19 @@ public record RppIterationRecord(
     Map<PromptPattern, Integer> actionSpaceSizes,
     UsageReport usage) {
 
-  /** @throws NullPointerException if an argument is null */
+  /**
+   * @param iteration 1-based iteration
+   * @param users training users scheduled
+   * @param failures users whose calls failed in this iteration
+   * @param meanReward mean reward (NDCG at the cutoff) of the users that succeeded
+   * @param sampledCounts per pattern, how often each action was sampled
+   * @param greedyCounts per pattern, how often each action is what serving would send to the
+   *     training users after this iteration (the last choice of the greedy roll-forward over every
+   *     trained step)
+   * @param actionSpaceSizes per pattern, the actions available at the end of the iteration
+   * @param usage the LLM usage of this iteration alone
+   * @throws NullPointerException if an argument is null
+   */
   public RppIterationRecord {
     sampledCounts = RppBatchRecord.copy(sampledCounts);
     greedyCounts = RppBatchRecord.copy(greedyCounts);

@@ -128,6 +128,8 @@ public final class RppModel implements CaseReranker {
    * the trained number of steps (every agent's default action for an {@linkplain
    * RppOptimizer#untrained() untrained} model). Before RPP+'s per-user rewrite. No LLM call.
    *
+   * @param user the user (relevant items, if any, are not used)
+   * @return the prompt: an action per pattern and the history length
    * @throws NullPointerException if user is null
    * @throws IllegalStateException if the model was trained with a supplied user embedding and
    *     loaded without it
@@ -151,6 +153,8 @@ public final class RppModel implements CaseReranker {
    * The greedy episode serving rolls forward for {@code user}: the prompt chosen at each trained
    * step, the last one being what {@link #choose} returns. No LLM call.
    *
+   * @param user the user
+   * @return the prompts, one per trained step, the served one last
    * @throws NullPointerException if user is null
    * @throws IllegalStateException as {@link #choose}
    * @throws IllegalArgumentException as {@link #choose}
@@ -170,6 +174,8 @@ public final class RppModel implements CaseReranker {
    * rewrites at their length cap); output tokens are the caps those prompts get. The estimate's
    * user, epoch and batch counts are 0: nothing is trained.
    *
+   * @param users the users to rerank
+   * @return the planned calls and tokens per stage
    * @throws NullPointerException if users or a user is null
    * @throws IllegalStateException as {@link #choose}
    * @throws IllegalArgumentException as {@link #choose}
@@ -256,12 +262,19 @@ public final class RppModel implements CaseReranker {
   /**
    * What this model has served since it was built or loaded: how often each action of each
    * pattern and each history length were in a prompt sent by {@link #rerank}.
+   *
+   * @return the counts per pattern, action and history length
    */
   public ServedPrompts served() {
     return served.snapshot();
   }
 
-  /** The actions of {@code pattern}: its sentences in action order, RPP+'s refined ones last. */
+  /**
+   * The actions of {@code pattern}: its sentences in action order, RPP+'s refined ones last.
+   *
+   * @param pattern the pattern
+   * @return the sentences, in action order
+   */
   public List<String> actionSpace(PromptPattern pattern) {
     requireNonNull(pattern, "pattern");
     return policy.space.list(pattern).stream().map(ActionSpace.Action::text).toList();
@@ -275,27 +288,42 @@ public final class RppModel implements CaseReranker {
   /**
    * "RPP", "RPP+" for a model trained with refinement, or "RPP-untrained" for {@link
    * RppOptimizer#untrained()}.
+   *
+   * @return the method's name
    */
   public String method() {
     return untrained ? "RPP-untrained" : settings.refine() ? "RPP+" : "RPP";
   }
 
-  /** The fit's record. */
+  /** {@return the fit's record} */
   public RppHistory history() {
     return history;
   }
 
-  /** Calls, tokens, failures, retries and latency per stage: the fit's and every rerank's since. */
+  /**
+   * Calls, tokens, failures, retries and latency per stage: the fit's and every rerank's since.
+   *
+   * @return the usage per stage
+   */
   public UsageReport usage() {
     return meter.snapshot();
   }
 
-  /** Reranks that fell back to the base order because the backend failed. */
+  /**
+   * Reranks that fell back to the base order because the backend failed.
+   *
+   * @return the number of fallbacks
+   */
   public long fallbacks() {
     return fallbacks.sum();
   }
 
-  /** This model serving through {@code llm}, with the saved settings; usage carries over. */
+  /**
+   * This model serving through {@code llm}, with the saved settings; usage carries over.
+   *
+   * @param llm the client to serve through
+   * @return the new model
+   */
   public RppModel withLlm(LlmClient llm) {
     requireNonNull(llm, "llm");
     LlmUsageMeter m = new LlmUsageMeter();
@@ -308,6 +336,8 @@ public final class RppModel implements CaseReranker {
    * This model with the user embedding it was trained with (a model trained on the hashed
    * embedding has it built in).
    *
+   * @param userEmbedding the function the model was trained with
+   * @return the new model
    * @throws IllegalStateException if the model was trained with the hashed embedding
    */
   public RppModel withUserEmbedding(Function<UserCase, double[]> userEmbedding) {

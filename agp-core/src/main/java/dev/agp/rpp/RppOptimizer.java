@@ -180,12 +180,12 @@ public final class RppOptimizer {
     this.origin = b.copy();
   }
 
-  /** A builder with every option at its default. */
+  /** {@return a builder with every option at its default} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this optimizer's options. */
+  /** {@return a builder holding this optimizer's options} */
   public Builder toBuilder() {
     return origin.copy();
   }
@@ -193,6 +193,8 @@ public final class RppOptimizer {
   /**
    * Learns the agents' policies on {@code train}.
    *
+   * @param train the users to learn from; each needs a relevant item among its candidates
+   * @return the model, with the fit's history
    * @throws NullPointerException if train or a user is null
    * @throws IllegalArgumentException if train is empty, a user has no relevant item, has too many
    *     candidates or repeats an id, or a supplied user embedding is malformed
@@ -212,6 +214,8 @@ public final class RppOptimizer {
    * {@link Stage#RPP_RANK} call per user, without training and without RPP+'s refinement. The
    * fixed-prompt control that shows what {@link #fit} learned; it needs no user embedding and
    * makes no call until it reranks.
+   *
+   * @return the untrained model
    */
   public RppModel untrained() {
     RppSettings u = settings.withEmbedding(false, settings.embeddingDimension());
@@ -232,6 +236,8 @@ public final class RppOptimizer {
   /**
    * The calls a {@link #fit} would make, before any call.
    *
+   * @param train the users {@link #fit} would get
+   * @return the planned calls and tokens per stage
    * @throws NullPointerException if train or a user is null
    * @throws IllegalArgumentException as {@link #fit}
    */
@@ -240,7 +246,12 @@ public final class RppOptimizer {
     return RppEstimates.of(settings, train);
   }
 
-  /** The calls {@link RppModel#rerank} makes per user once this optimizer has fit: 2 for RPP+, else 1. */
+  /**
+   * The calls {@link RppModel#rerank} makes per user once this optimizer has fit: 2 for RPP+, else
+   * 1.
+   *
+   * @return the calls per user: 1 or 2
+   */
   public int servingCallsPerUser() {
     return settings.refine() ? 2 : 1;
   }
@@ -380,19 +391,35 @@ public final class RppOptimizer {
       return b;
     }
 
-    /** The LLM that ranks (and, for RPP+, refines). Required. */
+    /**
+     * The LLM that ranks (and, for RPP+, refines). Required.
+     *
+     * @param llm the client
+     * @return this builder
+     */
     public Builder llm(LlmClient llm) {
       this.llm = requireNonNull(llm, "llm");
       return this;
     }
 
-    /** The word prompts use for what is recommended: "movie", "book", "business", ... */
+    /**
+     * The word prompts use for what is recommended: "movie", "book", "business", ...
+     *
+     * @param domain the word, for example {@code movie}
+     * @return this builder
+     */
     public Builder domain(String domain) {
       this.domain = Checks.domain(requireNonNull(domain, "domain"));
       return this;
     }
 
-    /** Passes over the training users, {@code >= 1} (default {@value RppOptimizer#DEFAULT_ITERATIONS}). */
+    /**
+     * Passes over the training users, {@code >= 1} (default {@value
+     * RppOptimizer#DEFAULT_ITERATIONS}).
+     *
+     * @param iterations the number of iterations
+     * @return this builder
+     */
     public Builder iterations(int iterations) {
       this.iterations = Checks.atLeast("iterations", iterations, 1);
       return this;
@@ -401,25 +428,45 @@ public final class RppOptimizer {
     /**
      * Users whose calls run before their updates are applied, {@code >= 1} (default {@value
      * RppOptimizer#DEFAULT_BATCH_SIZE}); a checkpoint is written after each batch.
+     *
+     * @param batchSize the number of users per batch
+     * @return this builder
      */
     public Builder batchSize(int batchSize) {
       this.batchSize = Checks.atLeast("batchSize", batchSize, 1);
       return this;
     }
 
-    /** Users processed at once, {@code >= 1} (default {@value RppOptimizer#DEFAULT_CONCURRENCY}); never changes results. */
+    /**
+     * Users processed at once, {@code >= 1} (default {@value RppOptimizer#DEFAULT_CONCURRENCY});
+     * never changes results.
+     *
+     * @param concurrency the number of users at once
+     * @return this builder
+     */
     public Builder concurrency(int concurrency) {
       this.concurrency = Checks.atLeast("concurrency", concurrency, 1);
       return this;
     }
 
-    /** The seed of the networks, the schedules, the action sampling and the hashing; any value, 0 included. */
+    /**
+     * The seed of the networks, the schedules, the action sampling and the hashing; any value, 0
+     * included.
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** The discount γ of the TD error, in [0, 1) (default {@value RppOptimizer#DEFAULT_DISCOUNT}). */
+    /**
+     * The discount γ of the TD error, in [0, 1) (default {@value RppOptimizer#DEFAULT_DISCOUNT}).
+     *
+     * @param discount the discount
+     * @return this builder
+     */
     public Builder discount(double discount) {
       if (!(discount >= 0 && discount < 1)) {
         throw new IllegalArgumentException("discount must be in [0, 1) but was " + discount);
@@ -428,31 +475,61 @@ public final class RppOptimizer {
       return this;
     }
 
-    /** Adam's step size for the policies, in (0, 1] (default {@value RppOptimizer#DEFAULT_ACTOR_LEARNING_RATE}). */
+    /**
+     * Adam's step size for the policies, in (0, 1] (default {@value
+     * RppOptimizer#DEFAULT_ACTOR_LEARNING_RATE}).
+     *
+     * @param rate the learning rate
+     * @return this builder
+     */
     public Builder actorLearningRate(double rate) {
       this.actorLearningRate = rate("actorLearningRate", rate);
       return this;
     }
 
-    /** Adam's step size for the value functions, in (0, 1] (default {@value RppOptimizer#DEFAULT_CRITIC_LEARNING_RATE}). */
+    /**
+     * Adam's step size for the value functions, in (0, 1] (default {@value
+     * RppOptimizer#DEFAULT_CRITIC_LEARNING_RATE}).
+     *
+     * @param rate the learning rate
+     * @return this builder
+     */
     public Builder criticLearningRate(double rate) {
       this.criticLearningRate = rate("criticLearningRate", rate);
       return this;
     }
 
-    /** Hidden units of every network, in [1, 1024] (default {@value RppOptimizer#DEFAULT_HIDDEN_UNITS}). */
+    /**
+     * Hidden units of every network, in [1, 1024] (default {@value
+     * RppOptimizer#DEFAULT_HIDDEN_UNITS}).
+     *
+     * @param units the number of hidden units
+     * @return this builder
+     */
     public Builder hiddenUnits(int units) {
       this.hiddenUnits = Checks.between("hiddenUnits", units, 1, 1024);
       return this;
     }
 
-    /** History items shown before the history agent adds any, {@code >= 0} (default {@value RppOptimizer#DEFAULT_INITIAL_HISTORY_LENGTH}). */
+    /**
+     * History items shown before the history agent adds any, {@code >= 0} (default {@value
+     * RppOptimizer#DEFAULT_INITIAL_HISTORY_LENGTH}).
+     *
+     * @param length the initial history length
+     * @return this builder
+     */
     public Builder initialHistoryLength(int length) {
       this.initialHistoryLength = Checks.atLeast("initialHistoryLength", length, 0);
       return this;
     }
 
-    /** The most history items the history agent can reach, {@code >= 1} (default {@value RppOptimizer#DEFAULT_MAX_HISTORY_LENGTH}). */
+    /**
+     * The most history items the history agent can reach, {@code >= 1} (default {@value
+     * RppOptimizer#DEFAULT_MAX_HISTORY_LENGTH}).
+     *
+     * @param length the longest history
+     * @return this builder
+     */
     public Builder maxHistoryLength(int length) {
       this.maxHistoryLength = Checks.atLeast("maxHistoryLength", length, 1);
       return this;
@@ -461,6 +538,9 @@ public final class RppOptimizer {
     /**
      * Buckets of the hashed bag-of-history embedding used when no {@link #userEmbedding} is
      * given, in [2, 4096] (default {@value RppOptimizer#DEFAULT_EMBEDDING_DIMENSION}).
+     *
+     * @param dimension the number of buckets
+     * @return this builder
      */
     public Builder embeddingDimension(int dimension) {
       this.embeddingDimension = Checks.between("embeddingDimension", dimension, 2, 4096);
@@ -473,25 +553,45 @@ public final class RppOptimizer {
      * function sees each user without its ground truth and must return the same number of finite
      * values for every user; it is called once per training user per fit and once per {@link
      * RppModel#rerank}. Without it, a seeded hashed bag-of-history embedding is used.
+     *
+     * @param embedding the user's vector, from a case without ground truth
+     * @return this builder
      */
     public Builder userEmbedding(Function<UserCase, double[]> embedding) {
       this.userEmbedding = requireNonNull(embedding, "userEmbedding");
       return this;
     }
 
-    /** Show candidates in a per-user seeded shuffle instead of base order (default false). */
+    /**
+     * Show candidates in a per-user seeded shuffle instead of base order (default false).
+     *
+     * @param shuffle true to shuffle
+     * @return this builder
+     */
     public Builder shuffleCandidates(boolean shuffle) {
       this.shuffleCandidates = shuffle;
       return this;
     }
 
-    /** RPP+ when true: refine the chosen sentences per user and grow the action spaces (default false: RPP). */
+    /**
+     * RPP+ when true: refine the chosen sentences per user and grow the action spaces (default
+     * false: RPP).
+     *
+     * @param refine true for RPP+
+     * @return this builder
+     */
     public Builder refine(boolean refine) {
       this.refine = refine;
       return this;
     }
 
-    /** RPP+: refined sentences each pattern may add, in [1, 100] (default {@value RppOptimizer#DEFAULT_MAX_REFINED_SENTENCES}). */
+    /**
+     * RPP+: refined sentences each pattern may add, in [1, 100] (default {@value
+     * RppOptimizer#DEFAULT_MAX_REFINED_SENTENCES}).
+     *
+     * @param max the most refined sentences per pattern
+     * @return this builder
+     */
     public Builder maxRefinedSentences(int max) {
       this.maxRefinedSentences = Checks.between("maxRefinedSentences", max, 1, 100);
       return this;
@@ -500,6 +600,9 @@ public final class RppOptimizer {
     /**
      * RPP+: the mean reward a rewrite must earn, over the users whose rankings used it, to join
      * the action space, in [0, 1] (default {@value RppOptimizer#DEFAULT_REFINE_MIN_REWARD}).
+     *
+     * @param reward the least mean reward
+     * @return this builder
      */
     public Builder refineMinReward(double reward) {
       this.refineMinReward = Checks.between("refineMinReward", reward, 0, 1);
@@ -510,25 +613,44 @@ public final class RppOptimizer {
      * RPP+: the distinct training users whose rankings must have used the same rewrite before it
      * may join the action space, in [2, 1000] (default {@value RppOptimizer#DEFAULT_REFINE_MIN_USERS}):
      * a sentence written for one user is never served to others on that user's evidence alone.
+     *
+     * @param users the least number of users
+     * @return this builder
      */
     public Builder refineMinUsers(int users) {
       this.refineMinUsers = Checks.between("refineMinUsers", users, 2, 1000);
       return this;
     }
 
-    /** RPP+: longest accepted rewrite, in [20, 2000] characters (default {@value RppOptimizer#DEFAULT_MAX_SENTENCE_CHARS}). */
+    /**
+     * RPP+: longest accepted rewrite, in [20, 2000] characters (default {@value
+     * RppOptimizer#DEFAULT_MAX_SENTENCE_CHARS}).
+     *
+     * @param chars the longest rewrite
+     * @return this builder
+     */
     public Builder maxSentenceChars(int chars) {
       this.maxSentenceChars = Checks.between("maxSentenceChars", chars, 20, 2000);
       return this;
     }
 
-    /** Share of a batch's users that may fail before the fit aborts, in [0, 1] (default 0.2). */
+    /**
+     * Share of a batch's users that may fail before the fit aborts, in [0, 1] (default 0.2).
+     *
+     * @param rate the largest failed share
+     * @return this builder
+     */
     public Builder maxFailureRate(double rate) {
       this.maxFailureRate = Checks.between("maxFailureRate", rate, 0, 1);
       return this;
     }
 
-    /** The NDCG cutoff of the reward, {@code >= 1} (default {@value RppOptimizer#DEFAULT_CUTOFF}). */
+    /**
+     * The NDCG cutoff of the reward, {@code >= 1} (default {@value RppOptimizer#DEFAULT_CUTOFF}).
+     *
+     * @param cutoff the cutoff
+     * @return this builder
+     */
     public Builder cutoff(int cutoff) {
       this.cutoff = Checks.atLeast("cutoff", cutoff, 1);
       return this;
@@ -538,6 +660,8 @@ public final class RppOptimizer {
      * Item attributes shown after each title, as {@link dev.agp.AgpOptimizer.Builder#shownAttributes}
      * (default none); saved with the model.
      *
+     * @param keys the attribute keys, in the order shown
+     * @return this builder
      * @throws NullPointerException if the list or a key is null
      * @throws IllegalArgumentException if a key is blank or repeated
      */
@@ -546,13 +670,23 @@ public final class RppOptimizer {
       return this;
     }
 
-    /** Longest title shown, {@code >= 10} (default {@value RppOptimizer#DEFAULT_MAX_TITLE_CHARS}). */
+    /**
+     * Longest title shown, {@code >= 10} (default {@value RppOptimizer#DEFAULT_MAX_TITLE_CHARS}).
+     *
+     * @param chars the longest title
+     * @return this builder
+     */
     public Builder maxTitleChars(int chars) {
       this.maxTitleChars = Checks.atLeast("maxTitleChars", chars, 10);
       return this;
     }
 
-    /** The sampling temperature of both RPP stages, in [0, 2] (default 0). */
+    /**
+     * The sampling temperature of both RPP stages, in [0, 2] (default 0).
+     *
+     * @param temperature the temperature
+     * @return this builder
+     */
     public Builder temperature(double temperature) {
       Checks.temperature(temperature);
       for (Stage s : RPP_STAGES) {
@@ -561,7 +695,13 @@ public final class RppOptimizer {
       return this;
     }
 
-    /** The sampling temperature of {@link Stage#RPP_RANK} or {@link Stage#RPP_REFINE}, in [0, 2]. */
+    /**
+     * The sampling temperature of {@link Stage#RPP_RANK} or {@link Stage#RPP_REFINE}, in [0, 2].
+     *
+     * @param stage the stage
+     * @param temperature the temperature
+     * @return this builder
+     */
     public Builder temperature(Stage stage, double temperature) {
       Stage s = rppStage(stage);
       Checks.temperature(temperature);
@@ -569,7 +709,13 @@ public final class RppOptimizer {
       return this;
     }
 
-    /** The output token cap of {@link Stage#RPP_RANK} or {@link Stage#RPP_REFINE}, {@code >= 1}. */
+    /**
+     * The output token cap of {@link Stage#RPP_RANK} or {@link Stage#RPP_REFINE}, {@code >= 1}.
+     *
+     * @param stage the stage
+     * @param tokens the cap
+     * @return this builder
+     */
     public Builder maxOutputTokens(Stage stage, int tokens) {
       Stage s = rppStage(stage);
       maxOutputTokens.put(s, Checks.atLeast("maxOutputTokens", tokens, 1));
@@ -583,6 +729,10 @@ public final class RppOptimizer {
      * of them carries one. Replaces a built-in cap ({@link PromptPattern} lists them); replacing a
      * pattern's {@link #sentences} drops its built-in caps but keeps the ones set here.
      *
+     * @param pattern the pattern
+     * @param action the action of the pattern, 0-based
+     * @param tokens the cap
+     * @return this builder
      * @throws IllegalArgumentException if action is negative or tokens below 1
      */
     public Builder outputTokens(PromptPattern pattern, int action, int tokens) {
@@ -598,6 +748,9 @@ public final class RppOptimizer {
      * domain word; a blank sentence is an action that adds none. {@link
      * PromptPattern#HISTORY_RECORDS} takes exactly one sentence (its actions are increments).
      *
+     * @param pattern the pattern
+     * @param sentences the sentences, in action order
+     * @return this builder
      * @throws IllegalArgumentException if the list is empty, longer than {@value
      *     RppOptimizer#MAX_SENTENCES}, repeats a sentence, a sentence spans lines or is longer
      *     than 1000 characters, or the history pattern gets other than one non-blank sentence
@@ -633,6 +786,9 @@ public final class RppOptimizer {
     /**
      * Replaces a built-in prompt template.
      *
+     * @param name the template to replace
+     * @param text the replacement's text
+     * @return this builder
      * @throws IllegalArgumentException if the text lacks a required placeholder or uses an
      *     unknown one
      */
@@ -644,7 +800,12 @@ public final class RppOptimizer {
       return this;
     }
 
-    /** Adds a progress listener. */
+    /**
+     * Adds a progress listener.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(RppListener listener) {
       this.listeners.add(requireNonNull(listener, "listener"));
       return this;
@@ -653,19 +814,28 @@ public final class RppOptimizer {
     /**
      * Writes the fit's state to {@code path} after every batch (atomically), and resumes from it
      * when it exists and was written with the same configuration and users.
+     *
+     * @param path the checkpoint file
+     * @return this builder
      */
     public Builder checkpoint(Path path) {
       this.checkpoint = requireNonNull(path, "checkpoint");
       return this;
     }
 
-    /** The time source for call latencies (tests use a fake one). */
+    /**
+     * The time source for call latencies (tests use a fake one).
+     *
+     * @param ticker the time source
+     * @return this builder
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = requireNonNull(ticker, "ticker");
       return this;
     }
 
     /**
+     * @return the optimizer
      * @throws IllegalStateException if no LlmClient is set, {@code maxHistoryLength} is below
      *     {@code initialHistoryLength}, {@code embeddingDimension} is set together with a {@code
      *     userEmbedding}, an {@link #outputTokens} action is beyond its pattern's actions, or RPP+
