@@ -58,7 +58,7 @@ public record LatencyHistogram(Map<Integer, Long> buckets) {
    * The latency at quantile {@code q}, or {@link Duration#ZERO} when nothing was recorded.
    *
    * @param q a quantile in [0, 1], for example 0.5 for the median or 0.99
-   * @return the latency, rounded up to its bucket's upper bound
+   * @return the latency: the geometric middle of the bucket that holds the quantile
    * @throws IllegalArgumentException if q is outside [0, 1]
    */
   public Duration percentile(double q) {

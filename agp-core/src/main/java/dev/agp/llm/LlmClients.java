@@ -316,7 +316,7 @@ public final class LlmClients {
     /**
      * The client stack.
      *
-     * @return the client: budget, cache, meter, limiter and retries around the backend
+     * @return the client: the layers set here, in the order above, in front of the backend
      * @throws IllegalStateException if maxBackoff is below initialBackoff; both cache and
      *     cacheDirectory are set; a cache is set without a model; or a cost budget is set and the
      *     model has no price

@@ -65,7 +65,7 @@ public record LlmResponse(String text, TokenUsage usage, String model, int attem
   /**
    * This response marked as served from a cache, charged no tokens.
    *
-   * @return the same answer, {@code cached} true and zero usage
+   * @return the same text with {@code cached} true, zero usage and one attempt
    */
   public LlmResponse asCached() {
     return new LlmResponse(text, TokenUsage.ZERO, model, 1, true);

@@ -37,7 +37,7 @@ public final class Controls {
    *
    * @param users the cases whose labels are permuted
    * @param seed the seed of the permutation
-   * @return the cases in the same order, each with another user's labels
+   * @return the cases in the same order, each with the places it was dealt
    * @throws NullPointerException if users or an element is null
    * @throws IllegalArgumentException if a user has no relevant item
    */

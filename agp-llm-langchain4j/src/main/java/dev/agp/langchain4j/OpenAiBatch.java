@@ -667,8 +667,8 @@ public final class OpenAiBatch implements AutoCloseable {
     /**
      * The first and the longest wait between polls, both {@code > 0} (defaults 5 s and 2 min).
      *
-     * @param initial the wait before the second poll
-     * @param max the longest wait; waits double up to it
+     * @param initial the first wait between two polls
+     * @param max the longest wait; each wait is half again the last, up to it
      * @return this builder
      */
     public Builder pollInterval(Duration initial, Duration max) {

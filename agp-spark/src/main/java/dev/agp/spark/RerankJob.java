@@ -101,8 +101,8 @@ public final class RerankJob {
   /**
    * The rankings of {@code cases}, lazily: nothing runs until an action (a write, a count).
    *
-   * @param cases the cases table, one row per user
-   * @return the rankings table, one row per user, not yet computed
+   * @param cases the cases table (see the class documentation for its columns)
+   * @return the rankings table, one row per case row, not yet computed
    * @throws NullPointerException if cases is null
    * @throws IllegalArgumentException if the cases' schema does not fit (the message names the
    *     column and the expected type), or the model is not a saved model this job serves

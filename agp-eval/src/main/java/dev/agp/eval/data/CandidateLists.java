@@ -50,7 +50,7 @@ public record CandidateLists(Map<String, List<String>> lists, LoadReport.FileRep
   /**
    * Reads a TSV or JSON-lines file of candidate lists.
    *
-   * @param file the file, {@code .tsv} or {@code .jsonl}, optionally gzipped
+   * @param file the file: TSV or JSON lines, plain or gzipped (told from its first record)
    * @param options the tolerance of malformed lines and the line cap
    * @return the lists per user with the load report
    * @throws NullPointerException if an argument is null
@@ -125,7 +125,7 @@ public record CandidateLists(Map<String, List<String>> lists, LoadReport.FileRep
   /**
    * {@link #read(Path, LoadOptions)} with the default options.
    *
-   * @param file the file, {@code .tsv} or {@code .jsonl}, optionally gzipped
+   * @param file the file: TSV or JSON lines, plain or gzipped (told from its first record)
    * @return the lists per user with the load report
    * @throws NullPointerException if file is null
    * @throws UncheckedIOException if the file cannot be read

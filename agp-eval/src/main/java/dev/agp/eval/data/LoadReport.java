@@ -62,7 +62,7 @@ public record LoadReport(List<FileReport> files, long interactionsKept, long ite
   /**
    * A few readable lines for logs and reports.
    *
-   * @return the summary, one line per file and reason
+   * @return the summary, a few lines of text
    */
   public String summary() {
     StringBuilder sb = new StringBuilder();

@@ -270,7 +270,7 @@ public final class ExperimentReport {
    * The mode as the command line and reports name it.
    *
    * @param mode the mode
-   * @return the name, for example {@code top-k}
+   * @return {@code paper} or {@code window}
    */
   public static String modeName(CandidateMode mode) {
     return requireNonNull(mode, "mode") == CandidateMode.BASE_TOP_K ? "paper" : "window";
