@@ -303,7 +303,8 @@ public interface Method {
    *
    * @param name the row's name
    * @param trainer trains the reranker
-   * @param plannedCalls the calls training and ranking will make, as {@link #plannedCalls} answers
+   * @param plannedCalls counts the calls training and ranking will make, from the context and the
+   *     number of test users
    * @return the method
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if name is blank
