@@ -32,6 +32,10 @@ public final class AgpJson {
   /**
    * Writes {@code value} to {@code target} through a temporary file in the same folder, flushed
    * to disk and renamed over the target, so a crash leaves either the old or the new document.
+   *
+   * @param target the file to replace
+   * @param value the document, serialised by the mapper
+   * @throws IOException if the temporary file cannot be written, flushed or moved
    */
   public static void writeAtomically(Path target, Object value) throws IOException {
     Path absolute = target.toAbsolutePath();
@@ -58,6 +62,10 @@ public final class AgpJson {
   /**
    * Writes {@code value} to {@code out} and flushes it, leaving the stream open: the caller owns
    * it.
+   *
+   * @param out the stream, left open
+   * @param value the document
+   * @throws IOException if the stream cannot be written
    */
   public static void write(OutputStream out, Object value) throws IOException {
     MAPPER.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, value);
@@ -67,6 +75,12 @@ public final class AgpJson {
   /**
    * Reads one document of {@code type} from {@code in}, leaving the stream open: the caller owns
    * it.
+   *
+   * @param <T> the document's type
+   * @param in the stream, left open
+   * @param type the document's class
+   * @return the document, or null when the stream holds JSON null
+   * @throws IOException if the stream cannot be read or holds no JSON document of {@code type}
    */
   public static <T> T read(InputStream in, Class<T> type) throws IOException {
     return MAPPER.readerFor(type).without(JsonParser.Feature.AUTO_CLOSE_SOURCE).readValue(in);
@@ -75,6 +89,8 @@ public final class AgpJson {
   /**
    * Saves a model's document to {@code path} atomically.
    *
+   * @param path the file
+   * @param document the model's document
    * @throws UncheckedIOException naming the file, if it cannot be written
    */
   public static void saveModel(Path path, Object document) {
@@ -88,6 +104,8 @@ public final class AgpJson {
   /**
    * Writes a model's document to {@code out}, flushed and left open.
    *
+   * @param out the stream
+   * @param document the model's document
    * @throws UncheckedIOException if the stream cannot be written
    */
   public static void saveModel(OutputStream out, Object document) {
@@ -101,6 +119,10 @@ public final class AgpJson {
   /**
    * Reads a saved model's document from {@code path}; null when the file holds JSON null.
    *
+   * @param <T> the document's type
+   * @param path the file
+   * @param type the document's class
+   * @return the document, or null
    * @throws UncheckedIOException naming the file, if it cannot be read or is not JSON
    */
   public static <T> @Nullable T readModel(Path path, Class<T> type) {
@@ -114,6 +136,10 @@ public final class AgpJson {
   /**
    * Reads a saved model's document from {@code in}, left open; null when it holds JSON null.
    *
+   * @param <T> the document's type
+   * @param in the stream
+   * @param type the document's class
+   * @return the document, or null
    * @throws UncheckedIOException if the stream cannot be read or holds no JSON document
    */
   public static <T> @Nullable T readModel(InputStream in, Class<T> type) {

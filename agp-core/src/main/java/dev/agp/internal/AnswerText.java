@@ -20,7 +20,12 @@ public final class AnswerText {
 
   private AnswerText() {}
 
-  /** {@code text} cut to {@link #MAX_CHARS}: its first and last halves joined by a newline. */
+  /**
+   * {@code text} cut to {@link #MAX_CHARS}: its first and last halves joined by a newline.
+   *
+   * @param text the text
+   * @return the text, or its ends when it is longer
+   */
   public static String cap(String text) {
     if (text.length() <= MAX_CHARS) {
       return text;
@@ -44,6 +49,9 @@ public final class AnswerText {
    * other default-ignorable characters (zero-width spaces, joiners, bidi controls, tag characters,
    * variation selectors) are dropped; the CJK comma, full stop and lenticular brackets become
    * {@code , . [ ]}.
+   *
+   * @param answer a model's answer
+   * @return the normalised text
    */
   public static String normalise(String answer) {
     String capped = cap(answer);
@@ -84,6 +92,9 @@ public final class AnswerText {
    * are handled by the callers), format characters (zero-width, bidi, tags), private use,
    * unpaired surrogates, noncharacters, and the default-ignorable code points of Unicode that are
    * not format characters (variation selectors, fillers, the combining grapheme joiner).
+   *
+   * @param cp a code point
+   * @return true when it is dropped
    */
   public static boolean invisible(int cp) {
     int type = Character.getType(cp);
@@ -133,6 +144,10 @@ public final class AnswerText {
   /**
    * The text of the last {@code <name>...</name>} block that is closed, or null. Runs in one
    * pass; blocks are delimited as in {@link #blocks}.
+   *
+   * @param text the text
+   * @param name the tag's name
+   * @return the block's text, or null when no block is closed
    */
   public static String lastClosed(String text, String name) {
     List<int[]> b = blocks(text, name);
@@ -147,6 +162,10 @@ public final class AnswerText {
   /**
    * Every {@code <name>} and {@code </name>} tag as {@code [start, end, closing]} (closing is 1 for
    * a closing tag), in order; one pass, without case, with spaces allowed inside the tag.
+   *
+   * @param text the text
+   * @param name the tag's name
+   * @return the tags, in order
    */
   public static List<int[]> tags(String text, String name) {
     List<int[]> out = new ArrayList<>();

@@ -31,7 +31,11 @@ public final class Chains<T> {
   /** One step of a chain: typically one LLM call, then what comes next. */
   @FunctionalInterface
   public interface Step<T> {
-    /** Runs the step; the result of a chain or its next step. */
+    /**
+     * Runs the step; the result of a chain or its next step.
+     *
+     * @return the chain's next step or its result
+     */
     Next<T> run();
   }
 
@@ -45,12 +49,24 @@ public final class Chains<T> {
       this.result = result;
     }
 
-    /** The chain goes on with {@code step}. */
+    /**
+     * The chain goes on with {@code step}.
+     *
+     * @param <T> the chain's result type
+     * @param step the next step
+     * @return the continuation
+     */
     public static <T> Next<T> then(Step<T> step) {
       return new Next<>(java.util.Objects.requireNonNull(step, "step"), null);
     }
 
-    /** The chain ends with {@code result}. */
+    /**
+     * The chain ends with {@code result}.
+     *
+     * @param <T> the chain's result type
+     * @param result the chain's result
+     * @return the end of the chain
+     */
     public static <T> Next<T> done(T result) {
       return new Next<>(null, java.util.Objects.requireNonNull(result, "result"));
     }
@@ -74,6 +90,14 @@ public final class Chains<T> {
    * returns at once. No first step runs before {@code gate} opens, so that groups started
    * together queue all their first steps before any second step: with one thread the calls then
    * come in the same order every run.
+   *
+   * @param <I> the input type
+   * @param <T> the chains' result type
+   * @param pool the threads that run the steps
+   * @param inputs one chain per input, in order
+   * @param first the first step of an input's chain
+   * @param gate the latch the first steps wait for
+   * @return the running chains
    */
   public static <I, T> Chains<T> start(ExecutorService pool, List<I> inputs, Function<I, Step<T>> first,
       CountDownLatch gate) {
@@ -93,12 +117,25 @@ public final class Chains<T> {
     return c;
   }
 
-  /** A gate for {@link #start}, opened with {@code countDown()}. */
+  /**
+   * A gate for {@link #start}, opened with {@code countDown()}.
+   *
+   * @return a closed gate
+   */
   public static CountDownLatch gate() {
     return new CountDownLatch(1);
   }
 
-  /** Starts the chains and waits for them. */
+  /**
+   * Starts the chains and waits for them.
+   *
+   * @param <I> the input type
+   * @param <T> the chains' result type
+   * @param pool the threads that run the steps
+   * @param inputs one chain per input, in order
+   * @param first the first step of an input's chain
+   * @return the results in input order, and what stopped the chains, if anything
+   */
   public static <I, T> Gathered<T> run(ExecutorService pool, List<I> inputs, Function<I, Step<T>> first) {
     CountDownLatch gate = gate();
     Chains<T> c = start(pool, inputs, first, gate);
@@ -106,7 +143,16 @@ public final class Chains<T> {
     return c.await();
   }
 
-  /** {@code step} and every step after it, each run between {@code before} and {@code after} on its thread. */
+  /**
+   * {@code step} and every step after it, each run between {@code before} and {@code after} on its
+   * thread.
+   *
+   * @param <T> the chain's result type
+   * @param step the first step wrapped
+   * @param before run before each step
+   * @param after run after each step, also when it throws
+   * @return the wrapped step
+   */
   public static <T> Step<T> around(Step<T> step, Runnable before, Runnable after) {
     return () -> {
       before.run();
@@ -169,7 +215,11 @@ public final class Chains<T> {
     stopped = true;
   }
 
-  /** The results of the chains finished so far, in input order ({@code null} for the others). */
+  /**
+   * The results of the chains finished so far, in input order ({@code null} for the others).
+   *
+   * @return the results so far
+   */
   public List<@Nullable T> finished() {
     List<@Nullable T> out = new ArrayList<>(results.length());
     for (int i = 0; i < results.length(); i++) {
@@ -182,6 +232,7 @@ public final class Chains<T> {
    * Waits until every chain has finished or been stopped. An interrupt stops the chains and is
    * reported as a {@link CancellationException} stop, with the thread's interrupt flag set again.
    *
+   * @return the results in input order, and what stopped the chains, if anything
    * @throws Error if a step threw one
    */
   public Gathered<T> await() {

@@ -8,7 +8,13 @@ public final class Checks {
 
   private Checks() {}
 
-  /** @throws IllegalArgumentException if value is below min */
+  /**
+   * @param name the value's name, for the message
+   * @param value the value
+   * @param min the least allowed value
+   * @return the value
+   * @throws IllegalArgumentException if value is below min
+   */
   public static int atLeast(String name, int value, int min) {
     if (value < min) {
       throw new IllegalArgumentException(name + " must be >= " + min + " but was " + value);
@@ -16,7 +22,14 @@ public final class Checks {
     return value;
   }
 
-  /** @throws IllegalArgumentException if value is outside [min, max] */
+  /**
+   * @param name the value's name, for the message
+   * @param value the value
+   * @param min the least allowed value
+   * @param max the greatest allowed value
+   * @return the value
+   * @throws IllegalArgumentException if value is outside [min, max]
+   */
   public static int between(String name, int value, int min, int max) {
     if (value < min || value > max) {
       throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "] but was " + value);
@@ -24,7 +37,14 @@ public final class Checks {
     return value;
   }
 
-  /** @throws IllegalArgumentException if value is outside [min, max] or NaN */
+  /**
+   * @param name the value's name, for the message
+   * @param value the value
+   * @param min the least allowed value
+   * @param max the greatest allowed value
+   * @return the value
+   * @throws IllegalArgumentException if value is outside [min, max] or NaN
+   */
   public static double between(String name, double value, double min, double max) {
     if (!(value >= min && value <= max)) {
       throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "] but was " + value);
@@ -32,7 +52,13 @@ public final class Checks {
     return value;
   }
 
-  /** A sampling temperature, in [0, 2]. */
+  /**
+   * A sampling temperature, in [0, 2].
+   *
+   * @param value the temperature
+   * @return the value
+   * @throws IllegalArgumentException if it is outside [0, 2] or NaN
+   */
   public static double temperature(double value) {
     return between("temperature", value, 0, 2);
   }
@@ -40,6 +66,8 @@ public final class Checks {
   /**
    * The domain word, stripped.
    *
+   * @param domain the domain word
+   * @return the word, stripped
    * @throws IllegalArgumentException if it is blank or longer than 40 characters
    */
   public static String domain(String domain) {
@@ -53,6 +81,8 @@ public final class Checks {
   /**
    * A case whose candidates can all be shown under labels.
    *
+   * @param user the case
+   * @return the same case
    * @throws IllegalArgumentException naming the user, when it has more than {@link
    *     CandidateLabels#MAX_CANDIDATES} candidates
    */
@@ -68,6 +98,8 @@ public final class Checks {
   /**
    * Item attribute keys to show in prompts: non-blank, distinct, at most 20, stripped.
    *
+   * @param keys the keys
+   * @return the keys, stripped, as an unmodifiable list
    * @throws NullPointerException if the list or a key is null
    * @throws IllegalArgumentException if a key is blank or repeated, or there are more than 20
    */

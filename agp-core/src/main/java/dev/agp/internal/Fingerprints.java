@@ -14,11 +14,22 @@ public final class Fingerprints {
 
   private Fingerprints() {}
 
+  /**
+   * The SHA-256 of {@code text}'s UTF-8 bytes.
+   *
+   * @param text the text
+   * @return the hash, in lower-case hex
+   */
   public static String sha256(String text) {
     return Hashing.sha256().hashString(text, StandardCharsets.UTF_8).toString();
   }
 
-  /** A hash of the users' ids, histories, candidates and ground truth, in order. */
+  /**
+   * A hash of the users' ids, histories, candidates and ground truth, in order.
+   *
+   * @param users the users
+   * @return the hash, in lower-case hex
+   */
   public static String users(List<UserCase> users) {
     Hasher h = Hashing.sha256().newHasher();
     for (UserCase u : users) {
@@ -41,7 +52,13 @@ public final class Fingerprints {
     return h.hash().toString();
   }
 
-  /** A hash of items as a prompt may show them: ids, titles and attributes (sorted by key), in order. */
+  /**
+   * A hash of items as a prompt may show them: ids, titles and attributes (sorted by key), in
+   * order.
+   *
+   * @param items the items
+   * @return the hash, in lower-case hex
+   */
   public static String items(List<Item> items) {
     Hasher h = Hashing.sha256().newHasher();
     h.putInt(items.size());
@@ -58,7 +75,12 @@ public final class Fingerprints {
     return h.hash().toString();
   }
 
-  /** A hash of the parts in order, each length-prefixed so no two lists of parts collide. */
+  /**
+   * A hash of the parts in order, each length-prefixed so no two lists of parts collide.
+   *
+   * @param parts the parts
+   * @return the hash, in lower-case hex
+   */
   public static String parts(List<String> parts) {
     Hasher h = Hashing.sha256().newHasher();
     h.putInt(parts.size());

@@ -20,12 +20,26 @@ public final class LlmCalls {
   private final Map<Stage, Double> temperatures;
   private final Map<Stage, Integer> maxOutputTokens;
 
+  /**
+   * Calls through {@code llm} with a temperature and an output cap per stage (none when absent).
+   *
+   * @param llm the client
+   * @param temperatures the temperature per stage; 0 for a stage without one
+   * @param maxOutputTokens the output cap per stage; the backend's default for a stage without one
+   */
   public LlmCalls(LlmClient llm, Map<Stage, Double> temperatures, Map<Stage, Integer> maxOutputTokens) {
     this.llm = requireNonNull(llm, "llm");
     this.temperatures = Map.copyOf(temperatures);
     this.maxOutputTokens = Map.copyOf(maxOutputTokens);
   }
 
+  /**
+   * The request for {@code messages} with the stage's temperature and output cap.
+   *
+   * @param stage the stage
+   * @param messages the messages
+   * @return the request
+   */
   public LlmRequest request(Stage stage, List<LlmMessage> messages) {
     Integer cap = maxOutputTokens.get(stage);
     return new LlmRequest(
@@ -36,11 +50,25 @@ public final class LlmCalls {
         false);
   }
 
+  /**
+   * Sends {@code messages} with the stage's temperature and output cap.
+   *
+   * @param stage the stage
+   * @param messages the messages
+   * @return the answer's text
+   */
   public String complete(Stage stage, List<LlmMessage> messages) {
     return send(request(stage, messages));
   }
 
-  /** Sends {@code messages} with the stage's temperature and an output cap chosen by the caller. */
+  /**
+   * Sends {@code messages} with the stage's temperature and an output cap chosen by the caller.
+   *
+   * @param stage the stage
+   * @param messages the messages
+   * @param maxOutputTokens the output cap
+   * @return the answer's text
+   */
   public String complete(Stage stage, List<LlmMessage> messages, int maxOutputTokens) {
     return send(request(stage, messages).withMaxOutputTokens(maxOutputTokens));
   }

@@ -8,6 +8,14 @@ public final class Ndcg {
 
   private Ndcg() {}
 
+  /**
+   * NDCG@k of {@code ranking}, 0 when nothing is relevant.
+   *
+   * @param ranking the item ids, best first
+   * @param relevant the relevant ids
+   * @param k the cutoff
+   * @return NDCG@k in [0, 1]
+   */
   public static double at(List<String> ranking, Set<String> relevant, int k) {
     if (relevant.isEmpty()) {
       return 0;

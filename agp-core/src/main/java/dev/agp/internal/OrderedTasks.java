@@ -29,6 +29,13 @@ public final class OrderedTasks {
    * yet started and becomes {@link Gathered#stop()}; the other results are kept so the caller can
    * save them. An interrupt cancels everything and is reported as a {@link CancellationException}
    * stop, with the thread's interrupt flag set again. Errors are rethrown.
+   *
+   * @param <I> the input type
+   * @param <T> the result type
+   * @param pool the threads
+   * @param inputs the inputs, in order
+   * @param task the task run for each input
+   * @return the results in input order, and what stopped the tasks, if anything
    */
   public static <I, T> Gathered<T> run(ExecutorService pool, List<I> inputs, Function<I, T> task) {
     List<Future<T>> futures = new ArrayList<>(inputs.size());

@@ -11,6 +11,7 @@ import java.util.List;
 /** Renders items and rankings for the delimited blocks of a prompt. */
 public final class PromptBlocks {
 
+  /** What a prompt shows for an empty history. */
   public static final String NO_HISTORY = "(no history)";
   /** Separates a title from the attributes shown after it. */
   public static final String ATTRIBUTES_SEPARATOR = " | ";
@@ -19,7 +20,13 @@ public final class PromptBlocks {
 
   private PromptBlocks() {}
 
-  /** {@code "1. Title"} lines, oldest first. */
+  /**
+   * {@code "1. Title"} lines, oldest first.
+   *
+   * @param items the history items
+   * @param maxTitleChars the longest title shown
+   * @return the lines, or {@link #NO_HISTORY}
+   */
   public static String history(List<Item> items, int maxTitleChars) {
     return history(items, maxTitleChars, List.of());
   }
@@ -27,6 +34,11 @@ public final class PromptBlocks {
   /**
    * {@code "1. Title"} lines, oldest first, each followed by the item's {@code attributes} that it
    * has ({@link #item}).
+   *
+   * @param items the history items
+   * @param maxTitleChars the longest title shown
+   * @param attributes the attribute keys to show
+   * @return the lines, or {@link #NO_HISTORY}
    */
   public static String history(List<Item> items, int maxTitleChars, List<String> attributes) {
     if (items.isEmpty()) {
@@ -39,12 +51,26 @@ public final class PromptBlocks {
     return sb.toString();
   }
 
-  /** {@code "[A] Title"} lines in the order shown. */
+  /**
+   * {@code "[A] Title"} lines in the order shown.
+   *
+   * @param shown the candidates, in the order shown
+   * @param maxTitleChars the longest title shown
+   * @return the lines
+   */
   public static String candidates(List<Item> shown, int maxTitleChars) {
     return candidates(shown, maxTitleChars, List.of());
   }
 
-  /** {@code "[A] Title"} lines in the order shown, with the items' {@code attributes} ({@link #item}). */
+  /**
+   * {@code "[A] Title"} lines in the order shown, with the items' {@code attributes} ({@link
+   * #item}).
+   *
+   * @param shown the candidates, in the order shown
+   * @param maxTitleChars the longest title shown
+   * @param attributes the attribute keys to show
+   * @return the lines
+   */
   public static String candidates(List<Item> shown, int maxTitleChars, List<String> attributes) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < shown.size(); i++) {
@@ -59,6 +85,11 @@ public final class PromptBlocks {
    * some the item has, {@code " | genres: Comedy, Drama; year: 1995"} in the order named, at most
    * {@value #MAX_ATTRIBUTE_CHARS} characters, neutralised like the title (so no value can pose as
    * a label or close a block).
+   *
+   * @param item the item
+   * @param maxTitleChars the longest title shown
+   * @param attributes the attribute keys to show
+   * @return the item's text
    */
   public static String item(Item item, int maxTitleChars, List<String> attributes) {
     String title = UntrustedText.line(item.title(), maxTitleChars);
@@ -79,7 +110,14 @@ public final class PromptBlocks {
     return title + ATTRIBUTES_SEPARATOR + UntrustedText.line(a.toString().replace(" | ", ", "), MAX_ATTRIBUTE_CHARS);
   }
 
-  /** {@code "1. Title"} lines in ranking order. */
+  /**
+   * {@code "1. Title"} lines in ranking order.
+   *
+   * @param user the user whose candidates are ranked
+   * @param ranking the ranking
+   * @param maxTitleChars the longest title shown
+   * @return the lines
+   */
   public static String ranking(UserCase user, Ranking ranking, int maxTitleChars) {
     java.util.Map<String, Item> byId = new java.util.HashMap<>();
     user.candidates().forEach(c -> byId.put(c.id(), c));
@@ -92,7 +130,13 @@ public final class PromptBlocks {
     return sb.toString();
   }
 
-  /** Renders {@code template} with the values it has placeholders for (optional ones may be absent). */
+  /**
+   * Renders {@code template} with the values it has placeholders for (optional ones may be absent).
+   *
+   * @param template the template
+   * @param values the values by placeholder name
+   * @return the messages
+   */
   public static List<dev.agp.llm.LlmMessage> fill(PromptTemplate template, java.util.Map<String, String> values) {
     java.util.Map<String, String> used = new java.util.HashMap<>();
     for (String p : template.placeholders()) {

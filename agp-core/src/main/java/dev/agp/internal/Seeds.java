@@ -12,7 +12,13 @@ public final class Seeds {
 
   private Seeds() {}
 
-  /** A well-mixed 64-bit value for (seed, stream): SplitMix64's finaliser. */
+  /**
+   * A well-mixed 64-bit value for (seed, stream): SplitMix64's finaliser.
+   *
+   * @param seed the seed
+   * @param stream the stream, for example a user's index
+   * @return the mixed value
+   */
   public static long mix(long seed, long stream) {
     long z = seed + 0x9E3779B97F4A7C15L * (stream + 1);
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
@@ -20,7 +26,15 @@ public final class Seeds {
     return z ^ (z >>> 31);
   }
 
-  /** A Fisher-Yates shuffle of {@code items} driven by (seed, stream). */
+  /**
+   * A Fisher-Yates shuffle of {@code items} driven by (seed, stream).
+   *
+   * @param <T> the element type
+   * @param items the items
+   * @param seed the seed
+   * @param stream the stream
+   * @return a shuffled copy
+   */
   public static <T> List<T> shuffle(List<T> items, long seed, long stream) {
     List<T> out = new ArrayList<>(items);
     SplittableRandom r = new SplittableRandom(mix(seed, stream));

@@ -25,6 +25,16 @@ public final class ServingSupport {
    * when the deadline passes, the executor rejects the work or the waiting thread is interrupted
    * (its flag set again); the work is never interrupted, and a failure it meets after the caller
    * gave up is logged. What the work throws in time is rethrown.
+   *
+   * @param <T> the work's result type
+   * @param work the work
+   * @param executor the executor the work runs on
+   * @param deadline the time allowed from {@code startNanos}
+   * @param startNanos when the request started, from {@link System#nanoTime()}
+   * @param onGiveUp run when the caller gives up
+   * @param userId the user, for the log
+   * @param log where failures are logged
+   * @return the work's result, or null when the caller gave up
    */
   public static <T> @Nullable T within(
       Supplier<T> work, Executor executor, Duration deadline, long startNanos, Runnable onGiveUp, String userId,
@@ -64,7 +74,13 @@ public final class ServingSupport {
     }
   }
 
-  /** Hands {@code event} to every listener; one that throws is logged and never fails the request. */
+  /**
+   * Hands {@code event} to every listener; one that throws is logged and never fails the request.
+   *
+   * @param listeners the listeners
+   * @param event the event
+   * @param log where a listener's failure is logged
+   */
   public static void notifyServed(List<ServingListener> listeners, ServingEvent event, Logger log) {
     for (ServingListener l : listeners) {
       try {

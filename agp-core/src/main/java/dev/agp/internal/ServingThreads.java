@@ -22,7 +22,7 @@ public final class ServingThreads {
             new ThreadFactoryBuilder().setDaemon(true).setNameFormat("agp-serving-%d").build());
   }
 
-  /** The shared on-demand pool. */
+  /** {@return the shared on-demand pool} */
   public static Executor shared() {
     return Holder.POOL;
   }
