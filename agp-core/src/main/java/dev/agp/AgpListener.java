@@ -38,7 +38,7 @@ public interface AgpListener {
   /**
    * One user's chain finished, in a training batch or a validation pass.
    *
-   * @param userId the user
+   * @param userId the user whose chain finished
    * @param succeeded false when a step failed after the client's retries
    */
   default void onUserDone(String userId, boolean succeeded) {}

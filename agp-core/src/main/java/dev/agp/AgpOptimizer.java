@@ -432,7 +432,7 @@ public final class AgpOptimizer {
     /**
      * The LLM every built-in step calls. Required unless every LLM step is supplied.
      *
-     * @param llm the client
+     * @param llm the client every built-in step sends its requests to
      * @return this builder
      */
     public Builder llm(LlmClient llm) {
@@ -530,7 +530,7 @@ public final class AgpOptimizer {
     /**
      * The seed of the validation split and the per-epoch shuffles; any value, 0 included.
      *
-     * @param seed the seed
+     * @param seed the seed of the split and the shuffles
      * @return this builder
      */
     public Builder seed(long seed) {
@@ -589,7 +589,7 @@ public final class AgpOptimizer {
     /**
      * How users are weighted in a batch (default {@link WeightScheme#POSITION}).
      *
-     * @param weighting the weighting
+     * @param weighting how a user's share of the batch feedback is set
      * @return this builder
      */
     public Builder weighting(WeightScheme weighting) {
@@ -638,7 +638,7 @@ public final class AgpOptimizer {
      * The NDCG cutoff of feedback and validation, {@code >= 1} (default {@value
      * AgpOptimizer#DEFAULT_CUTOFF}).
      *
-     * @param cutoff the cutoff
+     * @param cutoff the k of NDCG@k
      * @return this builder
      */
     public Builder cutoff(int cutoff) {
@@ -750,7 +750,7 @@ public final class AgpOptimizer {
     /**
      * The sampling temperature of every AGP stage, in [0, 2] (default 0).
      *
-     * @param temperature the temperature
+     * @param temperature the temperature of every stage
      * @return this builder
      */
     public Builder temperature(double temperature) {
@@ -764,8 +764,8 @@ public final class AgpOptimizer {
     /**
      * The sampling temperature of one stage, in [0, 2].
      *
-     * @param stage the stage
-     * @param temperature the temperature
+     * @param stage the stage it applies to
+     * @param temperature the stage's temperature
      * @return this builder
      */
     public Builder temperature(Stage stage, double temperature) {
@@ -778,8 +778,8 @@ public final class AgpOptimizer {
     /**
      * The output token cap of one stage, {@code >= 1}.
      *
-     * @param stage the stage
-     * @param tokens the cap
+     * @param stage the stage it applies to
+     * @param tokens the most output tokens of that stage's calls
      * @return this builder
      */
     public Builder maxOutputTokens(Stage stage, int tokens) {
@@ -805,7 +805,7 @@ public final class AgpOptimizer {
     /**
      * Replaces the profile step.
      *
-     * @param generator the replacement
+     * @param generator writes a user's profile from its history and the prompt
      * @return this builder
      */
     public Builder profileGenerator(ProfileGenerator generator) {
@@ -816,7 +816,7 @@ public final class AgpOptimizer {
     /**
      * Replaces the reranking step.
      *
-     * @param reranker the replacement
+     * @param reranker ranks a user's candidates given the profile
      * @return this builder
      */
     public Builder reranker(Reranker reranker) {
@@ -827,7 +827,7 @@ public final class AgpOptimizer {
     /**
      * Replaces the feedback step.
      *
-     * @param calculator the replacement
+     * @param calculator turns a ranking into position feedback
      * @return this builder
      */
     public Builder feedbackCalculator(FeedbackCalculator calculator) {
@@ -838,7 +838,7 @@ public final class AgpOptimizer {
     /**
      * Replaces the batch aggregation and summarising step.
      *
-     * @param aggregator the replacement
+     * @param aggregator weighs and summarises a batch's feedback
      * @return this builder
      */
     public Builder batchAggregator(BatchAggregator aggregator) {
@@ -849,7 +849,7 @@ public final class AgpOptimizer {
     /**
      * Replaces the prompt update step.
      *
-     * @param optimizer the replacement
+     * @param optimizer proposes the next prompt from the batch's feedback
      * @return this builder
      */
     public Builder promptOptimizer(PromptOptimizer optimizer) {
@@ -860,7 +860,7 @@ public final class AgpOptimizer {
     /**
      * Adds a progress listener.
      *
-     * @param listener the listener
+     * @param listener told about the fit's progress, batches, validations and calls
      * @return this builder
      */
     public Builder listener(AgpListener listener) {

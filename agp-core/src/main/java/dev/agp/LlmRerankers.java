@@ -119,7 +119,7 @@ public final class LlmRerankers {
     /**
      * Sampling temperature in [0, 2] (default 0).
      *
-     * @param t the temperature
+     * @param t the sampling temperature
      * @return this builder
      */
     public Builder temperature(double t) {

@@ -94,7 +94,7 @@ public final class PermutationVoting implements CaseReranker {
    * The orders shown, the seeds, every delegate ranking and the aggregate: {@link
    * #rerank(UserCase)} with its working.
    *
-   * @param user the user
+   * @param user the user whose candidates are ranked
    * @return the vote
    * @throws NullPointerException if user is null
    * @throws IllegalStateException if the delegate returns something other than a permutation of
@@ -122,7 +122,7 @@ public final class PermutationVoting implements CaseReranker {
   /**
    * The shuffled candidate orders this decorator shows the delegate for {@code user}.
    *
-   * @param user the user
+   * @param user the user whose candidates are shuffled
    * @return the orders, one per permutation
    * @throws NullPointerException if user is null
    */
@@ -253,7 +253,7 @@ public final class PermutationVoting implements CaseReranker {
     /**
      * The seed of the shuffles; any value, 0 included.
      *
-     * @param seed the seed
+     * @param seed the seed of the shuffles (mixed with each user's id)
      * @return this builder
      */
     public Builder seed(long seed) {

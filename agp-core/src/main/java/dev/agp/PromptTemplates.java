@@ -55,7 +55,7 @@ public final class PromptTemplates {
   /**
    * The text of {@code name}: the replacement, or the built-in file.
    *
-   * @param name the template
+   * @param name the template asked for
    * @return its text
    */
   public String text(TemplateName name) {
@@ -66,7 +66,7 @@ public final class PromptTemplates {
   /**
    * The parsed template {@code name}.
    *
-   * @param name the template
+   * @param name the template asked for
    * @return the parsed template
    */
   public PromptTemplate get(TemplateName name) {
@@ -76,7 +76,7 @@ public final class PromptTemplates {
   /**
    * The built-in text of {@code name}, read from agp-core's resources.
    *
-   * @param name the template
+   * @param name the template asked for
    * @return its built-in text
    */
   public static String builtIn(TemplateName name) {

@@ -39,7 +39,7 @@ public record Ranking(String userId, List<String> itemIds, RepairStats repair, b
   /**
    * An order made by code.
    *
-   * @param userId the user
+   * @param userId the user the order is for
    * @param itemIds the order, best first
    * @return the ranking, not repaired and not a fallback
    */
@@ -50,7 +50,7 @@ public record Ranking(String userId, List<String> itemIds, RepairStats repair, b
   /**
    * The base order of {@code user}, flagged as a fallback.
    *
-   * @param user the user
+   * @param user the user whose base order is returned
    * @return the ranking
    */
   public static Ranking fallback(UserCase user) {
@@ -60,7 +60,7 @@ public record Ranking(String userId, List<String> itemIds, RepairStats repair, b
   /**
    * The base order of {@code user}, not flagged: what the base recommender ranks.
    *
-   * @param user the user
+   * @param user the user whose base order is returned
    * @return the ranking
    */
   public static Ranking base(UserCase user) {
@@ -70,7 +70,7 @@ public record Ranking(String userId, List<String> itemIds, RepairStats repair, b
   /**
    * The 1-based position of {@code itemId}, or 0 when it is not ranked.
    *
-   * @param itemId the item
+   * @param itemId the item looked for
    * @return the position, or 0
    */
   public int positionOf(String itemId) {
@@ -81,7 +81,7 @@ public record Ranking(String userId, List<String> itemIds, RepairStats repair, b
   /**
    * Whether this ranking orders exactly the candidates of {@code user}.
    *
-   * @param user the user
+   * @param user the user whose candidates are compared
    * @return true for a permutation of the user's candidates
    */
   public boolean isPermutationOf(UserCase user) {

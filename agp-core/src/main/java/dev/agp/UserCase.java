@@ -74,7 +74,7 @@ public record UserCase(
   /**
    * A serving case: no ground truth.
    *
-   * @param userId the user
+   * @param userId the user's id
    * @param history what the user consumed, oldest first
    * @param candidates the items to rank, in base order
    * @return the case

@@ -64,7 +64,7 @@ public final class AgpJson {
    * it.
    *
    * @param out the stream, left open
-   * @param value the document
+   * @param value the document, written by the SDK's mapper
    * @throws IOException if the stream cannot be written
    */
   public static void write(OutputStream out, Object value) throws IOException {
@@ -89,7 +89,7 @@ public final class AgpJson {
   /**
    * Saves a model's document to {@code path} atomically.
    *
-   * @param path the file
+   * @param path the model file, replaced atomically
    * @param document the model's document
    * @throws UncheckedIOException naming the file, if it cannot be written
    */
@@ -104,7 +104,7 @@ public final class AgpJson {
   /**
    * Writes a model's document to {@code out}, flushed and left open.
    *
-   * @param out the stream
+   * @param out the stream, flushed and left open
    * @param document the model's document
    * @throws UncheckedIOException if the stream cannot be written
    */
@@ -120,7 +120,7 @@ public final class AgpJson {
    * Reads a saved model's document from {@code path}; null when the file holds JSON null.
    *
    * @param <T> the document's type
-   * @param path the file
+   * @param path the model file
    * @param type the document's class
    * @return the document, or null
    * @throws UncheckedIOException naming the file, if it cannot be read or is not JSON
@@ -137,7 +137,7 @@ public final class AgpJson {
    * Reads a saved model's document from {@code in}, left open; null when it holds JSON null.
    *
    * @param <T> the document's type
-   * @param in the stream
+   * @param in the stream, left open
    * @param type the document's class
    * @return the document, or null
    * @throws UncheckedIOException if the stream cannot be read or holds no JSON document

@@ -23,7 +23,7 @@ public final class AnswerText {
   /**
    * {@code text} cut to {@link #MAX_CHARS}: its first and last halves joined by a newline.
    *
-   * @param text the text
+   * @param text the answer, of any length
    * @return the text, or its ends when it is longer
    */
   public static String cap(String text) {
@@ -145,7 +145,7 @@ public final class AnswerText {
    * The text of the last {@code <name>...</name>} block that is closed, or null. Runs in one
    * pass; blocks are delimited as in {@link #blocks}.
    *
-   * @param text the text
+   * @param text the text searched, already normalised
    * @param name the tag's name
    * @return the block's text, or null when no block is closed
    */
@@ -163,7 +163,7 @@ public final class AnswerText {
    * Every {@code <name>} and {@code </name>} tag as {@code [start, end, closing]} (closing is 1 for
    * a closing tag), in order; one pass, without case, with spaces allowed inside the tag.
    *
-   * @param text the text
+   * @param text the text searched, already normalised
    * @param name the tag's name
    * @return the tags, in order
    */

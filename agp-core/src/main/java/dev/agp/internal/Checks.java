@@ -10,7 +10,7 @@ public final class Checks {
 
   /**
    * @param name the value's name, for the message
-   * @param value the value
+   * @param value the value checked
    * @param min the least allowed value
    * @return the value
    * @throws IllegalArgumentException if value is below min
@@ -24,7 +24,7 @@ public final class Checks {
 
   /**
    * @param name the value's name, for the message
-   * @param value the value
+   * @param value the value checked
    * @param min the least allowed value
    * @param max the greatest allowed value
    * @return the value
@@ -39,7 +39,7 @@ public final class Checks {
 
   /**
    * @param name the value's name, for the message
-   * @param value the value
+   * @param value the value checked
    * @param min the least allowed value
    * @param max the greatest allowed value
    * @return the value
@@ -55,7 +55,7 @@ public final class Checks {
   /**
    * A sampling temperature, in [0, 2].
    *
-   * @param value the temperature
+   * @param value the temperature checked
    * @return the value
    * @throws IllegalArgumentException if it is outside [0, 2] or NaN
    */
@@ -81,7 +81,7 @@ public final class Checks {
   /**
    * A case whose candidates can all be shown under labels.
    *
-   * @param user the case
+   * @param user the case checked
    * @return the same case
    * @throws IllegalArgumentException naming the user, when it has more than {@link
    *     CandidateLabels#MAX_CANDIDATES} candidates
@@ -98,7 +98,7 @@ public final class Checks {
   /**
    * Item attribute keys to show in prompts: non-blank, distinct, at most 20, stripped.
    *
-   * @param keys the keys
+   * @param keys the attribute keys, in the order shown
    * @return the keys, stripped, as an unmodifiable list
    * @throws NullPointerException if the list or a key is null
    * @throws IllegalArgumentException if a key is blank or repeated, or there are more than 20

@@ -17,7 +17,7 @@ public final class Fingerprints {
   /**
    * The SHA-256 of {@code text}'s UTF-8 bytes.
    *
-   * @param text the text
+   * @param text the text hashed
    * @return the hash, in lower-case hex
    */
   public static String sha256(String text) {
@@ -27,7 +27,7 @@ public final class Fingerprints {
   /**
    * A hash of the users' ids, histories, candidates and ground truth, in order.
    *
-   * @param users the users
+   * @param users the users hashed, in order
    * @return the hash, in lower-case hex
    */
   public static String users(List<UserCase> users) {
@@ -56,7 +56,7 @@ public final class Fingerprints {
    * A hash of items as a prompt may show them: ids, titles and attributes (sorted by key), in
    * order.
    *
-   * @param items the items
+   * @param items the items hashed, in order
    * @return the hash, in lower-case hex
    */
   public static String items(List<Item> items) {
@@ -78,7 +78,7 @@ public final class Fingerprints {
   /**
    * A hash of the parts in order, each length-prefixed so no two lists of parts collide.
    *
-   * @param parts the parts
+   * @param parts the parts hashed, in order
    * @return the hash, in lower-case hex
    */
   public static String parts(List<String> parts) {

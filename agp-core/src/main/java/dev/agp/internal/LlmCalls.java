@@ -23,7 +23,7 @@ public final class LlmCalls {
   /**
    * Calls through {@code llm} with a temperature and an output cap per stage (none when absent).
    *
-   * @param llm the client
+   * @param llm the client the requests go to
    * @param temperatures the temperature per stage; 0 for a stage without one
    * @param maxOutputTokens the output cap per stage; the backend's default for a stage without one
    */
@@ -36,8 +36,8 @@ public final class LlmCalls {
   /**
    * The request for {@code messages} with the stage's temperature and output cap.
    *
-   * @param stage the stage
-   * @param messages the messages
+   * @param stage the pipeline step making the call
+   * @param messages the prompt's messages, in order
    * @return the request
    */
   public LlmRequest request(Stage stage, List<LlmMessage> messages) {
@@ -53,8 +53,8 @@ public final class LlmCalls {
   /**
    * Sends {@code messages} with the stage's temperature and output cap.
    *
-   * @param stage the stage
-   * @param messages the messages
+   * @param stage the pipeline step making the call
+   * @param messages the prompt's messages, in order
    * @return the answer's text
    */
   public String complete(Stage stage, List<LlmMessage> messages) {
@@ -64,8 +64,8 @@ public final class LlmCalls {
   /**
    * Sends {@code messages} with the stage's temperature and an output cap chosen by the caller.
    *
-   * @param stage the stage
-   * @param messages the messages
+   * @param stage the pipeline step making the call
+   * @param messages the prompt's messages, in order
    * @param maxOutputTokens the output cap
    * @return the answer's text
    */

@@ -13,7 +13,7 @@ public final class Ndcg {
    *
    * @param ranking the item ids, best first
    * @param relevant the relevant ids
-   * @param k the cutoff
+   * @param k the cutoff: positions past it gain nothing
    * @return NDCG@k in [0, 1]
    */
   public static double at(List<String> ranking, Set<String> relevant, int k) {

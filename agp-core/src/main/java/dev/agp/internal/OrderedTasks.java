@@ -32,7 +32,7 @@ public final class OrderedTasks {
    *
    * @param <I> the input type
    * @param <T> the result type
-   * @param pool the threads
+   * @param pool the threads the tasks run on
    * @param inputs the inputs, in order
    * @param task the task run for each input
    * @return the results in input order, and what stopped the tasks, if anything

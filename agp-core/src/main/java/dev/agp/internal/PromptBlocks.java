@@ -86,7 +86,7 @@ public final class PromptBlocks {
    * {@value #MAX_ATTRIBUTE_CHARS} characters, neutralised like the title (so no value can pose as
    * a label or close a block).
    *
-   * @param item the item
+   * @param item the item shown
    * @param maxTitleChars the longest title shown
    * @param attributes the attribute keys to show
    * @return the item's text
@@ -114,7 +114,7 @@ public final class PromptBlocks {
    * {@code "1. Title"} lines in ranking order.
    *
    * @param user the user whose candidates are ranked
-   * @param ranking the ranking
+   * @param ranking a permutation of the user's candidates
    * @param maxTitleChars the longest title shown
    * @return the lines
    */
@@ -133,7 +133,7 @@ public final class PromptBlocks {
   /**
    * Renders {@code template} with the values it has placeholders for (optional ones may be absent).
    *
-   * @param template the template
+   * @param template the template rendered
    * @param values the values by placeholder name
    * @return the messages
    */

@@ -15,7 +15,7 @@ public final class Seeds {
   /**
    * A well-mixed 64-bit value for (seed, stream): SplitMix64's finaliser.
    *
-   * @param seed the seed
+   * @param seed the run's seed
    * @param stream the stream, for example a user's index
    * @return the mixed value
    */
@@ -30,9 +30,9 @@ public final class Seeds {
    * A Fisher-Yates shuffle of {@code items} driven by (seed, stream).
    *
    * @param <T> the element type
-   * @param items the items
-   * @param seed the seed
-   * @param stream the stream
+   * @param items the items, not changed
+   * @param seed the run's seed
+   * @param stream what the shuffle is for, for example a user's index
    * @return a shuffled copy
    */
   public static <T> List<T> shuffle(List<T> items, long seed, long stream) {

@@ -27,7 +27,7 @@ public final class ServingSupport {
    * gave up is logged. What the work throws in time is rethrown.
    *
    * @param <T> the work's result type
-   * @param work the work
+   * @param work the serving work (profile and rerank)
    * @param executor the executor the work runs on
    * @param deadline the time allowed from {@code startNanos}
    * @param startNanos when the request started, from {@link System#nanoTime()}
@@ -77,8 +77,8 @@ public final class ServingSupport {
   /**
    * Hands {@code event} to every listener; one that throws is logged and never fails the request.
    *
-   * @param listeners the listeners
-   * @param event the event
+   * @param listeners the model's serving listeners
+   * @param event what the request served, and how fast
    * @param log where a listener's failure is logged
    */
   public static void notifyServed(List<ServingListener> listeners, ServingEvent event, Logger log) {

@@ -227,7 +227,7 @@ public final class LlmClients {
      * Answers repeated requests from {@code cache}; share one cache between clients to pool
      * answers.
      *
-     * @param cache the cache
+     * @param cache the cache, possibly shared with other clients
      * @return this builder
      */
     public Builder cache(LlmResponseCache cache) {
@@ -250,7 +250,7 @@ public final class LlmClients {
     /**
      * The prices a cost budget charges at (default {@link PriceTable#defaults()}).
      *
-     * @param prices the prices
+     * @param prices the prices per model
      * @return this builder
      */
     public Builder prices(PriceTable prices) {
@@ -261,7 +261,7 @@ public final class LlmClients {
     /**
      * Refuses calls that could exceed {@code budget}; share one budget between clients to pool it.
      *
-     * @param budget the budget
+     * @param budget the budget, possibly shared with other clients
      * @return this builder
      */
     public Builder budget(LlmBudget budget) {
@@ -272,7 +272,7 @@ public final class LlmClients {
     /**
      * Records every call, cache hits included, in {@code meter}.
      *
-     * @param meter the meter
+     * @param meter the meter, possibly shared with other clients
      * @return this builder
      */
     public Builder meter(LlmUsageMeter meter) {

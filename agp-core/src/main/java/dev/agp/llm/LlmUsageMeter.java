@@ -44,7 +44,7 @@ public final class LlmUsageMeter {
   /**
    * Calls {@code listener} after every metered request, on the calling thread.
    *
-   * @param listener the listener
+   * @param listener told about every call, after it finished
    * @return this meter
    */
   public LlmUsageMeter addListener(Consumer<LlmCallEvent> listener) {

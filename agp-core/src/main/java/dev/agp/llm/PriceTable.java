@@ -269,7 +269,7 @@ public record PriceTable(LocalDate asOf, Map<String, ModelPrice> prices, Map<Str
     /**
      * The cost of {@code usage} in US dollars.
      *
-     * @param usage the tokens
+     * @param usage the input and output tokens to price
      * @return the cost
      */
     public BigDecimal cost(TokenUsage usage) {

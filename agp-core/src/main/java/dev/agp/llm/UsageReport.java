@@ -77,7 +77,7 @@ public record UsageReport(Map<Stage, StageUsage> byStage, Map<String, Map<Stage,
   /**
    * The usage of one stage, {@link StageUsage#ZERO} when it was not used.
    *
-   * @param stage the stage
+   * @param stage the pipeline step asked about
    * @return its usage
    */
   public StageUsage stage(Stage stage) {
@@ -105,7 +105,7 @@ public record UsageReport(Map<Stage, StageUsage> byStage, Map<String, Map<Stage,
   /**
    * The usage of one model in one stage, {@link StageUsage#ZERO} when there was none.
    *
-   * @param stage the stage
+   * @param stage the pipeline step asked about
    * @param model the model's name
    * @return the usage
    */
@@ -179,7 +179,7 @@ public record UsageReport(Map<Stage, StageUsage> byStage, Map<String, Map<Stage,
    * table has no price for (and of {@link #UNKNOWN_MODEL}) are not priced but counted in {@link
    * CostReport#unpricedTokens()}.
    *
-   * @param prices the prices
+   * @param prices the prices per model
    * @return the cost report
    * @throws NullPointerException if prices is null
    */

@@ -39,7 +39,7 @@ public interface RppListener {
   /**
    * One user's calls finished.
    *
-   * @param userId the user
+   * @param userId the user whose calls finished
    * @param succeeded false when a call failed after the client's retries
    */
   default void onUserDone(String userId, boolean succeeded) {}

@@ -153,7 +153,7 @@ public final class RppModel implements CaseReranker {
    * The greedy episode serving rolls forward for {@code user}: the prompt chosen at each trained
    * step, the last one being what {@link #choose} returns. No LLM call.
    *
-   * @param user the user
+   * @param user the user whose path is rolled forward
    * @return the prompts, one per trained step, the served one last
    * @throws NullPointerException if user is null
    * @throws IllegalStateException as {@link #choose}
@@ -272,7 +272,7 @@ public final class RppModel implements CaseReranker {
   /**
    * The actions of {@code pattern}: its sentences in action order, RPP+'s refined ones last.
    *
-   * @param pattern the pattern
+   * @param pattern the pattern whose actions are listed
    * @return the sentences, in action order
    */
   public List<String> actionSpace(PromptPattern pattern) {

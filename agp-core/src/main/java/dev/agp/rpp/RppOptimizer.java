@@ -394,7 +394,7 @@ public final class RppOptimizer {
     /**
      * The LLM that ranks (and, for RPP+, refines). Required.
      *
-     * @param llm the client
+     * @param llm the client that ranks and refines
      * @return this builder
      */
     public Builder llm(LlmClient llm) {
@@ -453,7 +453,7 @@ public final class RppOptimizer {
      * The seed of the networks, the schedules, the action sampling and the hashing; any value, 0
      * included.
      *
-     * @param seed the seed
+     * @param seed the seed of every random choice of the fit
      * @return this builder
      */
     public Builder seed(long seed) {
@@ -464,7 +464,7 @@ public final class RppOptimizer {
     /**
      * The discount γ of the TD error, in [0, 1) (default {@value RppOptimizer#DEFAULT_DISCOUNT}).
      *
-     * @param discount the discount
+     * @param discount the discount γ
      * @return this builder
      */
     public Builder discount(double discount) {
@@ -648,7 +648,7 @@ public final class RppOptimizer {
     /**
      * The NDCG cutoff of the reward, {@code >= 1} (default {@value RppOptimizer#DEFAULT_CUTOFF}).
      *
-     * @param cutoff the cutoff
+     * @param cutoff the k of the reward's NDCG@k
      * @return this builder
      */
     public Builder cutoff(int cutoff) {
@@ -684,7 +684,7 @@ public final class RppOptimizer {
     /**
      * The sampling temperature of both RPP stages, in [0, 2] (default 0).
      *
-     * @param temperature the temperature
+     * @param temperature the temperature of both stages
      * @return this builder
      */
     public Builder temperature(double temperature) {
@@ -698,8 +698,8 @@ public final class RppOptimizer {
     /**
      * The sampling temperature of {@link Stage#RPP_RANK} or {@link Stage#RPP_REFINE}, in [0, 2].
      *
-     * @param stage the stage
-     * @param temperature the temperature
+     * @param stage {@link Stage#RPP_RANK} or {@link Stage#RPP_REFINE}
+     * @param temperature the stage's temperature
      * @return this builder
      */
     public Builder temperature(Stage stage, double temperature) {
@@ -712,8 +712,8 @@ public final class RppOptimizer {
     /**
      * The output token cap of {@link Stage#RPP_RANK} or {@link Stage#RPP_REFINE}, {@code >= 1}.
      *
-     * @param stage the stage
-     * @param tokens the cap
+     * @param stage {@link Stage#RPP_RANK} or {@link Stage#RPP_REFINE}
+     * @param tokens the most output tokens of that stage's calls
      * @return this builder
      */
     public Builder maxOutputTokens(Stage stage, int tokens) {
@@ -729,9 +729,9 @@ public final class RppOptimizer {
      * of them carries one. Replaces a built-in cap ({@link PromptPattern} lists them); replacing a
      * pattern's {@link #sentences} drops its built-in caps but keeps the ones set here.
      *
-     * @param pattern the pattern
+     * @param pattern the pattern the action belongs to
      * @param action the action of the pattern, 0-based
-     * @param tokens the cap
+     * @param tokens the most output tokens of a rank answer under that action
      * @return this builder
      * @throws IllegalArgumentException if action is negative or tokens below 1
      */
@@ -748,7 +748,7 @@ public final class RppOptimizer {
      * domain word; a blank sentence is an action that adds none. {@link
      * PromptPattern#HISTORY_RECORDS} takes exactly one sentence (its actions are increments).
      *
-     * @param pattern the pattern
+     * @param pattern the pattern whose sentences are replaced
      * @param sentences the sentences, in action order
      * @return this builder
      * @throws IllegalArgumentException if the list is empty, longer than {@value
@@ -803,7 +803,7 @@ public final class RppOptimizer {
     /**
      * Adds a progress listener.
      *
-     * @param listener the listener
+     * @param listener told about the fit's progress, batches, iterations and calls
      * @return this builder
      */
     public Builder listener(RppListener listener) {

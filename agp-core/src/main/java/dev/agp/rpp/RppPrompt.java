@@ -56,7 +56,7 @@ public record RppPrompt(
   /**
    * The chosen action of {@code pattern}.
    *
-   * @param pattern the pattern
+   * @param pattern the pattern asked about
    * @return the action
    */
   public int action(PromptPattern pattern) {
@@ -66,7 +66,7 @@ public record RppPrompt(
   /**
    * The sentence of {@code pattern} ("" for none).
    *
-   * @param pattern the pattern
+   * @param pattern the pattern asked about
    * @return the sentence
    */
   public String sentence(PromptPattern pattern) {

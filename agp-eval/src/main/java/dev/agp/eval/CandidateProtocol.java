@@ -346,7 +346,7 @@ public final class CandidateProtocol {
     /**
      * The seed of the selection and of window places; any value, 0 included.
      *
-     * @param seed the seed
+     * @param seed the seed of the selection
      * @return this builder
      */
     public Builder seed(long seed) {
@@ -357,7 +357,7 @@ public final class CandidateProtocol {
     /**
      * The protocol (default {@link CandidateMode#BASE_TOP_K}, the paper's).
      *
-     * @param mode the protocol
+     * @param mode how candidate lists are made
      * @return this builder
      */
     public Builder mode(CandidateMode mode) {

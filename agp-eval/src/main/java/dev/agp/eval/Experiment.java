@@ -550,7 +550,7 @@ public final class Experiment {
     /**
      * Adds a method (Base is always the first row).
      *
-     * @param method the method
+     * @param method the method, run after those added before
      * @return this builder
      */
     public Builder method(Method method) {
@@ -561,7 +561,7 @@ public final class Experiment {
     /**
      * Adds methods, in order.
      *
-     * @param list the methods
+     * @param list the methods, run in this order
      * @return this builder
      */
     public Builder methods(List<Method> list) {
@@ -572,7 +572,7 @@ public final class Experiment {
     /**
      * The k of NDCG@k and HR@k, {@code >= 1} (default {@value Experiment#DEFAULT_CUTOFF}).
      *
-     * @param k the cutoff
+     * @param k the cutoff of every metric
      * @return this builder
      */
     public Builder cutoff(int k) {
@@ -620,7 +620,7 @@ public final class Experiment {
     /**
      * The seed of the bootstrap, given to methods too; any value, 0 included.
      *
-     * @param seed the seed
+     * @param seed the seed of the bootstrap and of the methods
      * @return this builder
      */
     public Builder seed(long seed) {
@@ -692,7 +692,7 @@ public final class Experiment {
     /**
      * Adds a progress listener.
      *
-     * @param listener the listener
+     * @param listener told when methods and users start and finish
      * @return this builder
      */
     public Builder listener(ExperimentListener listener) {
@@ -703,7 +703,7 @@ public final class Experiment {
     /**
      * The clock of the result's start time (tests use a fixed one).
      *
-     * @param clock the clock
+     * @param clock the clock the start time is read from
      * @return this builder
      */
     public Builder clock(Clock clock) {

@@ -35,7 +35,7 @@ public interface ExperimentListener {
   /**
    * The method's row is complete.
    *
-   * @param result the row
+   * @param result the method's finished row
    */
   default void onMethodEnd(MethodResult result) {}
 }

@@ -262,7 +262,7 @@ public final class LeaveOneOut {
     /**
      * What happens to repeated user-item pairs (default {@link DuplicatePolicy#KEEP_LAST}).
      *
-     * @param policy the policy
+     * @param policy keep every repeat, or only the first or last
      * @return this builder
      */
     public Builder duplicates(DuplicatePolicy policy) {

@@ -204,7 +204,7 @@ public interface Method {
    * and the user id (the same on every run). No calls. Named "Random order"; its kind is {@link
    * MethodKind#SANITY}.
    *
-   * @param seed the seed
+   * @param seed the seed of the order, mixed with each user's id
    * @return the sanity method
    */
   static Method randomOrder(long seed) {
@@ -235,7 +235,7 @@ public interface Method {
    * it was built on the experiment's client; prefer {@link #llm}).
    *
    * @param name the row's name
-   * @param reranker the reranker
+   * @param reranker the reranker every test user is given to
    * @return the method
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if name is blank

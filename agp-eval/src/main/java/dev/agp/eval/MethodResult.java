@@ -100,7 +100,7 @@ public record MethodResult(
    * Share of test users whose held-out item this method placed in its first {@code n} (HR@n);
    * NaN when there are no users.
    *
-   * @param n the cutoff
+   * @param n the cutoff, {@code >= 1}
    * @return the hit rate at {@code n}
    * @throws IllegalArgumentException if n is below 1
    */

@@ -49,7 +49,7 @@ public final class RankingMetrics {
    *
    * @param ranking the item ids, best first
    * @param relevance the grade of each relevant id; ids absent are not relevant
-   * @param k the cutoff
+   * @param k the cutoff, {@code >= 1}: positions past it count for nothing
    * @return NDCG@k in [0, 1]
    * @throws NullPointerException if an argument, id or grade is null
    * @throws IllegalArgumentException if {@code k < 1}, an id repeats in the ranking or a grade
@@ -91,7 +91,7 @@ public final class RankingMetrics {
    *
    * @param ranking the item ids, best first
    * @param relevance the grade of each relevant id; ids absent are not relevant
-   * @param k the cutoff
+   * @param k the cutoff, {@code >= 1}: positions past it count for nothing
    * @return the reciprocal rank in [0, 1]
    * @throws NullPointerException if an argument, id or grade is null
    * @throws IllegalArgumentException if {@code k < 1}, an id repeats in the ranking or a grade
@@ -109,7 +109,7 @@ public final class RankingMetrics {
    *
    * @param ranking the item ids, best first
    * @param relevance the grade of each relevant id; ids absent are not relevant
-   * @param k the cutoff
+   * @param k the cutoff, {@code >= 1}: positions past it count for nothing
    * @return precision@k in [0, 1]
    * @throws NullPointerException if an argument, id or grade is null
    * @throws IllegalArgumentException if {@code k < 1}, an id repeats in the ranking or a grade
@@ -127,7 +127,7 @@ public final class RankingMetrics {
    *
    * @param ranking the item ids, best first
    * @param relevance the grade of each relevant id; ids absent are not relevant
-   * @param k the cutoff
+   * @param k the cutoff, {@code >= 1}: positions past it count for nothing
    * @return recall@k in [0, 1]
    * @throws NullPointerException if an argument, id or grade is null
    * @throws IllegalArgumentException if {@code k < 1}, an id repeats in the ranking or a grade
@@ -146,7 +146,7 @@ public final class RankingMetrics {
    *
    * @param ranking the item ids, best first
    * @param relevance the grade of each relevant id; ids absent are not relevant
-   * @param k the cutoff
+   * @param k the cutoff, {@code >= 1}: positions past it count for nothing
    * @return 1 or 0
    * @throws NullPointerException if an argument, id or grade is null
    * @throws IllegalArgumentException if {@code k < 1}, an id repeats in the ranking or a grade
@@ -177,7 +177,7 @@ public final class RankingMetrics {
    *
    * @param ranking the item ids, best first
    * @param relevance the grade of each relevant id; ids absent are not relevant
-   * @param k the cutoff
+   * @param k the cutoff, {@code >= 1}: positions past it count for nothing
    * @return the metrics
    * @throws NullPointerException if an argument, id or grade is null
    * @throws IllegalArgumentException if {@code k < 1}, an id repeats in the ranking or a grade

@@ -174,7 +174,7 @@ public final class OpenAiBatch implements AutoCloseable {
   /**
    * The id a request has in a batch (and in the journal): a hash of the model and the request.
    *
-   * @param request the request
+   * @param request the request, as it would be sent
    * @return the request's id: equal requests have equal ids
    */
   public String customId(LlmRequest request) {
@@ -726,7 +726,7 @@ public final class OpenAiBatch implements AutoCloseable {
     /**
      * Told about every batch created, re-attached, polled and collected.
      *
-     * @param listener the listener
+     * @param listener told about every batch's progress
      * @return this builder
      */
     public Builder listener(Listener listener) {

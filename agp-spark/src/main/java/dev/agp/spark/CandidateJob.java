@@ -301,7 +301,7 @@ public final class CandidateJob {
      * CandidateMode#BASE_WINDOW} takes the window of the user's whole imported list that holds the
      * held-out item.
      *
-     * @param mode the protocol
+     * @param mode how candidate lists are made
      * @return this builder
      */
     public Builder mode(CandidateMode mode) {
@@ -338,7 +338,7 @@ public final class CandidateJob {
     /**
      * The seed of the user selection; any value, 0 included (default 42).
      *
-     * @param seed the seed
+     * @param seed the seed of the selection
      * @return this builder
      */
     public Builder seed(long seed) {

@@ -227,7 +227,7 @@ public final class LeaveOneOutJob {
     /**
      * What happens to repeated user-item pairs (default {@link DuplicatePolicy#KEEP_LAST}).
      *
-     * @param policy the policy
+     * @param policy keep every repeat, or only the first or last
      * @return this builder
      */
     public Builder duplicates(DuplicatePolicy policy) {

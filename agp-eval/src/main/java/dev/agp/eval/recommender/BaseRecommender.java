@@ -37,7 +37,7 @@ public interface BaseRecommender {
    * <p>The default asks {@link #recommend} for 16, 32, 64, ... items until the item shows up or
    * the list ends; models that score every item override it with one pass.
    *
-   * @param userId the user
+   * @param userId the user whose ranking is searched
    * @param history the user's history, never ranked
    * @param itemId the item looked for
    * @return the place, or empty when the model does not rank the item
@@ -63,7 +63,7 @@ public interface BaseRecommender {
    * The user's embedding when the model has one (LightGCN's final user vector), for state-based
    * methods such as RPP; a fresh copy each call.
    *
-   * @param userId the user
+   * @param userId the user asked about
    * @return the embedding, or empty when the model has none or does not know the user
    */
   default Optional<double[]> userEmbedding(String userId) {
@@ -75,7 +75,7 @@ public interface BaseRecommender {
    * {@link #userEmbedding} of the case's user, as a function of cases: the shape state-based
    * methods take, for example {@code RppOptimizer.builder().userEmbedding(lightGcn::userVector)}.
    *
-   * @param user the case
+   * @param user the case whose user is looked up
    * @return the user's embedding
    * @throws NullPointerException if user is null
    * @throws IllegalArgumentException if the model has no embedding for the user

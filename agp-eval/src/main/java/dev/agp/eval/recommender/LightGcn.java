@@ -120,7 +120,7 @@ public final class LightGcn {
   /**
    * Trains on the split's training interactions, selecting the epoch by its validation items.
    *
-   * @param split the split
+   * @param split the split whose training interactions are learned from
    * @return the trained model
    * @throws NullPointerException if split is null
    * @throws IllegalArgumentException if the split has no training interactions
@@ -247,7 +247,7 @@ public final class LightGcn {
     /**
      * Embedding size, {@code >= 1} (default {@value LightGcn#DEFAULT_DIMENSION}).
      *
-     * @param d the dimension
+     * @param d the embedding size
      * @return this builder
      */
     public Builder dimension(int d) {
@@ -306,7 +306,7 @@ public final class LightGcn {
     /**
      * L2 weight, {@code >= 0} (default {@value LightGcn#DEFAULT_L2}).
      *
-     * @param l2 the weight
+     * @param l2 the L2 regularisation weight
      * @return this builder
      */
     public Builder l2(double l2) {
@@ -344,7 +344,7 @@ public final class LightGcn {
     /**
      * The seed; any value, 0 included.
      *
-     * @param seed the seed
+     * @param seed the seed of initialisation, edge order and negative sampling
      * @return this builder
      */
     public Builder seed(long seed) {
@@ -367,7 +367,7 @@ public final class LightGcn {
     /**
      * Called after every epoch, on the training thread.
      *
-     * @param listener the listener
+     * @param listener told each epoch's statistics
      * @return this builder
      */
     public Builder listener(Consumer<EpochStats> listener) {

@@ -46,7 +46,7 @@ public final class Transitions {
   /**
    * Counts the transitions of the split's training sequences.
    *
-   * @param split the split
+   * @param split the split whose training sequences are counted
    * @return the trained recommender
    * @throws NullPointerException if split is null
    * @throws IllegalArgumentException if the split has no training interactions
@@ -163,7 +163,7 @@ public final class Transitions {
      * Steps apart counted, and recent items read, {@code >= 1} (default {@value
      * Transitions#DEFAULT_WINDOW}).
      *
-     * @param window the window
+     * @param window the steps apart counted
      * @return this builder
      */
     public Builder window(int window) {
@@ -177,7 +177,7 @@ public final class Transitions {
     /**
      * Weight per further step, in (0, 1] (default {@value Transitions#DEFAULT_DECAY}).
      *
-     * @param decay the decay
+     * @param decay the factor applied to a transition's weight per further step
      * @return this builder
      */
     public Builder decay(double decay) {

@@ -269,7 +269,7 @@ public final class ExperimentReport {
   /**
    * The mode as the command line and reports name it.
    *
-   * @param mode the mode
+   * @param mode the candidate mode
    * @return {@code paper} or {@code window}
    */
   public static String modeName(CandidateMode mode) {
@@ -279,7 +279,7 @@ public final class ExperimentReport {
   /**
    * One paragraph on what the mode's numbers mean.
    *
-   * @param mode the mode
+   * @param mode the candidate mode
    * @param k the cutoff the numbers are at
    * @return the paragraph
    */
