@@ -18,7 +18,15 @@ import org.apache.spark.sql.Row;
  */
 public record SparkLooSplit(Dataset<Row> users, Report report) {
 
-  /** @throws NullPointerException if an argument is null */
+  /**
+   * @param users {@code user: string}; {@code first_ord}, the input position of the user's first
+   *     interaction (orders users by first appearance, as agp-eval lists them); {@code train:
+   *     array<struct<item, rating, timestamp>>}, oldest first; {@code validation} and {@code test}:
+   *     {@code struct<item, rating, timestamp>}, null for training-only users
+   * @param report what the split did, as agp-eval's {@code LooSplit.Report} counts it, plus the
+   *     invalid rows left out
+   * @throws NullPointerException if an argument is null
+   */
   public SparkLooSplit {
     requireNonNull(users, "users");
     requireNonNull(report, "report");
