@@ -15,7 +15,9 @@ public class CheckpointException extends IllegalStateException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The checkpoint file, as a string: paths are not serialisable. */
   private final String file;
+  /** The field to blame, as a JSON path; null when none is. */
   private final @Nullable String field;
 
   /**
@@ -30,12 +32,12 @@ public class CheckpointException extends IllegalStateException {
     this.field = field;
   }
 
-  /** The checkpoint file. */
+  /** {@return the checkpoint file} */
   public Path file() {
     return Path.of(file);
   }
 
-  /** The field to blame, as a JSON path, when one is. */
+  /** {@return the field to blame, as a JSON path, when one is} */
   public Optional<String> field() {
     return Optional.ofNullable(field);
   }

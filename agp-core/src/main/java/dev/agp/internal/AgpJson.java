@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 /** JSON documents of the SDK (checkpoints, saved models) and their atomic writing. */
 public final class AgpJson {
 
+  /** The mapper of every SDK document: unknown properties ignored, output indented. */
   public static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

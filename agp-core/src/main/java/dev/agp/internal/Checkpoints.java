@@ -46,6 +46,8 @@ public final class Checkpoints {
   /**
    * Writes {@code document} to {@code path} atomically, with its checksum.
    *
+   * @param path the checkpoint file, replaced atomically
+   * @param document the fit's state
    * @throws UncheckedIOException if it cannot be written
    */
   public static void write(Path path, Object document) {
@@ -63,6 +65,10 @@ public final class Checkpoints {
    * The document at {@code path}, or empty when there is no file. Temporary files an interrupted
    * write left beside it ({@code name.*.tmp}) are removed first.
    *
+   * @param <T> the document's type
+   * @param path the checkpoint file
+   * @param type the document's class
+   * @return the document with its JSON tree, or empty when there is no file
    * @throws CheckpointException if the file cannot be read as {@code type}
    */
   public static <T> Optional<Read<T>> read(Path path, Class<T> type) {
@@ -90,6 +96,8 @@ public final class Checkpoints {
    * Refuses a checkpoint whose content no longer matches its checksum: it was changed after it was
    * written, by hand or by a damaged disk.
    *
+   * @param path the checkpoint file, for the message
+   * @param tree the document as read, checksum included
    * @throws CheckpointException naming the file
    */
   public static void requireIntact(Path path, JsonNode tree) {
@@ -142,6 +150,9 @@ public final class Checkpoints {
   /**
    * Refuses to resume a checkpoint written under another configuration.
    *
+   * @param path the checkpoint file, for the message
+   * @param saved the settings the checkpoint was written with; null in a document that has none
+   * @param now the settings of this fit
    * @throws CheckpointException naming every setting that differs
    */
   public static void requireSameConfiguration(Path path, @Nullable Map<String, String> saved, Map<String, String> now) {
@@ -154,7 +165,14 @@ public final class Checkpoints {
     }
   }
 
-  /** {@code "key: saved in the checkpoint, now now"} for every key whose value differs, sorted by key. */
+  /**
+   * {@code "key: saved in the checkpoint, now now"} for every key whose value differs, sorted by
+   * key.
+   *
+   * @param saved the settings the checkpoint was written with
+   * @param now the settings of this fit
+   * @return one line per difference, empty when the settings agree
+   */
   public static List<String> differences(Map<String, String> saved, Map<String, String> now) {
     TreeSet<String> keys = new TreeSet<>(saved.keySet());
     keys.addAll(now.keySet());
@@ -183,12 +201,23 @@ public final class Checkpoints {
   public static final class Fields {
     private final Path path;
 
-    /** Checks of the checkpoint at {@code path}. */
+    /**
+     * Checks of the checkpoint at {@code path}.
+     *
+     * @param path the checkpoint file the failures name
+     */
     public Fields(Path path) {
       this.path = path;
     }
 
-    /** @throws CheckpointException if {@code value} is outside {@code [min, max]} */
+    /**
+     * @param field the field's JSON path
+     * @param value the value read
+     * @param min the least allowed value
+     * @param max the greatest allowed value
+     * @return the value
+     * @throws CheckpointException if {@code value} is outside {@code [min, max]}
+     */
     public int range(String field, int value, int min, int max) {
       if (value < min || value > max) {
         throw fail(field, "is " + value + ", outside [" + min + ", " + max + "]");
@@ -196,7 +225,14 @@ public final class Checkpoints {
       return value;
     }
 
-    /** @throws CheckpointException if {@code value} is not finite or outside {@code [min, max]} */
+    /**
+     * @param field the field's JSON path
+     * @param value the value read
+     * @param min the least allowed value
+     * @param max the greatest allowed value
+     * @return the value
+     * @throws CheckpointException if {@code value} is not finite or outside {@code [min, max]}
+     */
     public double range(String field, double value, double min, double max) {
       if (!(value >= min && value <= max)) {
         throw fail(field, "is " + value + ", outside [" + min + ", " + max + "]");
@@ -204,7 +240,13 @@ public final class Checkpoints {
       return value;
     }
 
-    /** @throws CheckpointException if {@code value} is null */
+    /**
+     * @param <V> the value's type
+     * @param field the field's JSON path
+     * @param value the value read, null when the field is absent
+     * @return the value
+     * @throws CheckpointException if {@code value} is null
+     */
     public <V> V present(String field, @Nullable V value) {
       if (value == null) {
         throw fail(field, "is missing");
@@ -212,14 +254,25 @@ public final class Checkpoints {
       return value;
     }
 
-    /** @throws CheckpointException saying why, when {@code ok} is false */
+    /**
+     * @param ok the outcome of the check
+     * @param field the field's JSON path
+     * @param why what is wrong, when the check failed
+     * @throws CheckpointException saying why, when {@code ok} is false
+     */
     public void require(boolean ok, String field, String why) {
       if (!ok) {
         throw fail(field, why);
       }
     }
 
-    /** A failure of {@code field}: the file, the field and what is wrong. */
+    /**
+     * A failure of {@code field}: the file, the field and what is wrong.
+     *
+     * @param field the field's JSON path
+     * @param what what is wrong with it
+     * @return the exception, for the caller to throw
+     */
     public CheckpointException fail(String field, String what) {
       return new CheckpointException(path, field,
           "the checkpoint " + path + " cannot be resumed: " + field + " " + what

@@ -18,7 +18,14 @@ public final class FitSupport {
 
   private FitSupport() {}
 
-  /** {@code items} cut into consecutive batches of {@code size} (the last may be shorter). */
+  /**
+   * {@code items} cut into consecutive batches of {@code size} (the last may be shorter).
+   *
+   * @param <T> the element type
+   * @param items the items, in order
+   * @param size the batch size, {@code >= 1}
+   * @return the batches, in order
+   */
   public static <T> List<List<T>> partition(List<T> items, int size) {
     List<List<T>> out = new ArrayList<>();
     for (int i = 0; i < items.size(); i += size) {
@@ -27,7 +34,12 @@ public final class FitSupport {
     return out;
   }
 
-  /** The first {@link #CAUSES_SHOWN} failures described, and how many more there were. */
+  /**
+   * The first {@link #CAUSES_SHOWN} failures described, and how many more there were.
+   *
+   * @param failures the failures, in order
+   * @return the description, for a stop message
+   */
   public static String causes(List<UserFailure> failures) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < Math.min(CAUSES_SHOWN, failures.size()); i++) {
@@ -39,7 +51,13 @@ public final class FitSupport {
     return sb.toString();
   }
 
-  /** Why a fit stopped at {@code where}: the budget, an interrupt, or the exception. */
+  /**
+   * Why a fit stopped at {@code where}: the budget, an interrupt, or the exception.
+   *
+   * @param where the round and batch, as the message names them
+   * @param cause what stopped the fit
+   * @return the reason, for a stop message
+   */
   public static String stopReason(String where, RuntimeException cause) {
     if (cause instanceof LlmBudgetExceededException) {
       return where + ": the budget ran out (" + cause.getMessage() + ")";
@@ -50,7 +68,12 @@ public final class FitSupport {
     return where + ": " + cause.getClass().getSimpleName() + ": " + cause.getMessage();
   }
 
-  /** What a stopped fit's user can do next, given its checkpoint (or none). */
+  /**
+   * What a stopped fit's user can do next, given its checkpoint (or none).
+   *
+   * @param checkpoint the fit's checkpoint, or null
+   * @return the sentence that ends a stop message
+   */
   public static String checkpointNote(@Nullable Path checkpoint) {
     return checkpoint == null
         ? ". No checkpoint was configured; set checkpoint(path) to resume instead of starting over."
@@ -60,6 +83,12 @@ public final class FitSupport {
   /**
    * Calls {@code call} on every listener; one that throws is logged on {@code log} and the others
    * still run, so a listener bug never stops a fit.
+   *
+   * @param <L> the listener type
+   * @param listeners the listeners, in the order added
+   * @param event the event's name, for the log
+   * @param call calls one listener
+   * @param log where a listener's failure is logged
    */
   public static <L> void notifyAll(List<L> listeners, String event, Consumer<L> call, Logger log) {
     for (L l : listeners) {

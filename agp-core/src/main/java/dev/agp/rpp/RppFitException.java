@@ -15,9 +15,13 @@ public class RppFitException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The 1-based iteration that stopped. */
   private final int iteration;
+  /** The 1-based batch that stopped. */
   private final int batch;
+  /** The user failures that caused the stop, possibly none. */
   private final List<UserFailure> failures;
+  /** The checkpoint to resume from, as a string; null when none was configured. */
   private final @Nullable String checkpoint; // a Path is not serialisable
 
   RppFitException(
@@ -34,22 +38,26 @@ public class RppFitException extends RuntimeException {
     this.checkpoint = checkpoint == null ? null : checkpoint.toString();
   }
 
-  /** The 1-based iteration that stopped. */
+  /** {@return the 1-based iteration that stopped} */
   public int iteration() {
     return iteration;
   }
 
-  /** The 1-based batch that stopped. */
+  /** {@return the 1-based batch that stopped} */
   public int batch() {
     return batch;
   }
 
-  /** The user failures that caused the stop, if any. */
+  /**
+   * The user failures that caused the stop, if any.
+   *
+   * @return the failures, empty when no user's failure caused the stop
+   */
   public List<UserFailure> failures() {
     return failures;
   }
 
-  /** The checkpoint to resume from, when one was configured. */
+  /** {@return the checkpoint to resume from, when one was configured} */
   public Optional<Path> checkpoint() {
     return Optional.ofNullable(checkpoint).map(Path::of);
   }
