@@ -49,7 +49,7 @@ final class AgpRun {
   private final Map<String, UserCase> trainById = new HashMap<>();
   private final LlmUsageMeter meter;
   private final AgpOptimizer.Pipeline pipeline;
-  private final SafeListeners listeners;
+  private final AgpListener listeners;
   private final @Nullable Path checkpointPath;
   private final Map<String, String> fingerprint;
 
@@ -87,7 +87,7 @@ final class AgpRun {
     this.train = train;
     this.validation = validation;
     train.forEach(u -> trainById.put(u.userId(), u));
-    this.listeners = new SafeListeners(optimizer.listeners());
+    this.listeners = FitSupport.fanOut(AgpListener.class, optimizer.listeners(), log);
     this.meter = new LlmUsageMeter(optimizer.ticker()).addListener(listeners::onLlmCall).addListener(e -> {
       LlmUsageMeter chains = chainUsage.get();
       if (chains != null) {

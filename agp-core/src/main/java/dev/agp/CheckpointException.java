@@ -10,8 +10,11 @@ import org.jspecify.annotations.Nullable;
  * a value no fit could have written. The message names the file and, where one is to blame, the
  * field ({@code state.nextBatch}); move the file away, or restore the configuration, to go on.
  * Nothing was called or overwritten when this is thrown.
+ *
+ * <p>An {@link AgpException}. It was an {@link IllegalStateException} before the SDK's exceptions
+ * had one root: a {@code catch (IllegalStateException e)} meant for it now names this type.
  */
-public class CheckpointException extends IllegalStateException {
+public class CheckpointException extends AgpException {
 
   private static final long serialVersionUID = 1L;
 

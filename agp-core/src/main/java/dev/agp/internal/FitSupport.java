@@ -1,12 +1,17 @@
 package dev.agp.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.agp.UserFailure;
 import dev.agp.llm.LlmBudgetExceededException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
@@ -58,16 +63,50 @@ public final class FitSupport {
   }
 
   /**
-   * Calls {@code call} on every listener; one that throws is logged on {@code log} and the others
-   * still run, so a listener bug never stops a fit.
+   * One listener that passes every call of {@code type}'s methods on to each of {@code listeners}
+   * in order; one that throws a {@link RuntimeException} is logged on {@code log} and the others
+   * still run, so a listener bug never stops a fit (an {@link Error} is not caught). Every method
+   * of the interface is passed on, so a callback added to a listener interface needs no code here.
+   *
+   * @param <L> the listener interface
+   * @param type the listener interface, whose methods all return {@code void}
+   * @param listeners the listeners, called in this order
+   * @param log where a listener's exception is logged
+   * @return a listener of {@code type} that fans out to {@code listeners}
+   * @throws IllegalArgumentException if {@code type} is not an interface or a method returns a value
+   * @throws NullPointerException if an argument or a listener is null
    */
-  public static <L> void notifyAll(List<L> listeners, String event, Consumer<L> call, Logger log) {
-    for (L l : listeners) {
-      try {
-        call.accept(l);
-      } catch (RuntimeException e) {
-        log.warn("Listener {} threw from {}; the fit goes on", l.getClass().getName(), event, e);
+  public static <L> L fanOut(Class<L> type, List<? extends L> listeners, Logger log) {
+    requireNonNull(log, "log");
+    if (!type.isInterface()) {
+      throw new IllegalArgumentException(type.getName() + " is not an interface");
+    }
+    for (Method m : type.getMethods()) {
+      if (m.getReturnType() != void.class) {
+        throw new IllegalArgumentException(type.getName() + "." + m.getName() + " returns a value; a fan-out cannot");
       }
     }
+    List<L> all = List.copyOf(listeners);
+    InvocationHandler handler = (proxy, method, args) -> {
+      if (method.getDeclaringClass() == Object.class) {
+        return switch (method.getName()) {
+          case "equals" -> proxy == args[0];
+          case "hashCode" -> System.identityHashCode(proxy);
+          default -> type.getSimpleName() + " fan-out to " + all.size() + " listener(s)";
+        };
+      }
+      for (L l : all) {
+        try {
+          method.invoke(l, args);
+        } catch (InvocationTargetException e) {
+          if (!(e.getCause() instanceof RuntimeException thrown)) {
+            throw e.getCause();
+          }
+          log.warn("Listener {} threw from {}; the fit goes on", l.getClass().getName(), method.getName(), thrown);
+        }
+      }
+      return null;
+    };
+    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
   }
 }

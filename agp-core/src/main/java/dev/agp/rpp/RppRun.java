@@ -60,7 +60,7 @@ final class RppRun {
   private final LlmUsageMeter meter;
   private final LlmCalls calls;
   private final RppPrompter prompter;
-  private final SafeRppListeners listeners;
+  private final RppListener listeners;
   private final @Nullable Path checkpointPath;
   private final Map<String, String> fingerprint;
 
@@ -105,7 +105,7 @@ final class RppRun {
           s.actorLearningRate(), s.criticLearningRate(), Seeds.mix(s.seed(), NETWORK_STREAM + p.ordinal())));
     }
     this.policy = new Policy(s, encoder, agents, ActionSpace.of(s));
-    this.listeners = new SafeRppListeners(optimizer.listeners());
+    this.listeners = FitSupport.fanOut(RppListener.class, optimizer.listeners(), log);
     this.meter = new LlmUsageMeter(optimizer.ticker()).addListener(listeners::onLlmCall);
     this.calls = new LlmCalls(meter.wrap(optimizer.llm()), s.temperatures(), s.maxOutputTokens());
     this.prompter = new RppPrompter(s);
