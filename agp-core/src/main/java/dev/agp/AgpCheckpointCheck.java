@@ -1,6 +1,7 @@
 package dev.agp;
 
 import dev.agp.internal.Checkpoints;
+import dev.agp.internal.FitCheckpoint;
 import dev.agp.internal.Seeds;
 import java.nio.file.Path;
 import java.util.List;
@@ -92,21 +93,10 @@ final class AgpCheckpointCheck {
   /** Batches run in order: every earlier epoch whole, the current one up to state.nextBatch. */
   private static void batchRecords(
       Checkpoints.Fields f, List<BatchRecord> records, int epoch, int nextBatch, int batches, boolean stoppedEarly) {
-    int e = 1;
-    int b = 0;
-    for (int i = 0; i < records.size(); i++) {
-      BatchRecord r = records.get(i);
-      String field = "history.batches[" + i + "]";
-      if (b == batches) {
-        e++;
-        b = 0;
-      }
-      f.require(r.epoch() == e && r.batch() == b + 1, field,
-          "is epoch " + r.epoch() + ", batch " + r.batch() + " where epoch " + e + ", batch " + (b + 1) + " belongs");
-      b++;
-    }
-    int recordedEpoch = records.isEmpty() ? 0 : e;
-    int recordedBatches = records.isEmpty() ? 0 : b;
+    FitCheckpoint.Position last =
+        FitCheckpoint.batchSequence(f, records, BatchRecord::epoch, BatchRecord::batch, batches, "epoch");
+    int recordedEpoch = last.round();
+    int recordedBatches = last.batch();
     if (nextBatch > 0) {
       f.require(recordedEpoch == epoch && recordedBatches == nextBatch, "state.nextBatch",
           "is " + nextBatch + " at epoch " + epoch + " but history.batches ends at epoch " + recordedEpoch

@@ -6,6 +6,7 @@ import dev.agp.internal.Chains.Next;
 import dev.agp.internal.Chains.Step;
 import dev.agp.internal.Checkpoints;
 import dev.agp.internal.Fingerprints;
+import dev.agp.internal.FitCheckpoint;
 import dev.agp.internal.FitSupport;
 import dev.agp.internal.Ndcg;
 import dev.agp.internal.OrderedTasks.Gathered;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +39,9 @@ final class AgpRun {
   static final String CHECKPOINT_FORMAT = "agp-checkpoint";
   /** 2: the checkpoint carries a checksum of its content. */
   static final int CHECKPOINT_VERSION = 2;
+  private static final FitCheckpoint.Kind<CheckpointDocument> CHECKPOINT = new FitCheckpoint.Kind<>(
+      CheckpointDocument.class, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, "AGP",
+      "it was written by an earlier release, before checkpoints carried a checksum: move it away");
   private static final double IMPROVEMENT = 1e-12;
 
   private static final Logger log = LoggerFactory.getLogger(AgpRun.class);
@@ -623,22 +626,12 @@ final class AgpRun {
     if (checkpointPath == null) {
       return false;
     }
-    Optional<Checkpoints.Read<CheckpointDocument>> read = Checkpoints.read(checkpointPath, CheckpointDocument.class);
+    Optional<CheckpointDocument> read = FitCheckpoint.resume(checkpointPath, CHECKPOINT, fingerprint,
+        doc -> AgpCheckpointCheck.validate(checkpointPath, doc, s, train, validation));
     if (read.isEmpty()) {
       return false;
     }
-    CheckpointDocument doc = read.get().document();
-    if (!CHECKPOINT_FORMAT.equals(doc.format()) || doc.version() != CHECKPOINT_VERSION || doc.state() == null) {
-      throw new CheckpointException(checkpointPath, "version",
-          checkpointPath + " is not an AGP checkpoint of version " + CHECKPOINT_VERSION + " (format "
-              + doc.format() + ", version " + doc.version() + ")"
-              + (CHECKPOINT_FORMAT.equals(doc.format()) && doc.version() < CHECKPOINT_VERSION
-                  ? "; it was written by an earlier release, before checkpoints carried a checksum: move it away" : ""),
-          null);
-    }
-    Checkpoints.requireSameConfiguration(checkpointPath, doc.config(), fingerprint);
-    AgpCheckpointCheck.validate(checkpointPath, doc, s, train, validation);
-    Checkpoints.requireIntact(checkpointPath, read.get().tree());
+    CheckpointDocument doc = read.get();
     State st = doc.state();
     epoch = st.epoch();
     nextBatch = st.nextBatch();
@@ -670,9 +663,7 @@ final class AgpRun {
     if (doc.usage() != null) {
       meter.add(doc.usage());
     }
-    if (!epochOrder.isEmpty() && !new TreeSet<>(epochOrder).equals(new TreeSet<>(trainById.keySet()))) {
-      throw new IllegalStateException("the checkpoint " + checkpointPath + " schedules other training users");
-    }
+    FitCheckpoint.requireScheduledUsers(checkpointPath, epochOrder, trainById.keySet());
     return true;
   }
 
@@ -685,7 +676,7 @@ final class AgpRun {
       List<StoredOutcome> pending,
       PendingScores pendingScores,
       FitHistory history,
-      UsageReport usage) {}
+      UsageReport usage) implements FitCheckpoint.Document {}
 
   /** Where the schedule stands. */
   record State(

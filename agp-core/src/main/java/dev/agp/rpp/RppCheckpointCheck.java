@@ -2,6 +2,7 @@ package dev.agp.rpp;
 
 import dev.agp.UserCase;
 import dev.agp.internal.Checkpoints;
+import dev.agp.internal.FitCheckpoint;
 import dev.agp.internal.Seeds;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,21 +59,10 @@ final class RppCheckpointCheck {
 
     RppHistory history = f.present("history", doc.history());
     List<RppBatchRecord> records = history.batches();
-    int it = 1;
-    int b = 0;
-    for (int i = 0; i < records.size(); i++) {
-      if (b == batches) {
-        it++;
-        b = 0;
-      }
-      RppBatchRecord r = records.get(i);
-      f.require(r.iteration() == it && r.batch() == b + 1, "history.batches[" + i + "]",
-          "is iteration " + r.iteration() + ", batch " + r.batch() + " where iteration " + it + ", batch "
-              + (b + 1) + " belongs");
-      b++;
-    }
-    int lastIteration = records.isEmpty() ? 0 : it;
-    int lastBatch = records.isEmpty() ? 0 : b;
+    FitCheckpoint.Position last = FitCheckpoint.batchSequence(
+        f, records, RppBatchRecord::iteration, RppBatchRecord::batch, batches, "iteration");
+    int lastIteration = last.round();
+    int lastBatch = last.batch();
     if (nextBatch > 0) {
       f.require(lastIteration == iteration && lastBatch == nextBatch, "state.nextBatch",
           "is " + nextBatch + " at iteration " + iteration + " but history.batches ends at iteration "

@@ -10,6 +10,7 @@ import dev.agp.UserCase;
 import dev.agp.UserFailure;
 import dev.agp.internal.Checkpoints;
 import dev.agp.internal.Fingerprints;
+import dev.agp.internal.FitCheckpoint;
 import dev.agp.internal.FitSupport;
 import dev.agp.internal.LlmCalls;
 import dev.agp.internal.Ndcg;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -43,6 +43,9 @@ final class RppRun {
   static final String CHECKPOINT_FORMAT = "rpp-checkpoint";
   /** 3: the checkpoint carries a checksum of its content. */
   static final int CHECKPOINT_VERSION = 3;
+  private static final FitCheckpoint.Kind<CheckpointDocument> CHECKPOINT = new FitCheckpoint.Kind<>(
+      CheckpointDocument.class, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, "RPP",
+      "it was written by an earlier release: move it away to start a new fit");
   /** Streams of the per-iteration schedules, the per-(iteration, user) sampling and the networks. */
   static final long SCHEDULE_STREAM = 0x5343_0000L;
   static final long SAMPLING_STREAM = 0x5341_0000L;
@@ -444,22 +447,11 @@ final class RppRun {
     if (checkpointPath == null) {
       return false;
     }
-    Checkpoints.Read<CheckpointDocument> read = Checkpoints.read(checkpointPath, CheckpointDocument.class).orElse(null);
-    if (read == null) {
+    CheckpointDocument doc = FitCheckpoint.resume(checkpointPath, CHECKPOINT, fingerprint,
+        d -> RppCheckpointCheck.validate(checkpointPath, d, s, train)).orElse(null);
+    if (doc == null) {
       return false;
     }
-    CheckpointDocument doc = read.document();
-    if (!CHECKPOINT_FORMAT.equals(doc.format()) || doc.version() != CHECKPOINT_VERSION || doc.state() == null) {
-      throw new CheckpointException(checkpointPath, "version",
-          checkpointPath + " is not an RPP checkpoint of version " + CHECKPOINT_VERSION + " (format "
-              + doc.format() + ", version " + doc.version() + ")"
-              + (CHECKPOINT_FORMAT.equals(doc.format()) && doc.version() < CHECKPOINT_VERSION
-                  ? "; it was written by an earlier release: move it away to start a new fit" : ""),
-          null);
-    }
-    Checkpoints.requireSameConfiguration(checkpointPath, doc.config(), fingerprint);
-    RppCheckpointCheck.validate(checkpointPath, doc, s, train);
-    Checkpoints.requireIntact(checkpointPath, read.tree());
     State st = doc.state();
     try {
       for (PromptPattern p : PromptPattern.values()) {
@@ -505,9 +497,7 @@ final class RppRun {
     if (doc.usage() != null) {
       meter.add(doc.usage());
     }
-    if (!order.isEmpty() && !new TreeSet<>(order).equals(new TreeSet<>(byId.keySet()))) {
-      throw new IllegalStateException("the checkpoint " + checkpointPath + " schedules other training users");
-    }
+    FitCheckpoint.requireScheduledUsers(checkpointPath, order, byId.keySet());
     return true;
   }
 
@@ -519,7 +509,7 @@ final class RppRun {
       State state,
       List<StoredUser> pending,
       RppHistory history,
-      UsageReport usage) {}
+      UsageReport usage) implements FitCheckpoint.Document {}
 
   /** Where the schedule stands, and the learned state. */
   record State(
