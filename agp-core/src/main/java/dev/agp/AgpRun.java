@@ -218,9 +218,7 @@ final class AgpRun {
     }
     if (failures.size() > s.maxFailureRate() * users.size()) {
       checkpoint();
-      throw new AgpFitException(
-          where + ": " + failures.size() + " of " + users.size() + " users failed, more than maxFailureRate "
-              + s.maxFailureRate() + " allows. First causes: " + FitSupport.causes(failures) + FitSupport.checkpointNote(checkpointPath),
+      throw new AgpFitException(FitSupport.tooManyFailures(where, failures, users.size(), s.maxFailureRate(), checkpointPath),
           null, epoch, b + 1, failures, checkpointPath);
     }
 

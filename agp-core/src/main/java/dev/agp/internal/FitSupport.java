@@ -2,6 +2,8 @@ package dev.agp.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.agp.CandidateLabels;
+import dev.agp.UserCase;
 import dev.agp.UserFailure;
 import dev.agp.llm.LlmBudgetExceededException;
 import java.lang.reflect.InvocationHandler;
@@ -10,7 +12,10 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -42,6 +47,73 @@ public final class FitSupport {
       sb.append("; and ").append(failures.size() - CAUSES_SHOWN).append(" more");
     }
     return sb.toString();
+  }
+
+  /**
+   * Why a fit stopped at {@code where} because more of a batch's users failed than the fit
+   * allows, with the first causes and what to do next.
+   *
+   * @param where the round and batch, such as {@code "epoch 2, batch 3"}
+   * @param failures the batch's failures
+   * @param users the batch's users
+   * @param maxFailureRate the share of users that may fail
+   * @param checkpoint the fit's checkpoint, or null
+   * @return the stop's message
+   */
+  public static String tooManyFailures(
+      String where, List<UserFailure> failures, int users, double maxFailureRate, @Nullable Path checkpoint) {
+    return where + ": " + failures.size() + " of " + users + " users failed, more than maxFailureRate "
+        + maxFailureRate + " allows. First causes: " + causes(failures) + checkpointNote(checkpoint);
+  }
+
+  /**
+   * A named list of users given to a fit, checked by {@link #requireFitUsers}.
+   *
+   * @param name the list's name in messages ({@code "train"})
+   * @param users the users, possibly null (refused with the name)
+   */
+  public record NamedUsers(String name, @Nullable List<UserCase> users) {}
+
+  /**
+   * Refuses users a fit cannot learn from, naming the list and the user: a null or empty list, a
+   * null user, a user without a relevant item among its candidates, one with more candidates than
+   * labels, an id given twice across the lists.
+   *
+   * @param why why a relevant item is needed, in the algorithm's words
+   * @param lists the fit's user lists, checked in order
+   * @throws NullPointerException naming the list or the user that is null
+   * @throws IllegalArgumentException naming the list and the user that cannot be used
+   */
+  public static void requireFitUsers(String why, NamedUsers... lists) {
+    for (NamedUsers l : lists) {
+      requireNonNull(l.users(), l.name());
+    }
+    for (NamedUsers l : lists) {
+      if (l.users().isEmpty()) {
+        throw new IllegalArgumentException(l.name() + " must not be empty");
+      }
+    }
+    Set<String> ids = new HashSet<>();
+    String all = String.join("/", Arrays.stream(lists).map(NamedUsers::name).toList());
+    for (NamedUsers l : lists) {
+      List<UserCase> list = l.users();
+      for (int i = 0; i < list.size(); i++) {
+        UserCase u = requireNonNull(list.get(i), l.name() + "[" + i + "]");
+        if (u.relevantItemIds().isEmpty()) {
+          throw new IllegalArgumentException(
+              l.name() + " user " + u.userId() + " has no relevant item among its candidates: " + why
+                  + " (keep only users whose held-out item is a candidate)");
+        }
+        if (u.candidates().size() > CandidateLabels.MAX_CANDIDATES) {
+          throw new IllegalArgumentException(
+              l.name() + " user " + u.userId() + " has " + u.candidates().size() + " candidates; at most "
+                  + CandidateLabels.MAX_CANDIDATES);
+        }
+        if (!ids.add(u.userId())) {
+          throw new IllegalArgumentException("user " + u.userId() + " appears more than once in " + all);
+        }
+      }
+    }
   }
 
   /** Why a fit stopped at {@code where}: the budget, an interrupt, or the exception. */

@@ -219,10 +219,7 @@ final class RppRun {
     }
     if (failures.size() > s.maxFailureRate() * users.size()) {
       checkpoint();
-      throw new RppFitException(
-          where + ": " + failures.size() + " of " + users.size() + " users failed, more than maxFailureRate "
-              + s.maxFailureRate() + " allows. First causes: " + FitSupport.causes(failures)
-              + FitSupport.checkpointNote(checkpointPath),
+      throw new RppFitException(FitSupport.tooManyFailures(where, failures, users.size(), s.maxFailureRate(), checkpointPath),
           null, iteration, b + 1, failures, checkpointPath);
     }
 
