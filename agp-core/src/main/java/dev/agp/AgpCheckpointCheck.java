@@ -22,9 +22,9 @@ final class AgpCheckpointCheck {
   private AgpCheckpointCheck() {}
 
   static void validate(
-      Path path, AgpRun.CheckpointDocument doc, AgpSettings s, List<UserCase> train, List<UserCase> validation) {
+      Path path, AgpCheckpoint.CheckpointDocument doc, AgpSettings s, List<UserCase> train, List<UserCase> validation) {
     Checkpoints.Fields f = new Checkpoints.Fields(path);
-    AgpRun.State st = f.present("state", doc.state());
+    AgpCheckpoint.State st = f.present("state", doc.state());
     int epochs = s.epochs();
     int batches = (train.size() + s.batchSize() - 1) / s.batchSize();
 
@@ -69,9 +69,9 @@ final class AgpCheckpointCheck {
         "is not the prompt the last batch of history.batches left");
 
     Map<String, UserCase> byId = train.stream().collect(Collectors.toMap(UserCase::userId, Function.identity()));
-    List<AgpRun.StoredOutcome> pending = doc.pending() == null ? List.of() : doc.pending();
+    List<AgpCheckpoint.StoredOutcome> pending = doc.pending() == null ? List.of() : doc.pending();
     for (int i = 0; i < pending.size(); i++) {
-      AgpRun.StoredOutcome p = f.present("pending[" + i + "]", pending.get(i));
+      AgpCheckpoint.StoredOutcome p = f.present("pending[" + i + "]", pending.get(i));
       UserCase u = byId.get(p.userId());
       f.require(u != null, "pending[" + i + "].userId", "is " + p.userId() + ", not a training user");
       f.require(p.profile() != null && p.prompt() != null && p.critique() != null, "pending[" + i + "]",
@@ -123,7 +123,7 @@ final class AgpCheckpointCheck {
 
   /** Validations in order (the initial prompt's first), one per trained epoch; the best and the count since. */
   private static void epochRecords(
-      Checkpoints.Fields f, List<EpochRecord> records, AgpSettings s, AgpRun.State st, int expected) {
+      Checkpoints.Fields f, List<EpochRecord> records, AgpSettings s, AgpCheckpoint.State st, int expected) {
     int i = 0;
     boolean initial = s.scoreInitialPrompt() && st.initialDone();
     if (initial) {

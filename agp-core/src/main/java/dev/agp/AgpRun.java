@@ -1,9 +1,13 @@
 package dev.agp;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
-import dev.agp.internal.Chains;
+import dev.agp.AgpCheckpoint.CheckpointDocument;
+import dev.agp.AgpCheckpoint.PendingScores;
+import dev.agp.AgpCheckpoint.State;
+import dev.agp.AgpCheckpoint.StoredOutcome;
 import dev.agp.internal.Chains.Next;
 import dev.agp.internal.Chains.Step;
+import dev.agp.internal.Chains;
 import dev.agp.internal.Checkpoints;
 import dev.agp.internal.Fingerprints;
 import dev.agp.internal.FitCheckpoint;
@@ -36,12 +40,6 @@ import org.slf4j.LoggerFactory;
 /** One fit: the schedule, its state, and the checkpoint that mirrors it. */
 final class AgpRun {
 
-  static final String CHECKPOINT_FORMAT = "agp-checkpoint";
-  /** 2: the checkpoint carries a checksum of its content. */
-  static final int CHECKPOINT_VERSION = 2;
-  private static final FitCheckpoint.Kind<CheckpointDocument> CHECKPOINT = new FitCheckpoint.Kind<>(
-      CheckpointDocument.class, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, "AGP",
-      "it was written by an earlier release, before checkpoints carried a checksum: move it away");
   private static final double IMPROVEMENT = 1e-12;
 
   private static final Logger log = LoggerFactory.getLogger(AgpRun.class);
@@ -612,7 +610,7 @@ final class AgpRun {
       return;
     }
     CheckpointDocument doc = new CheckpointDocument(
-        CHECKPOINT_FORMAT, CHECKPOINT_VERSION, fingerprint,
+        AgpCheckpoint.FORMAT, AgpCheckpoint.VERSION, fingerprint,
         new State(epoch, nextBatch, epochOrder, epochTrained, initialDone, finished, stoppedEarly,
             current.text(), best.text(), bestScore, bestEpoch, sinceImprovement, scored),
         pendingList(), new PendingScores(pendingScoresPrompt, pendingScores, new java.util.TreeMap<>(pendingProfiles)),
@@ -624,7 +622,7 @@ final class AgpRun {
     if (checkpointPath == null) {
       return false;
     }
-    Optional<CheckpointDocument> read = FitCheckpoint.resume(checkpointPath, CHECKPOINT, fingerprint,
+    Optional<CheckpointDocument> read = FitCheckpoint.resume(checkpointPath, AgpCheckpoint.KIND, fingerprint,
         doc -> AgpCheckpointCheck.validate(checkpointPath, doc, s, train, validation));
     if (read.isEmpty()) {
       return false;
@@ -664,56 +662,4 @@ final class AgpRun {
     FitCheckpoint.requireScheduledUsers(checkpointPath, epochOrder, trainById.keySet());
     return true;
   }
-
-  /** The saved form of a fit in progress. */
-  record CheckpointDocument(
-      String format,
-      int version,
-      Map<String, String> config,
-      State state,
-      List<StoredOutcome> pending,
-      PendingScores pendingScores,
-      FitHistory history,
-      UsageReport usage) implements FitCheckpoint.Document {}
-
-  /** Where the schedule stands. */
-  record State(
-      int epoch,
-      int nextBatch,
-      List<String> epochOrder,
-      boolean epochTrained,
-      boolean initialDone,
-      boolean finished,
-      boolean stoppedEarly,
-      String currentPrompt,
-      String bestPrompt,
-      double bestScore,
-      int bestEpoch,
-      int sinceImprovement,
-      Map<String, Double> scoredPrompts) {}
-
-  /**
-   * A user of a batch that did not finish, reused on resume instead of calling again: a finished
-   * chain, or the calls made so far of one a stop cut short ({@code ranking} null: the rerank is
-   * still to do; a ranking that needs a critique and {@code critiqued} false: the critique is).
-   */
-  record StoredOutcome(
-      int epoch,
-      int batch,
-      String prompt,
-      String userId,
-      String profile,
-      @Nullable Ranking ranking,
-      boolean critiqued,
-      String critique) {
-    boolean matches(int e, int b, String p) {
-      return epoch == e && batch == b && prompt.equals(p);
-    }
-  }
-
-  /**
-   * Validation scores of users finished before a validation pass stopped, and the profiles of
-   * users whose rerank it cut short ({@code null} in checkpoints written before they were kept).
-   */
-  record PendingScores(String prompt, Map<String, Double> scores, @Nullable Map<String, String> profiles) {}
 }

@@ -20,9 +20,9 @@ final class RppCheckpointCheck {
 
   private RppCheckpointCheck() {}
 
-  static void validate(Path path, RppRun.CheckpointDocument doc, RppSettings s, List<UserCase> train) {
+  static void validate(Path path, RppCheckpoint.CheckpointDocument doc, RppSettings s, List<UserCase> train) {
     Checkpoints.Fields f = new Checkpoints.Fields(path);
-    RppRun.State st = f.present("state", doc.state());
+    RppCheckpoint.State st = f.present("state", doc.state());
     int iterations = s.iterations();
     int batches = (train.size() + s.batchSize() - 1) / s.batchSize();
 
@@ -41,10 +41,10 @@ final class RppCheckpointCheck {
 
     Map<String, UserCase> byId = train.stream().collect(Collectors.toMap(UserCase::userId, Function.identity()));
     int[] base = s.baseActions();
-    for (Map.Entry<String, RppRun.StoredEpisode> e : f.present("state.episodes", st.episodes()).entrySet()) {
+    for (Map.Entry<String, RppCheckpoint.StoredEpisode> e : f.present("state.episodes", st.episodes()).entrySet()) {
       String field = "state.episodes." + e.getKey();
       f.require(byId.containsKey(e.getKey()), field, "names no training user");
-      RppRun.StoredEpisode ep = f.present(field, e.getValue());
+      RppCheckpoint.StoredEpisode ep = f.present(field, e.getValue());
       List<Integer> current = f.present(field + ".current", ep.current());
       f.require(current.size() == PromptPattern.values().length, field + ".current",
           "has " + current.size() + " patterns, not " + PromptPattern.values().length);
@@ -80,9 +80,9 @@ final class RppCheckpointCheck {
           "is iteration " + done.get(i).iteration() + " where iteration " + (i + 1) + " belongs");
     }
 
-    List<RppRun.StoredUser> pending = doc.pending() == null ? List.of() : doc.pending();
+    List<RppCheckpoint.StoredUser> pending = doc.pending() == null ? List.of() : doc.pending();
     for (int i = 0; i < pending.size(); i++) {
-      RppRun.StoredUser p = f.present("pending[" + i + "]", pending.get(i));
+      RppCheckpoint.StoredUser p = f.present("pending[" + i + "]", pending.get(i));
       UserCase u = byId.get(p.userId());
       f.require(u != null, "pending[" + i + "].userId", "is " + p.userId() + ", not a training user");
       f.require(p.ranking() == null || p.ranking().isPermutationOf(u), "pending[" + i + "].ranking",

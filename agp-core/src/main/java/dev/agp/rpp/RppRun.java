@@ -20,6 +20,11 @@ import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmUsageMeter;
 import dev.agp.llm.Stage;
 import dev.agp.llm.UsageReport;
+import dev.agp.rpp.RppCheckpoint.AgentState;
+import dev.agp.rpp.RppCheckpoint.CheckpointDocument;
+import dev.agp.rpp.RppCheckpoint.State;
+import dev.agp.rpp.RppCheckpoint.StoredEpisode;
+import dev.agp.rpp.RppCheckpoint.StoredUser;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,12 +45,6 @@ import org.slf4j.LoggerFactory;
 /** One RPP fit: the schedule, the agents, the episodes, and the checkpoint that mirrors them. */
 final class RppRun {
 
-  static final String CHECKPOINT_FORMAT = "rpp-checkpoint";
-  /** 3: the checkpoint carries a checksum of its content. */
-  static final int CHECKPOINT_VERSION = 3;
-  private static final FitCheckpoint.Kind<CheckpointDocument> CHECKPOINT = new FitCheckpoint.Kind<>(
-      CheckpointDocument.class, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, "RPP",
-      "it was written by an earlier release: move it away to start a new fit");
   /** Streams of the per-iteration schedules, the per-(iteration, user) sampling and the networks. */
   static final long SCHEDULE_STREAM = 0x5343_0000L;
   static final long SAMPLING_STREAM = 0x5341_0000L;
@@ -434,7 +433,7 @@ final class RppRun {
     Map<PromptPattern, AgentState> agents = new EnumMap<>(PromptPattern.class);
     policy.agents.forEach((p, a) -> agents.put(p, AgentState.of(a)));
     CheckpointDocument doc = new CheckpointDocument(
-        CHECKPOINT_FORMAT, CHECKPOINT_VERSION, fingerprint,
+        RppCheckpoint.FORMAT, RppCheckpoint.VERSION, fingerprint,
         new State(iteration, nextBatch, order, finished, eps, agents, policy.space.all(), evidence.entries()),
         List.copyOf(pending.values()), history(), meter.snapshot());
     Checkpoints.write(checkpointPath, doc);
@@ -444,7 +443,7 @@ final class RppRun {
     if (checkpointPath == null) {
       return false;
     }
-    CheckpointDocument doc = FitCheckpoint.resume(checkpointPath, CHECKPOINT, fingerprint,
+    CheckpointDocument doc = FitCheckpoint.resume(checkpointPath, RppCheckpoint.KIND, fingerprint,
         d -> RppCheckpointCheck.validate(checkpointPath, d, s, train)).orElse(null);
     if (doc == null) {
       return false;
@@ -496,96 +495,5 @@ final class RppRun {
     }
     FitCheckpoint.requireScheduledUsers(checkpointPath, order, byId.keySet());
     return true;
-  }
-
-  /** The saved form of a fit in progress. */
-  record CheckpointDocument(
-      String format,
-      int version,
-      Map<String, String> config,
-      State state,
-      List<StoredUser> pending,
-      RppHistory history,
-      UsageReport usage) implements FitCheckpoint.Document {}
-
-  /** Where the schedule stands, and the learned state. */
-  record State(
-      int iteration,
-      int nextBatch,
-      List<String> order,
-      boolean finished,
-      Map<String, StoredEpisode> episodes,
-      Map<PromptPattern, AgentState> agents,
-      Map<PromptPattern, List<ActionSpace.Action>> actions,
-      List<RewriteEvidence.Entry> evidence) {}
-
-  /** A user's episode. */
-  record StoredEpisode(List<Integer> current, int historyLength, int step) {
-    static StoredEpisode of(Policy.Episode e) {
-      return new StoredEpisode(java.util.Arrays.stream(e.current()).boxed().toList(), e.historyLength(), e.step());
-    }
-
-    Policy.Episode toEpisode() {
-      return new Policy.Episode(current.stream().mapToInt(Integer::intValue).toArray(), historyLength, step);
-    }
-  }
-
-  /** An agent's networks and optimiser moments, packed by {@link PackedDoubles}. */
-  record AgentState(
-      int active,
-      String actor,
-      String actorM,
-      String actorV,
-      long actorSteps,
-      String critic,
-      String criticM,
-      String criticV,
-      long criticSteps) {
-
-    static AgentState of(Agent a) {
-      return new AgentState(
-          a.active(), PackedDoubles.pack(a.actor.params), PackedDoubles.pack(a.actorAdam.m),
-          PackedDoubles.pack(a.actorAdam.v), a.actorAdam.steps, PackedDoubles.pack(a.critic.params),
-          PackedDoubles.pack(a.criticAdam.m), PackedDoubles.pack(a.criticAdam.v), a.criticAdam.steps);
-    }
-
-    /** Copies this state into {@code a}, whose shapes it must match. */
-    void restoreInto(Agent a) {
-      copy(actor, a.actor.params, "actor");
-      copy(actorM, a.actorAdam.m, "actor moments");
-      copy(actorV, a.actorAdam.v, "actor moments");
-      copy(critic, a.critic.params, "critic");
-      copy(criticM, a.criticAdam.m, "critic moments");
-      copy(criticV, a.criticAdam.v, "critic moments");
-      if (actorSteps < 0 || criticSteps < 0) {
-        throw new IllegalArgumentException("negative optimiser step counts");
-      }
-      a.actorAdam.steps = actorSteps;
-      a.criticAdam.steps = criticSteps;
-      a.restoreActive(active);
-    }
-
-    private static void copy(String packed, double[] to, String what) {
-      double[] from = PackedDoubles.unpack(packed, to.length, what);
-      for (double v : from) {
-        if (!Double.isFinite(v)) {
-          throw new IllegalArgumentException(what + " holds a non-finite value");
-        }
-      }
-      System.arraycopy(from, 0, to, 0, to.length);
-    }
-  }
-
-  /** A user of a batch that did not finish: what its calls returned, reused on resume. */
-  record StoredUser(
-      int iteration,
-      int batch,
-      String userId,
-      @Nullable Map<PromptPattern, String> rewrites,
-      int rejected,
-      @Nullable Ranking ranking) {
-    boolean matches(int i, int b) {
-      return iteration == i && batch == b;
-    }
   }
 }
