@@ -12,13 +12,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class AgpCheckpoint {
 
-  /** The format name of the document. */
-  static final String FORMAT = "agp-checkpoint";
-  /** 2: the checkpoint carries a checksum of its content. */
-  static final int VERSION = 2;
-  /** What {@link FitCheckpoint#resume} expects of the document. */
+  /**
+   * The document's format {@code "agp-checkpoint"}, its version (2: checkpoints carry a checksum) and what
+   * {@link FitCheckpoint#resume} tells the user of an older file.
+   */
   static final FitCheckpoint.Kind<CheckpointDocument> KIND = new FitCheckpoint.Kind<>(
-      CheckpointDocument.class, FORMAT, VERSION, "AGP",
+      CheckpointDocument.class, "agp-checkpoint", 2, "AGP",
       "it was written by an earlier release, before checkpoints carried a checksum: move it away");
 
   private AgpCheckpoint() {}

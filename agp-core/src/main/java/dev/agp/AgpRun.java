@@ -610,7 +610,7 @@ final class AgpRun {
       return;
     }
     CheckpointDocument doc = new CheckpointDocument(
-        AgpCheckpoint.FORMAT, AgpCheckpoint.VERSION, fingerprint,
+        AgpCheckpoint.KIND.format(), AgpCheckpoint.KIND.version(), fingerprint,
         new State(epoch, nextBatch, epochOrder, epochTrained, initialDone, finished, stoppedEarly,
             current.text(), best.text(), bestScore, bestEpoch, sinceImprovement, scored),
         pendingList(), new PendingScores(pendingScoresPrompt, pendingScores, new java.util.TreeMap<>(pendingProfiles)),

@@ -18,10 +18,15 @@ public class CheckpointException extends AgpException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The checkpoint file's path (a {@link Path} is not serialisable). */
   private final String file;
+
+  /** The field to blame, as a JSON path, or null. */
   private final @Nullable String field;
 
   /**
+   * A refused checkpoint.
+   *
    * @param file the checkpoint file
    * @param field the field to blame, as a JSON path ({@code state.nextBatch}), or null
    * @param message what is wrong, naming the file and the field
@@ -33,12 +38,20 @@ public class CheckpointException extends AgpException {
     this.field = field;
   }
 
-  /** The checkpoint file. */
+  /**
+   * The checkpoint file.
+   *
+   * @return the file's path
+   */
   public Path file() {
     return Path.of(file);
   }
 
-  /** The field to blame, as a JSON path, when one is. */
+  /**
+   * The field to blame, as a JSON path ({@code state.nextBatch}), when one is.
+   *
+   * @return the field, or empty when the whole file is at fault
+   */
   public Optional<String> field() {
     return Optional.ofNullable(field);
   }

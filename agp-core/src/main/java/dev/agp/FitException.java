@@ -19,10 +19,17 @@ public abstract class FitException extends AgpException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The 1-based round that stopped, 0 before the first. */
   private final int round;
+
+  /** The 1-based batch that stopped, 0 outside a batch. */
   private final int batch;
+
+  /** The user failures that caused the stop. */
   private final List<UserFailure> failures;
-  private final @Nullable String checkpoint; // a Path is not serialisable
+
+  /** The checkpoint's path, or null (a {@link Path} is not serialisable). */
+  private final @Nullable String checkpoint;
 
   /**
    * A stopped fit.

@@ -28,7 +28,14 @@ public final class FitSupport {
 
   private FitSupport() {}
 
-  /** {@code items} cut into consecutive batches of {@code size} (the last may be shorter). */
+  /**
+   * {@code items} cut into consecutive batches of {@code size} (the last may be shorter).
+   *
+   * @param <T> the items' type
+   * @param items the items, in order
+   * @param size the batch size, {@code >= 1}
+   * @return the batches, each an immutable list
+   */
   public static <T> List<List<T>> partition(List<T> items, int size) {
     List<List<T>> out = new ArrayList<>();
     for (int i = 0; i < items.size(); i += size) {
@@ -37,7 +44,12 @@ public final class FitSupport {
     return out;
   }
 
-  /** The first {@link #CAUSES_SHOWN} failures described, and how many more there were. */
+  /**
+   * The first {@link #CAUSES_SHOWN} failures described, and how many more there were.
+   *
+   * @param failures the failures
+   * @return such as {@code "u1 failed at RERANK: ...; and 4 more"}
+   */
   public static String causes(List<UserFailure> failures) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < Math.min(CAUSES_SHOWN, failures.size()); i++) {
@@ -116,7 +128,13 @@ public final class FitSupport {
     }
   }
 
-  /** Why a fit stopped at {@code where}: the budget, an interrupt, or the exception. */
+  /**
+   * Why a fit stopped at {@code where}: the budget, an interrupt, or the exception.
+   *
+   * @param where the round and batch, such as {@code "epoch 2, batch 3"}
+   * @param cause what stopped the fit
+   * @return the stop's reason, without what to do next
+   */
   public static String stopReason(String where, RuntimeException cause) {
     if (cause instanceof LlmBudgetExceededException) {
       return where + ": the budget ran out (" + cause.getMessage() + ")";
@@ -127,7 +145,12 @@ public final class FitSupport {
     return where + ": " + cause.getClass().getSimpleName() + ": " + cause.getMessage();
   }
 
-  /** What a stopped fit's user can do next, given its checkpoint (or none). */
+  /**
+   * What a stopped fit's user can do next, given its checkpoint (or none).
+   *
+   * @param checkpoint the fit's checkpoint, or null
+   * @return a sentence to append to a stop's message
+   */
   public static String checkpointNote(@Nullable Path checkpoint) {
     return checkpoint == null
         ? ". No checkpoint was configured; set checkpoint(path) to resume instead of starting over."

@@ -14,13 +14,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class RppCheckpoint {
 
-  /** The format name of the document. */
-  static final String FORMAT = "rpp-checkpoint";
-  /** 3: the checkpoint carries a checksum of its content. */
-  static final int VERSION = 3;
-  /** What {@link FitCheckpoint#resume} expects of the document. */
+  /**
+   * The document's format {@code "rpp-checkpoint"}, its version (3: checkpoints carry a checksum) and what
+   * {@link FitCheckpoint#resume} tells the user of an older file.
+   */
   static final FitCheckpoint.Kind<CheckpointDocument> KIND = new FitCheckpoint.Kind<>(
-      CheckpointDocument.class, FORMAT, VERSION, "RPP",
+      CheckpointDocument.class, "rpp-checkpoint", 3, "RPP",
       "it was written by an earlier release: move it away to start a new fit");
 
   private RppCheckpoint() {}

@@ -433,7 +433,7 @@ final class RppRun {
     Map<PromptPattern, AgentState> agents = new EnumMap<>(PromptPattern.class);
     policy.agents.forEach((p, a) -> agents.put(p, AgentState.of(a)));
     CheckpointDocument doc = new CheckpointDocument(
-        RppCheckpoint.FORMAT, RppCheckpoint.VERSION, fingerprint,
+        RppCheckpoint.KIND.format(), RppCheckpoint.KIND.version(), fingerprint,
         new State(iteration, nextBatch, order, finished, eps, agents, policy.space.all(), evidence.entries()),
         List.copyOf(pending.values()), history(), meter.snapshot());
     Checkpoints.write(checkpointPath, doc);
