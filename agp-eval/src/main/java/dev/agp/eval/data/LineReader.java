@@ -52,6 +52,51 @@ final class LineReader implements Closeable {
 
   /** The next line, or null at the end of the stream. */
   @Nullable Line next() throws IOException {
+    Line inBuffer = lineInBuffer();
+    return inBuffer != null ? inBuffer : nextAcrossReads();
+  }
+
+  /**
+   * The common case, read in place: the next line ends inside the bytes already read and within
+   * the cap, so it is made straight from the buffer (no byte-by-byte copy). Null when it does not
+   * (the line crosses the end of the buffer, is too long, or a CR's LF is still to be read): then
+   * nothing was consumed and {@link #nextAcrossReads()} reads the line.
+   */
+  private @Nullable Line lineInBuffer() {
+    int p = position;
+    if (pendingLf) {
+      if (p == limit) {
+        return null;
+      }
+      pendingLf = false;
+      if (buffer[p] == '\n') {
+        position = ++p;
+      }
+    }
+    int end = (int) Math.min(limit, (long) p + maxLineBytes + 1);
+    int or = 0;
+    for (int i = p; i < end; i++) {
+      byte b = buffer[i];
+      if (b == '\n' || b == '\r') {
+        position = i + 1;
+        pendingLf = b == '\r';
+        int length = i - p;
+        if (or >= 0 && asciiCompatible) {
+          return new Line(new String(buffer, p, length, StandardCharsets.ISO_8859_1), null);
+        }
+        if (length > line.length) {
+          line = new byte[length];
+        }
+        System.arraycopy(buffer, p, line, 0, length);
+        return decoded(length);
+      }
+      or |= b;
+    }
+    return null;
+  }
+
+  /** The next line, byte by byte across reads of the stream; null at its end. */
+  private @Nullable Line nextAcrossReads() throws IOException {
     int length = 0;
     long skipped = 0;
     boolean ascii = true;
@@ -101,6 +146,11 @@ final class LineReader implements Closeable {
     if (ascii && asciiCompatible) {
       return new Line(new String(line, 0, length, StandardCharsets.ISO_8859_1), null);
     }
+    return decoded(length);
+  }
+
+  /** The first {@code length} bytes of {@code line}, decoded strictly. */
+  private Line decoded(int length) {
     try {
       decoder.reset();
       return new Line(decoder.decode(ByteBuffer.wrap(line, 0, length)).toString(), null);
