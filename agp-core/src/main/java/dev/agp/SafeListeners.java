@@ -18,6 +18,11 @@ final class SafeListeners implements AgpListener {
     this.listeners = List.copyOf(listeners);
   }
 
+  /** Whether any listener was given (events that cost work to prepare are skipped without one). */
+  boolean any() {
+    return !listeners.isEmpty();
+  }
+
   private void each(String event, Consumer<AgpListener> call) {
     FitSupport.notifyAll(listeners, event, call, log);
   }

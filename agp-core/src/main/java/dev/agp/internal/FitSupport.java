@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,6 +27,22 @@ public final class FitSupport {
       out.add(List.copyOf(items.subList(i, Math.min(items.size(), i + size))));
     }
     return out;
+  }
+
+  /**
+   * Daemon threads named {@code prefix} and a number from 0, as a fit's pool names them (no
+   * format string: formatting a name costs a fresh JVM the locale data on a fit's first step).
+   *
+   * @param prefix the start of every thread's name
+   * @return the factory
+   */
+  public static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger next = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + next.getAndIncrement());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /** The first {@link #CAUSES_SHOWN} failures described, and how many more there were. */

@@ -2,7 +2,6 @@ package dev.agp.rpp;
 
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.agp.CheckpointException;
 import dev.agp.Item;
 import dev.agp.Ranking;
@@ -110,21 +109,27 @@ final class RppRun {
     this.calls = new LlmCalls(meter.wrap(optimizer.llm()), s.temperatures(), s.maxOutputTokens());
     this.prompter = new RppPrompter(s);
     this.checkpointPath = optimizer.checkpointPath().orElse(null);
-    Map<String, String> f = new LinkedHashMap<>(s.fingerprint());
-    f.put("trainUsers", train.size() + " users, sha256 " + Fingerprints.users(train));
-    f.put("userEmbeddings", "dimension " + dimension + ", sha256 " + embeddingsHash(train, embeddings));
-    this.fingerprint = Collections.unmodifiableMap(f);
+    // what a checkpoint must match: only a fit with a checkpoint reads it
+    if (checkpointPath == null) {
+      this.fingerprint = Map.of();
+    } else {
+      Map<String, String> f = new LinkedHashMap<>(s.fingerprint());
+      f.put("trainUsers", train.size() + " users, sha256 " + Fingerprints.users(train));
+      f.put("userEmbeddings", "dimension " + dimension + ", sha256 " + embeddingsHash(train, embeddings));
+      this.fingerprint = Collections.unmodifiableMap(f);
+    }
   }
 
   RppModel run() {
     boolean resumed = restore();
-    listeners.onFitStart(RppEstimates.of(s, train), resumed);
+    if (listeners.any()) { // the estimate is only for someone to read it
+      listeners.onFitStart(RppEstimates.of(s, train), resumed);
+    }
     if (resumed) {
       log.info("Resuming RPP from {} at iteration {}, batch {}", checkpointPath, iteration, nextBatch + 1);
     }
     if (!finished) {
-      pool = Executors.newFixedThreadPool(
-          s.concurrency(), new ThreadFactoryBuilder().setDaemon(true).setNameFormat("rpp-fit-%d").build());
+      pool = Executors.newFixedThreadPool(s.concurrency(), FitSupport.daemonThreads("rpp-fit-"));
       try {
         loop();
       } finally {
@@ -210,7 +215,7 @@ final class RppRun {
       }
       rejected += r.rejected();
     }
-    String where = String.format(Locale.ROOT, "iteration %d, batch %d", iteration, b + 1);
+    String where = "iteration " + iteration + ", batch " + (b + 1);
     if (stop != null) {
       throw abort(where, stop, b + 1, failures);
     }

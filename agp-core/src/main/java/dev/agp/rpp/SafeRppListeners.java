@@ -19,6 +19,11 @@ final class SafeRppListeners implements RppListener {
     this.listeners = List.copyOf(listeners);
   }
 
+  /** Whether any listener was given (events that cost work to prepare are skipped without one). */
+  boolean any() {
+    return !listeners.isEmpty();
+  }
+
   private void each(String event, Consumer<RppListener> call) {
     FitSupport.notifyAll(listeners, event, call, log);
   }
