@@ -91,12 +91,12 @@ class LineReaderTest {
       throws IOException {
     List<String> out = new ArrayList<>();
     try (LineReader r = new LineReader(new ChoppyStream(bytes, random, maxRead), charset, maxLineBytes)) {
-      LineReader.Line line;
-      while ((line = r.next()) != null) {
-        if (line.text() != null) {
-          out.add("text: " + line.text());
+      while (r.advance()) {
+        if (r.text() != null) {
+          assertThat(r.problem()).isNull();
+          out.add("text: " + r.text());
         } else {
-          String p = line.problem();
+          String p = r.problem();
           out.add(p.startsWith("line longer") ? "problem: line longer than " + maxLineBytes
               : "problem: bytes that are not " + charset.name());
         }
@@ -129,7 +129,7 @@ class LineReaderTest {
   }
 
   @Test
-  void next_anyEndingsCapCharsetAndReadSizes_sameLinesAsTheReference() throws IOException {
+  void advance_anyEndingsCapCharsetAndReadSizes_sameLinesAsTheReference() throws IOException {
     SplittableRandom random = new SplittableRandom(14);
     for (int round = 0; round < 300; round++) {
       byte[] text = randomText(random, 1 + random.nextInt(60));
@@ -144,7 +144,7 @@ class LineReaderTest {
   }
 
   @Test
-  void next_linesAcrossTheBufferEnd_readWhole() throws IOException {
+  void advance_linesAcrossTheBufferEnd_readWhole() throws IOException {
     StringBuilder sb = new StringBuilder();
     int n = 0;
     while (sb.length() < 3 * (1 << 16)) {
@@ -160,15 +160,16 @@ class LineReaderTest {
   }
 
   @Test
-  void next_crAtTheEndOfARead_lfOfTheNextReadIsNotAnEmptyLine() throws IOException {
+  void advance_crAtTheEndOfARead_lfOfTheNextReadIsNotAnEmptyLine() throws IOException {
     byte[] bytes = "a\r\nb\r\nc".getBytes(StandardCharsets.US_ASCII);
     InputStream oneByteReads = new ChoppyStream(bytes, new SplittableRandom(2), 1);
 
     List<String> lines = new ArrayList<>();
     try (LineReader r = new LineReader(oneByteReads, StandardCharsets.UTF_8, 10)) {
-      for (LineReader.Line l; (l = r.next()) != null; ) {
-        lines.add(l.text());
+      while (r.advance()) {
+        lines.add(r.text());
       }
+      assertThat(r.advance()).isFalse();
     }
 
     assertThat(lines).containsExactly("a", "b", "c");
