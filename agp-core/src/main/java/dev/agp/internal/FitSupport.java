@@ -30,8 +30,9 @@ public final class FitSupport {
   }
 
   /**
-   * Daemon threads named {@code prefix} and a number from 0, as a fit's pool names them (no
-   * format string: formatting a name costs a fresh JVM the locale data on a fit's first step).
+   * Daemon threads of normal priority named {@code prefix} and a number from 0, as a fit's pool
+   * names them (no format string: formatting a name costs a fresh JVM the locale data on a fit's
+   * first step).
    *
    * @param prefix the start of every thread's name
    * @return the factory
@@ -41,6 +42,7 @@ public final class FitSupport {
     return r -> {
       Thread t = new Thread(r, prefix + next.getAndIncrement());
       t.setDaemon(true);
+      t.setPriority(Thread.NORM_PRIORITY);
       return t;
     };
   }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class FitSupportTest {
 
   @Test
-  void daemonThreads_namedByPrefixAndNumberFromZero_daemons() {
+  void daemonThreads_namedByPrefixAndNumberFromZero_normalPriorityDaemons() {
     ThreadFactory f = FitSupport.daemonThreads("agp-fit-");
     Runnable nothing = () -> {};
 
@@ -19,6 +19,7 @@ class FitSupportTest {
     assertThat(second.getName()).isEqualTo("agp-fit-1");
     assertThat(first.isDaemon()).isTrue();
     assertThat(second.isDaemon()).isTrue();
+    assertThat(first.getPriority()).isEqualTo(Thread.NORM_PRIORITY);
     assertThat(FitSupport.daemonThreads("rpp-fit-").newThread(nothing).getName()).isEqualTo("rpp-fit-0");
   }
 }
