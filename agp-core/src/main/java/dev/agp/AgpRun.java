@@ -1,6 +1,5 @@
 package dev.agp;
 
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.agp.AgpCheckpoint.CheckpointDocument;
 import dev.agp.AgpCheckpoint.PendingScores;
 import dev.agp.AgpCheckpoint.State;
@@ -51,6 +50,8 @@ final class AgpRun {
   private final LlmUsageMeter meter;
   private final AgpOptimizer.Pipeline pipeline;
   private final AgpListener listeners;
+  /** Whether any listener was given: events that cost work to prepare are skipped without one. */
+  private final boolean hasListeners;
   private final @Nullable Path checkpointPath;
   private final Map<String, String> fingerprint;
 
@@ -89,6 +90,7 @@ final class AgpRun {
     this.validation = validation;
     train.forEach(u -> trainById.put(u.userId(), u));
     this.listeners = FitSupport.fanOut(AgpListener.class, optimizer.listeners(), log);
+    this.hasListeners = !optimizer.listeners().isEmpty();
     this.meter = new LlmUsageMeter(optimizer.ticker()).addListener(listeners::onLlmCall).addListener(e -> {
       LlmUsageMeter chains = chainUsage.get();
       if (chains != null) {
@@ -99,21 +101,28 @@ final class AgpRun {
     this.checkpointPath = optimizer.checkpointPath().orElse(null);
     this.current = s.initialPrompt();
     this.best = s.initialPrompt();
-    Map<String, String> f = new LinkedHashMap<>(s.fingerprint());
-    f.put("trainUsers", train.size() + " users, sha256 " + Fingerprints.users(train));
-    f.put("validationUsers", validation.size() + " users, sha256 " + Fingerprints.users(validation));
-    this.fingerprint = Collections.unmodifiableMap(f);
+    // what a checkpoint must match: only a fit with a checkpoint reads it (hashing every user's
+    // history and candidates is work a fit without one would throw away)
+    if (checkpointPath == null) {
+      this.fingerprint = Map.of();
+    } else {
+      Map<String, String> f = new LinkedHashMap<>(s.fingerprint());
+      f.put("trainUsers", train.size() + " users, sha256 " + Fingerprints.users(train));
+      f.put("validationUsers", validation.size() + " users, sha256 " + Fingerprints.users(validation));
+      this.fingerprint = Collections.unmodifiableMap(f);
+    }
   }
 
   AgpModel run() {
     boolean resumed = restore();
-    listeners.onFitStart(Estimates.of(s, train, validation), resumed);
+    if (hasListeners) { // the estimate renders every user's prompts: only for someone to read it
+      listeners.onFitStart(Estimates.of(s, train, validation), resumed);
+    }
     if (resumed) {
       log.info("Resuming AGP from {} at epoch {}, batch {}", checkpointPath, epoch, nextBatch + 1);
     }
     if (!finished) {
-      pool = Executors.newFixedThreadPool(
-          s.concurrency(), new ThreadFactoryBuilder().setDaemon(true).setNameFormat("agp-fit-%d").build());
+      pool = Executors.newFixedThreadPool(s.concurrency(), FitSupport.daemonThreads("agp-fit-"));
       try {
         loop();
       } finally {
@@ -210,7 +219,7 @@ final class AgpRun {
         failures.add(r.failure());
       }
     }
-    String where = String.format(Locale.ROOT, "epoch %d, batch %d", epoch, b + 1);
+    String where = "epoch " + epoch + ", batch " + (b + 1);
     if (g.stop() != null) {
       throw abort(where, g.stop(), b + 1, failures);
     }

@@ -17,6 +17,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
@@ -42,6 +44,24 @@ public final class FitSupport {
       out.add(List.copyOf(items.subList(i, Math.min(items.size(), i + size))));
     }
     return out;
+  }
+
+  /**
+   * Daemon threads of normal priority named {@code prefix} and a number from 0, as a fit's pool
+   * names them (no format string: formatting a name costs a fresh JVM the locale data on a fit's
+   * first step).
+   *
+   * @param prefix the start of every thread's name
+   * @return the factory
+   */
+  public static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger next = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + next.getAndIncrement());
+      t.setDaemon(true);
+      t.setPriority(Thread.NORM_PRIORITY);
+      return t;
+    };
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.agp.rpp;
 
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.agp.CheckpointException;
 import dev.agp.Item;
 import dev.agp.Ranking;
@@ -63,6 +62,8 @@ final class RppRun {
   private final LlmCalls calls;
   private final RppPrompter prompter;
   private final RppListener listeners;
+  /** Whether any listener was given: events that cost work to prepare are skipped without one. */
+  private final boolean hasListeners;
   private final @Nullable Path checkpointPath;
   private final Map<String, String> fingerprint;
 
@@ -108,25 +109,32 @@ final class RppRun {
     }
     this.policy = new Policy(s, encoder, agents, ActionSpace.of(s));
     this.listeners = FitSupport.fanOut(RppListener.class, optimizer.listeners(), log);
+    this.hasListeners = !optimizer.listeners().isEmpty();
     this.meter = new LlmUsageMeter(optimizer.ticker()).addListener(listeners::onLlmCall);
     this.calls = new LlmCalls(meter.wrap(optimizer.llm()), s.temperatures(), s.maxOutputTokens());
     this.prompter = new RppPrompter(s);
     this.checkpointPath = optimizer.checkpointPath().orElse(null);
-    Map<String, String> f = new LinkedHashMap<>(s.fingerprint());
-    f.put("trainUsers", train.size() + " users, sha256 " + Fingerprints.users(train));
-    f.put("userEmbeddings", "dimension " + dimension + ", sha256 " + embeddingsHash(train, embeddings));
-    this.fingerprint = Collections.unmodifiableMap(f);
+    // what a checkpoint must match: only a fit with a checkpoint reads it
+    if (checkpointPath == null) {
+      this.fingerprint = Map.of();
+    } else {
+      Map<String, String> f = new LinkedHashMap<>(s.fingerprint());
+      f.put("trainUsers", train.size() + " users, sha256 " + Fingerprints.users(train));
+      f.put("userEmbeddings", "dimension " + dimension + ", sha256 " + embeddingsHash(train, embeddings));
+      this.fingerprint = Collections.unmodifiableMap(f);
+    }
   }
 
   RppModel run() {
     boolean resumed = restore();
-    listeners.onFitStart(RppEstimates.of(s, train), resumed);
+    if (hasListeners) { // the estimate is only for someone to read it
+      listeners.onFitStart(RppEstimates.of(s, train), resumed);
+    }
     if (resumed) {
       log.info("Resuming RPP from {} at iteration {}, batch {}", checkpointPath, iteration, nextBatch + 1);
     }
     if (!finished) {
-      pool = Executors.newFixedThreadPool(
-          s.concurrency(), new ThreadFactoryBuilder().setDaemon(true).setNameFormat("rpp-fit-%d").build());
+      pool = Executors.newFixedThreadPool(s.concurrency(), FitSupport.daemonThreads("rpp-fit-"));
       try {
         loop();
       } finally {
@@ -212,7 +220,7 @@ final class RppRun {
       }
       rejected += r.rejected();
     }
-    String where = String.format(Locale.ROOT, "iteration %d, batch %d", iteration, b + 1);
+    String where = "iteration " + iteration + ", batch " + (b + 1);
     if (stop != null) {
       throw abort(where, stop, b + 1, failures);
     }
