@@ -2,7 +2,7 @@ package dev.agp;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.base.Ticker;
+import dev.agp.llm.Ticker;
 import dev.agp.internal.Checks;
 import dev.agp.internal.LlmCalls;
 import dev.agp.internal.PromptBlocks;
@@ -675,7 +675,12 @@ public final class AgpOptimizer {
       return this;
     }
 
-    /** The time source for call latencies (tests use a fake one). */
+    /**
+     * The time source for call latencies (tests use a fake one).
+     *
+     * @param ticker the time source; {@link Ticker#systemTicker()} by default
+     * @return this builder
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = requireNonNull(ticker, "ticker");
       return this;

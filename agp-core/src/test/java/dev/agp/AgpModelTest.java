@@ -35,7 +35,7 @@ class AgpModelTest {
   @TempDir Path dir;
 
   static JsonNode readTree(Path p) throws IOException {
-    return AgpJson.MAPPER.readTree(p.toFile());
+    return AgpJson.mapper().readTree(p.toFile());
   }
 
   private static AgpModel trained(LlmClient llm) {

@@ -2,7 +2,6 @@ package dev.agp.llm;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.base.Ticker;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -27,7 +26,11 @@ public final class LlmUsageMeter {
   private final Map<Key, MutableStage> slots = new ConcurrentHashMap<>();
   private final List<Consumer<LlmCallEvent>> listeners = new CopyOnWriteArrayList<>();
 
-  /** A meter timing calls with {@code ticker}. */
+  /**
+   * A meter timing calls with {@code ticker}.
+   *
+   * @param ticker the time source of the call latencies
+   */
   public LlmUsageMeter(Ticker ticker) {
     this.ticker = requireNonNull(ticker, "ticker");
   }

@@ -2,7 +2,7 @@ package dev.agp.rpp;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.base.Ticker;
+import dev.agp.llm.Ticker;
 import dev.agp.CallEstimate;
 import dev.agp.CandidateLabels;
 import dev.agp.PromptTemplate;
@@ -659,7 +659,12 @@ public final class RppOptimizer {
       return this;
     }
 
-    /** The time source for call latencies (tests use a fake one). */
+    /**
+     * The time source for call latencies (tests use a fake one).
+     *
+     * @param ticker the time source; {@link Ticker#systemTicker()} by default
+     * @return this builder
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = requireNonNull(ticker, "ticker");
       return this;

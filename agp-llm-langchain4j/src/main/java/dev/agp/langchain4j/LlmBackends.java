@@ -2,7 +2,7 @@ package dev.agp.langchain4j;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.base.Ticker;
+import dev.agp.llm.Ticker;
 import dev.agp.llm.LlmBudget;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmClients;
@@ -411,7 +411,12 @@ public final class LlmBackends {
       return stack(b -> b.meter(meter));
     }
 
-    /** See {@link LlmClients.Builder#ticker}. */
+    /**
+     * See {@link LlmClients.Builder#ticker}.
+     *
+     * @param ticker the time source; {@link Ticker#systemTicker()} by default
+     * @return this builder
+     */
     public Builder ticker(Ticker ticker) {
       return stack(b -> b.ticker(ticker));
     }
