@@ -12,6 +12,7 @@ import dev.agp.llm.LlmNonRetriableException;
 import dev.agp.llm.LlmResponse;
 import dev.agp.llm.LlmRetriableException;
 import dev.agp.llm.Stage;
+import dev.agp.prompt.PromptTemplates;
 import dev.agp.testing.GenreWorld;
 import dev.agp.testing.ScriptedLlmClient;
 import java.io.IOException;

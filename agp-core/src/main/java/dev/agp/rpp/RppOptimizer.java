@@ -2,15 +2,15 @@ package dev.agp.rpp;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.agp.llm.Ticker;
 import dev.agp.CallEstimate;
-import dev.agp.CandidateLabels;
-import dev.agp.PromptTemplate;
 import dev.agp.UserCase;
 import dev.agp.internal.Checks;
 import dev.agp.internal.Seeds;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.Stage;
+import dev.agp.llm.Ticker;
+import dev.agp.prompt.CandidateLabels;
+import dev.agp.prompt.PromptTemplate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
