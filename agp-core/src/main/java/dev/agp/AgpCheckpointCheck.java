@@ -73,10 +73,16 @@ final class AgpCheckpointCheck {
       AgpRun.StoredOutcome p = f.present("pending[" + i + "]", pending.get(i));
       UserCase u = byId.get(p.userId());
       f.require(u != null, "pending[" + i + "].userId", "is " + p.userId() + ", not a training user");
-      f.require(p.ranking() != null && p.ranking().isPermutationOf(u), "pending[" + i + "].ranking",
-          "is not a permutation of the candidates of user " + p.userId());
       f.require(p.profile() != null && p.prompt() != null && p.critique() != null, "pending[" + i + "]",
           "lacks its profile, prompt or critique");
+      if (p.ranking() == null) {
+        // the profile was written, the rerank had not answered yet: nothing after it can be stored
+        f.require(!p.critiqued() && p.critique().isEmpty(), "pending[" + i + "].critique",
+            "is stored for user " + p.userId() + " whose rerank never finished");
+      } else {
+        f.require(p.ranking().isPermutationOf(u), "pending[" + i + "].ranking",
+            "is not a permutation of the candidates of user " + p.userId());
+      }
     }
     if (doc.pendingScores() != null) {
       Set<String> ids = validation.stream().map(UserCase::userId).collect(Collectors.toSet());
@@ -85,6 +91,13 @@ final class AgpCheckpointCheck {
         f.require(ids.contains(e.getKey()), "pendingScores.scores", "names " + e.getKey() + ", not a validation user");
         f.require(e.getValue() != null, "pendingScores.scores." + e.getKey(), "is null");
         f.range("pendingScores.scores." + e.getKey(), e.getValue(), 0, 1);
+      }
+      Map<String, String> profiles = doc.pendingScores().profiles();
+      if (profiles != null) {
+        for (Map.Entry<String, String> e : profiles.entrySet()) {
+          f.require(ids.contains(e.getKey()), "pendingScores.profiles", "names " + e.getKey() + ", not a validation user");
+          f.require(e.getValue() != null, "pendingScores.profiles." + e.getKey(), "is null");
+        }
       }
     }
   }

@@ -722,7 +722,6 @@ final class AgpRun {
     }
   }
 
-  /** Validation scores of users finished before a validation pass stopped. */
   /**
    * Validation scores of users finished before a validation pass stopped, and the profiles of
    * users whose rerank it cut short ({@code null} in checkpoints written before they were kept).

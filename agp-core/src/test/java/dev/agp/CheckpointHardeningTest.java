@@ -129,6 +129,34 @@ class CheckpointHardeningTest {
   }
 
   @Test
+  void resume_pendingUserWithProfileOnly_resumesFromItsRerank() throws IOException {
+    edit(t -> {
+      ObjectNode first = (ObjectNode) t.get("pending").get(0);
+      first.putNull("ranking");
+      first.put("critiqued", false);
+      first.put("critique", "");
+    });
+    Checkpoints.write(checkpoint, AgpJson.MAPPER.readTree(checkpoint.toFile()));
+
+    AgpModel m = base(GenreWorld.llm().build()).checkpoint(checkpoint).build().fit(TRAIN, VALIDATION);
+
+    assertThat(m.history().batches()).hasSize(3 * 4);
+  }
+
+  @Test
+  void resume_critiqueStoredForAUserWhoseRerankNeverFinished_isRefused() throws IOException {
+    edit(t -> {
+      ObjectNode first = (ObjectNode) t.get("pending").get(0);
+      first.putNull("ranking");
+      first.put("critiqued", true);
+      first.put("critique", "forged");
+    });
+    Checkpoints.write(checkpoint, AgpJson.MAPPER.readTree(checkpoint.toFile()));
+
+    assertRefused(resume(), "pending[0].critique");
+  }
+
+  @Test
   void resume_anyOtherValueEdited_isRefusedByTheChecksum() throws IOException {
     edit(t -> {
       ObjectNode first = (ObjectNode) t.get("history").get("batches").get(0);
