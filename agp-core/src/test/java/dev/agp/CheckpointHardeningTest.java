@@ -136,7 +136,7 @@ class CheckpointHardeningTest {
       first.put("critiqued", false);
       first.put("critique", "");
     });
-    Checkpoints.write(checkpoint, AgpJson.MAPPER.readTree(checkpoint.toFile()));
+    Checkpoints.write(checkpoint, AgpJson.mapper().readTree(checkpoint.toFile()));
 
     AgpModel m = base(GenreWorld.llm().build()).checkpoint(checkpoint).build().fit(TRAIN, VALIDATION);
 
@@ -151,7 +151,7 @@ class CheckpointHardeningTest {
       first.put("critiqued", true);
       first.put("critique", "forged");
     });
-    Checkpoints.write(checkpoint, AgpJson.MAPPER.readTree(checkpoint.toFile()));
+    Checkpoints.write(checkpoint, AgpJson.mapper().readTree(checkpoint.toFile()));
 
     assertRefused(resume(), "pending[0].critique");
   }

@@ -8,7 +8,8 @@
  * dev.agp.prompt.TitleMatcher}, {@link dev.agp.prompt.PermutationVoting}).
  *
  * <p>Not part of the API: agp-core's module exports this package only to the SDK's own modules
- * that need it ({@code dev.agp.eval}, {@code dev.agp.spark}); it may change in any release. Users
+ * that need it ({@code dev.agp.eval}; agp-spark, which runs on the class path only, uses it too);
+ * it may change in any release. Users
  * replace a built-in prompt through {@link dev.agp.TemplateName} on the builders.
  */
 @NullMarked

@@ -7,20 +7,18 @@ import dev.agp.AgpOptimizer;
 import dev.agp.UserCase;
 import dev.agp.testing.GenreWorld;
 import java.io.File;
-import java.io.StringWriter;
 import java.lang.module.ResolvedModule;
 import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,7 +86,10 @@ class ModulePathTest {
     assertThat(parser).contains("package dev.agp.prompt is not visible");
   }
 
-  /** Compiles a module {@code probe} that requires dev.agp.core and uses {@code type}; returns javac's errors. */
+  /**
+   * Compiles a module {@code probe} that requires dev.agp.core and uses {@code type} with the
+   * JDK's javac; returns its output when it fails, else "".
+   */
   private String compile(String type, String expression) throws Exception {
     Path src = Files.createTempDirectory(dir, "probe");
     Files.writeString(src.resolve("module-info.java"), "module probe { requires dev.agp.core; }");
@@ -100,18 +101,13 @@ class ModulePathTest {
       m.reference().location().filter(u -> u.getScheme().equals("file"))
           .map(URI::getPath).ifPresent(modulePath::add);
     }
-    StringWriter errors = new StringWriter();
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    List<String> options = List.of("-d", dir.resolve("out-" + src.getFileName()).toString(),
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
+        "-d", dir.resolve("out-" + src.getFileName()).toString(),
         "--module-path", String.join(File.pathSeparator, modulePath),
         src.resolve("module-info.java").toString(), pkg.resolve("Probe.java").toString());
-    int rc = javac.run(null, null, new java.io.PrintStream(
-        new java.io.ByteArrayOutputStream()) {
-          @Override
-          public void write(byte[] b, int off, int len) {
-            errors.write(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
-          }
-        }, options.toArray(String[]::new));
-    return rc == 0 ? "" : errors.toString();
+    Process javac = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(javac.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(javac.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return javac.exitValue() == 0 ? "" : out;
   }
 }
