@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
-import java.lang.module.ModuleReference;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,28 +34,16 @@ class AgpJarIT {
 
   @Test
   void javaJar_smallDemo_fitsAndReportsAgp() throws Exception {
-    List<String> args = new ArrayList<>(List.of("-jar", JAR.toString()));
-    args.addAll(smallDemo(dir.resolve("cp")));
-
-    String out = run(args);
-
-    assertThat(out).contains("AGP");
-    assertThat(dir.resolve("cp").resolve("results.md")).isRegularFile();
+    assertSmallDemoRuns(List.of("-jar", JAR.toString()), dir.resolve("cp"));
   }
 
   @Test
   void modulePath_smallDemo_fitsAndReportsAgp() throws Exception {
-    ModuleReference module = ModuleFinder.of(JAR).findAll().iterator().next();
-    ModuleDescriptor descriptor = module.descriptor();
+    ModuleDescriptor descriptor = ModuleFinder.of(JAR).findAll().iterator().next().descriptor();
     assertThat(descriptor.isAutomatic()).isTrue();
-    List<String> args = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector",
-        "--module-path", JAR.toString(), "--module", descriptor.name() + "/" + AgpCli.class.getName()));
-    args.addAll(smallDemo(dir.resolve("mp")));
 
-    String out = run(args);
-
-    assertThat(out).contains("AGP");
-    assertThat(dir.resolve("mp").resolve("results.md")).isRegularFile();
+    assertSmallDemoRuns(List.of("--add-modules", "jdk.incubator.vector", "--module-path", JAR.toString(),
+        "--module", descriptor.name() + "/" + AgpCli.class.getName()), dir.resolve("mp"));
   }
 
   @Test
@@ -70,10 +56,17 @@ class AgpJarIT {
     assertThat(out).contains("agp ").doesNotContain("Vector API");
   }
 
-  private static List<String> smallDemo(Path output) {
-    return List.of("demo", "--no-progress", "--methods", "agp", "--train-users", "8", "--validation-users", "4",
+  /** Runs a small offline demo (AGP only, few users, one epoch) with {@code launch}; checks its report. */
+  private static void assertSmallDemoRuns(List<String> launch, Path output) throws Exception {
+    List<String> args = new ArrayList<>(launch);
+    args.addAll(List.of("demo", "--no-progress", "--methods", "agp", "--train-users", "8", "--validation-users", "4",
         "--test-users", "8", "--epochs", "1", "--batch-size", "4", "--base-epochs", "2", "--output",
-        output.toString());
+        output.toString()));
+
+    String out = run(args);
+
+    assertThat(out).contains("AGP");
+    assertThat(output.resolve("results.md")).isRegularFile();
   }
 
   /** Runs {@code java args} with this JVM's java, expects exit status 0, returns stdout and stderr. */
