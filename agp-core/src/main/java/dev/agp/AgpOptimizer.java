@@ -317,6 +317,9 @@ public final class AgpOptimizer {
 
   private Split split(List<UserCase> users) {
     requireNonNull(users, "train");
+    for (int i = 0; i < users.size(); i++) {
+      requireNonNull(users.get(i), "train[" + i + "]"); // named by the caller's index, before the split
+    }
     if (users.size() < 2) {
       throw new IllegalArgumentException(
           "train has " + users.size() + " user(s): at least 2 are needed to split validation users off,"

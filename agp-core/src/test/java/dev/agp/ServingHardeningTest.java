@@ -124,6 +124,18 @@ class ServingHardeningTest {
   }
 
   @Test
+  void fit_nullUserInTheOneListGiven_isNamedByItsIndexInThatList() {
+    List<UserCase> users = new ArrayList<>(GenreWorld.users("n", 8, 33));
+    users.add(5, null);
+    AgpOptimizer optimizer = AgpOptimizer.builder().llm(GenreWorld.llm().build()).domain("movie").batchSize(3)
+        .epochs(1).build();
+
+    assertThatThrownBy(() -> optimizer.fit(users)).isInstanceOf(NullPointerException.class).hasMessage("train[5]");
+    assertThatThrownBy(() -> optimizer.fit(TRAIN, Arrays.asList(VALIDATION.get(0), null)))
+        .isInstanceOf(NullPointerException.class).hasMessage("validation[1]");
+  }
+
+  @Test
   void rerank_clientThrowingAPlainRuntimeException_propagatesItUnchangedAndCountsTheCall() {
     IllegalStateException bug = new IllegalStateException("bug inside a custom client");
     LlmClient broken = r -> {

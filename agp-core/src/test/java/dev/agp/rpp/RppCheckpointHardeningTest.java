@@ -59,6 +59,20 @@ class RppCheckpointHardeningTest {
   }
 
   @Test
+  void resume_strayTemporaryFileOfAKilledWrite_isRemovedAndTheFitResumes() throws IOException {
+    Path stray = dir.resolve("rpp.json.5512093.tmp");
+    Files.writeString(stray, "{\"format\": \"agp-rpp-checkpoint\", \"sta");
+    Path unrelated = dir.resolve("rpp-other.json.7.tmp");
+    Files.writeString(unrelated, "not ours");
+
+    RppModel m = RppTesting.small(RppWorld.llm().build()).checkpoint(checkpoint).build().fit(USERS);
+
+    assertThat(m.history().iterations()).hasSize(3);
+    assertThat(stray).doesNotExist();
+    assertThat(unrelated).exists();
+  }
+
+  @Test
   void resume_scheduleNumbersEdited_areRefusedNamingTheField() throws IOException {
     edit(t -> state(t).put("nextBatch", -4));
     assertRefused("state.nextBatch");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.agp.langchain4j.FakeBatchServer;
+import dev.agp.langchain4j.KeyForms;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -221,6 +222,74 @@ class ProductionCommandsTest {
       assertThat(records(out)).hasSizeLessThan(70).allSatisfy(n -> assertThat(n.get("fallback").asBoolean()).isTrue());
     } finally {
       down.stop(0);
+    }
+  }
+
+  /**
+   * A compatible server that records every Authorization header and answers each request with a
+   * client error (not retried, so the test is quick) whose body echoes {@code key} in every form.
+   */
+  private static HttpServer echoingKeys(String key, List<String> authorizations) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    int[] statuses = {400, 422, 404, 403, 401};
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    server.createContext("/v1/chat/completions", ex -> {
+      ex.getRequestBody().readAllBytes();
+      authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+      byte[] b = KeyForms.echoingBody(key).getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().add("Content-Type", "application/json");
+      ex.sendResponseHeaders(statuses[n.getAndIncrement() % statuses.length], b.length);
+      try (OutputStream o = ex.getResponseBody()) {
+        o.write(b);
+      }
+    });
+    server.start();
+    return server;
+  }
+
+  @Test
+  void fitAndRerank_compatibleServerEchoingItsKey_getsOnlyItsOwnKeyAndNoFormOfAnyKeyIsPrintedOrWritten()
+      throws IOException {
+    String local = "local-gateway-key-5Qm8Zr2Wx7";
+    String openAi = "sk-proj-cliOpenAiSecret4Tg9Hb3Nc";
+    String deepSeek = "sk-cliDeepSeekSecret6Vd1Lp8Ks";
+    Map<String, String> env = Map.of("AGP_API_KEY", local, "OPENAI_API_KEY", openAi, "DEEPSEEK_API_KEY", deepSeek);
+    List<String> authorizations = java.util.Collections.synchronizedList(new ArrayList<>());
+    HttpServer server = echoingKeys(local, authorizations);
+    String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    List<AgpCliTest.Outcome> runs = new ArrayList<>();
+    try {
+      runs.add(AgpCliTest.agp(env, "fit", "--backend", "compatible", "--base-url", url, "--model", "gpt-4o-mini",
+          "--base", "popularity", "--candidate-mode", "window", "--train-users", "20", "--validation-users", "10",
+          "--epochs", "1", "--cache", dir.resolve("cache").toString(), "--checkpoint", dir.resolve("ckpt").toString(),
+          "--output", dir.resolve("fit.json").toString(), "--verbose"));
+      runs.add(AgpCliTest.agp(env, "rerank", "--backend", "compatible", "--base-url", url, "--model", "gpt-4o-mini",
+          "--model-file", model.toString(), "--input", cases.toString(), "--output", dir.resolve("out.jsonl").toString(),
+          "--cache", dir.resolve("cache").toString(), "--max-fallback-rate", "0.5", "--fallback-window", "20",
+          "--concurrency", "2"));
+    } finally {
+      server.stop(0);
+    }
+
+    assertThat(authorizations).isNotEmpty().allSatisfy(a -> assertThat(a).isEqualTo("Bearer " + local));
+    assertThat(runs.get(0).err()).contains("HTTP 40", "at PROFILE"); // the failures and their causes were printed
+    assertThat(runs.get(1).err()).contains("fell back to the base order");
+    for (AgpCliTest.Outcome r : runs) {
+      assertThat(r.code()).as(r.err()).isNotZero();
+      for (String key : List.of(local, openAi, deepSeek)) {
+        KeyForms.assertAbsent(key, r.out(), "standard output");
+        KeyForms.assertAbsent(key, r.err(), "standard error");
+      }
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      List<Path> written = files.filter(Files::isRegularFile).toList();
+      assertThat(written).isNotEmpty();
+      for (Path f : written) {
+        String text = new String(Files.readAllBytes(f), StandardCharsets.UTF_8);
+        for (String key : List.of(local, openAi, deepSeek)) {
+          KeyForms.assertAbsent(key, text, f.toString());
+        }
+      }
     }
   }
 

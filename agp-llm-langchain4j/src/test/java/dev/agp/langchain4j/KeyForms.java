@@ -14,15 +14,21 @@ import java.util.Map;
 /**
  * The ways a server may echo a key: raw, in other cases, base64 (standard and URL-safe, padded or
  * not, alone or inside a Basic or Bearer credential), percent-encoded (every byte, or only the
- * reserved ones) and hex. Used both to build hostile error bodies and to check that no form of
- * the key survives in any text the SDK produces.
+ * reserved ones), hex and JSON-escaped (every character a unicode escape). Used both to build hostile
+ * error bodies and to check that no form of the key survives in any text the SDK produces (here and in
+ * the CLI's tests, through the test-jar).
  */
-final class KeyForms {
+public final class KeyForms {
 
   private KeyForms() {}
 
-  /** Each form by a short name. */
-  static Map<String, String> of(String key) {
+  /**
+   * Each form by a short name.
+   *
+   * @param key the key
+   * @return its forms, by name
+   */
+  public static Map<String, String> of(String key) {
     byte[] raw = key.getBytes(StandardCharsets.UTF_8);
     Map<String, String> m = new LinkedHashMap<>();
     m.put("raw", key);
@@ -40,11 +46,19 @@ final class KeyForms {
     m.put("percent-reserved", key.replace("-", "%2D").replace("_", "%5F"));
     m.put("hex", HexFormat.of().formatHex(raw));
     m.put("hex-upper", HexFormat.of().withUpperCase().formatHex(raw));
+    m.put("json-unicode", jsonEscaped(key, false));
+    m.put("json-unicode-upper", jsonEscaped(key, true));
     return m;
   }
 
-  /** Asserts that {@code text} holds no form of {@code key}, nor a 12-character piece of one. */
-  static void assertAbsent(String key, String text, String where) {
+  /**
+   * Asserts that {@code text} holds no form of {@code key}, nor a 12-character piece of one.
+   *
+   * @param key the key
+   * @param text the text to search
+   * @param where what the text is, for the failure message
+   */
+  public static void assertAbsent(String key, String text, String where) {
     for (Map.Entry<String, String> f : of(key).entrySet()) {
       for (String piece : pieces(f.getValue())) {
         assertThat(text).as("%s holds the key (%s form: %s)", where, f.getKey(), piece).doesNotContain(piece);
@@ -79,8 +93,22 @@ final class KeyForms {
     return sb.toString();
   }
 
-  /** A JSON error body that echoes every form of the key. */
-  static String echoingBody(String key) {
+  /** Every character as a JSON unicode escape (backslash, u, four hex digits), as a writer escaping all would. */
+  private static String jsonEscaped(String s, boolean upper) {
+    StringBuilder sb = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      sb.append(String.format(upper ? "\\u%04X" : "\\u%04x", (int) c));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * A JSON error body that echoes every form of the key.
+   *
+   * @param key the key
+   * @return the body
+   */
+  public static String echoingBody(String key) {
     StringBuilder sb = new StringBuilder("{\"error\":{\"message\":\"Incorrect API key provided.");
     of(key).forEach((name, form) -> sb.append(' ').append(name).append('=').append(form));
     return sb.append("\",\"type\":\"invalid_request_error\"}}").toString();

@@ -140,6 +140,23 @@ class KeyHostTest {
   }
 
   @Test
+  void complete_serverEchoingOneFormAtATime_thatFormReachesNoExceptionOrLog() throws IOException {
+    try (LoopbackServer server = LoopbackServer.start(r -> LoopbackServer.answer(r, "ok"));
+        CapturedErr err = new CapturedErr()) {
+      LlmClient c = LlmBackends.openAiCompatibleBuilder(server.baseUrl(), LOCAL_KEY, "m").maxAttempts(1).build();
+      for (Map.Entry<String, String> form : KeyForms.of(LOCAL_KEY).entrySet()) {
+        // short bodies, so no form hides behind the truncation of a long one
+        server.handler(r -> new Raw(400, "{\"error\":{\"message\":\"bad key " + form.getValue() + " given\"}}", Map.of()));
+        LlmException e = catchThrowableOfType(LlmException.class, () -> c.complete(request()));
+        String printed = CapturedErr.printed(e);
+        assertThat(printed).as(form.getKey()).contains("HTTP 400").contains("bad key");
+        KeyForms.assertAbsent(LOCAL_KEY, printed, "exception for the " + form.getKey() + " form");
+      }
+      KeyForms.assertAbsent(LOCAL_KEY, err.text(), "the logs");
+    }
+  }
+
+  @Test
   void complete_401Or403_quotesNothingOfTheBody() throws IOException {
     try (LoopbackServer server = LoopbackServer.start(r -> new Raw(401, "{\"error\":{\"message\":\"body-marker\"}}", Map.of()))) {
       LlmClient c = LlmBackends.openAiCompatibleBuilder(server.baseUrl(), LOCAL_KEY, "m").maxAttempts(1).build();
