@@ -3,7 +3,8 @@
  * ({@code AgpMetrics}). Its API takes a Micrometer {@code MeterRegistry} and implements agp-core's
  * listeners, so both modules are read transitively.
  */
-@SuppressWarnings("requires-transitive-automatic") // micrometer-core names its module in its manifest
+// micrometer-core names its module in its manifest (Automatic-Module-Name), not in a descriptor
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module dev.agp.micrometer {
   requires transitive dev.agp.core;
   requires transitive micrometer.core;
