@@ -16,7 +16,10 @@ import org.jspecify.annotations.Nullable;
  * OpenAI's models through {@code LlmBackends}, one token per UTF-8 byte otherwise) plus the output
  * cap, priced at the highest prices of the configured model and the price table, since a server
  * may answer with a pricier model — and refuses the attempt with an {@link
- * LlmBudgetExceededException} if spent plus reserved plus that could exceed a limit. After the
+ * LlmBudgetExceededException} once what is already spent plus that could exceed a limit. While
+ * only the reservations of calls in flight stand in the way, the attempt waits for them to settle
+ * (they usually settle far below what they reserved), so a run spends its budget rather than
+ * stopping early at a point that depends on timing. After the
  * attempt the reservation is replaced by the reported usage at the answering model's price; an
  * attempt that failed after its request was sent is charged its reservation (providers bill
  * those), one refused by the server (4xx) or never sent is not. So calls in flight together never
@@ -121,26 +124,49 @@ public final class LlmBudget {
     return chargedFailures;
   }
 
-  /** Reserves an estimate for one call, or refuses it. */
+  /**
+   * Reserves an estimate for one call, waiting while calls in flight hold reservations whose
+   * settling could make room; refuses it when what is already spent leaves no room for it.
+   */
   synchronized void reserve(Stage stage, long tokens, BigDecimal cost) {
+    while (!fits(spentTokens + reservedTokens, spentCost.add(reservedCost), tokens, cost)) {
+      boolean inFlight = reservedTokens > 0 || reservedCost.signum() > 0;
+      if (!inFlight || !fits(spentTokens, spentCost, tokens, cost)) {
+        refusals++;
+        throw refusal(stage, tokens, cost);
+      }
+      // the calls in flight will settle at their usage, usually far below their reservations:
+      // refusing now would stop a run with its budget unspent, at a point that depends on timing
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LlmNonRetriableException(
+            "interrupted while waiting for calls in flight to settle their budget reservations", e, stage, 0, 0);
+      }
+    }
+    reservedTokens += tokens;
+    reservedCost = reservedCost.add(cost);
+  }
+
+  private boolean fits(long committedTokens, BigDecimal committedCost, long tokens, BigDecimal cost) {
+    return committedTokens + tokens <= maxTokens
+        && (maxCost == null || committedCost.add(cost).compareTo(maxCost) <= 0);
+  }
+
+  private LlmBudgetExceededException refusal(Stage stage, long tokens, BigDecimal cost) {
     if (spentTokens + reservedTokens + tokens > maxTokens) {
-      refusals++;
-      throw new LlmBudgetExceededException(
+      return new LlmBudgetExceededException(
           "the token budget of " + maxTokens + " could be exceeded: " + spentTokens + " spent, "
               + reservedTokens + " reserved by calls in flight, and this call may use up to " + tokens,
           stage);
     }
-    if (maxCost != null && spentCost.add(reservedCost).add(cost).compareTo(maxCost) > 0) {
-      refusals++;
-      throw new LlmBudgetExceededException(
-          "the budget of " + maxCost.toPlainString() + " USD could be exceeded: "
-              + spentCost.stripTrailingZeros().toPlainString() + " USD spent, "
-              + reservedCost.stripTrailingZeros().toPlainString() + " USD reserved by calls in flight, and this call"
-              + " may cost up to " + cost.stripTrailingZeros().toPlainString() + " USD",
-          stage);
-    }
-    reservedTokens += tokens;
-    reservedCost = reservedCost.add(cost);
+    return new LlmBudgetExceededException(
+        "the budget of " + requireNonNull(maxCost).toPlainString() + " USD could be exceeded: "
+            + spentCost.stripTrailingZeros().toPlainString() + " USD spent, "
+            + reservedCost.stripTrailingZeros().toPlainString() + " USD reserved by calls in flight, and this call"
+            + " may cost up to " + cost.stripTrailingZeros().toPlainString() + " USD",
+        stage);
   }
 
   /** Replaces a reservation by what the call was charged. */
@@ -160,6 +186,7 @@ public final class LlmBudget {
   synchronized void release(long tokens, BigDecimal cost) {
     this.reservedTokens -= tokens;
     this.reservedCost = this.reservedCost.subtract(cost);
+    notifyAll();
   }
 
   @Override

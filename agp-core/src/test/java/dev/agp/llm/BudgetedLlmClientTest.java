@@ -2,6 +2,7 @@ package dev.agp.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.agp.testing.LlmClientContractTest;
 import java.math.BigDecimal;
@@ -152,19 +153,36 @@ class BudgetedLlmClientTest extends LlmClientContractTest {
     assertThat(budget.spentTokens()).isEqualTo(264);
   }
 
-  @Test
-  void complete_callsInFlightTogether_neverReserveMoreThanTheBudget() throws Exception {
-    LlmBudget budget = LlmBudget.ofTokens(1000);
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    LlmClient blocking = r -> {
+  /** A client whose calls block until released, then answer with {@code usage} tokens each. */
+  private static LlmClient blockingUntil(java.util.concurrent.CountDownLatch release, long usage) {
+    return r -> {
       try {
         release.await();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return LlmResponse.of("ok", new TokenUsage(264, 0));
+      return LlmResponse.of("ok", new TokenUsage(usage, 0));
     };
-    LlmClient c = new BudgetedLlmClient(blocking, budget, "gpt-4o", PriceTable.defaults(), 100, COUNTER);
+  }
+
+  /** Starts a call on its own thread and returns once it waits inside the budget. */
+  private static java.util.concurrent.CompletableFuture<Throwable> waitingCall(LlmClient c) throws InterruptedException {
+    java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+    Thread t = new Thread(() -> outcome.complete(catchThrowable(() -> c.complete(sized()))), "fourth-call");
+    t.setDaemon(true);
+    t.start();
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (t.getState() != Thread.State.WAITING && !outcome.isDone() && System.nanoTime() < until) {
+      Thread.sleep(1);
+    }
+    return outcome;
+  }
+
+  @Test
+  void complete_callsInFlightTogether_neverReserveMoreThanTheBudget() throws Exception {
+    LlmBudget budget = LlmBudget.ofTokens(1000);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    LlmClient c = new BudgetedLlmClient(blockingUntil(release, 264), budget, "gpt-4o", PriceTable.defaults(), 100, COUNTER);
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
     try {
       var f1 = pool.submit(() -> c.complete(sized()));
@@ -175,13 +193,87 @@ class BudgetedLlmClientTest extends LlmClientContractTest {
         Thread.onSpinWait();
       }
 
-      // 3 * 264 reserved; a fourth would need 1056 > 1000
-      catchThrowableOfType(LlmBudgetExceededException.class, () -> c.complete(sized()));
+      // 3 * 264 reserved; a fourth would need 1056 > 1000: it waits rather than reserving
+      var fourth = waitingCall(c);
+      assertThat(fourth).isNotDone();
+      assertThat(budget.reservedTokens()).isEqualTo(3 * 264);
       release.countDown();
       f1.get();
       f2.get();
       f3.get();
+
+      // the three were billed what they reserved: 792 spent leaves no room for 264 more
+      assertThat(fourth.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(LlmBudgetExceededException.class)
+          .hasMessageContaining("792 spent");
       assertThat(budget.spentTokens()).isEqualTo(3 * 264);
+      assertThat(budget.refusals()).isEqualTo(1);
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void complete_roomOnlyTakenByReservationsInFlight_waitsForThemAndGoesOn() throws Exception {
+    LlmBudget budget = LlmBudget.ofTokens(1000);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    LlmClient c = new BudgetedLlmClient(blockingUntil(release, 100), budget, "gpt-4o", PriceTable.defaults(), 100, COUNTER);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      var f1 = pool.submit(() -> c.complete(sized()));
+      var f2 = pool.submit(() -> c.complete(sized()));
+      var f3 = pool.submit(() -> c.complete(sized()));
+      long until = System.nanoTime() + 10_000_000_000L;
+      while (budget.reservedTokens() < 3 * 264 && System.nanoTime() < until) {
+        Thread.onSpinWait();
+      }
+
+      var fourth = waitingCall(c);
+      assertThat(fourth).isNotDone();
+      release.countDown();
+      f1.get();
+      f2.get();
+      f3.get();
+
+      // the three answered with 100 tokens each: 300 spent, room for the fourth's 264
+      assertThat(fourth.get(10, java.util.concurrent.TimeUnit.SECONDS)).isNull();
+      assertThat(budget.spentTokens()).isEqualTo(4 * 100);
+      assertThat(budget.refusals()).isZero();
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void complete_interruptedWhileWaitingForReservations_failsNotRefusedAndReservesNothing() throws Exception {
+    LlmBudget budget = LlmBudget.ofTokens(600);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    LlmClient c = new BudgetedLlmClient(blockingUntil(release, 100), budget, "gpt-4o", PriceTable.defaults(), 100, COUNTER);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var f1 = pool.submit(() -> c.complete(sized()));
+      var f2 = pool.submit(() -> c.complete(sized()));
+      long until = System.nanoTime() + 10_000_000_000L;
+      while (budget.reservedTokens() < 2 * 264 && System.nanoTime() < until) {
+        Thread.onSpinWait();
+      }
+      java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+      Thread t = new Thread(() -> outcome.complete(catchThrowable(() -> c.complete(sized()))));
+      t.start();
+      while (t.getState() != Thread.State.WAITING && System.nanoTime() < until) {
+        Thread.sleep(1);
+      }
+
+      t.interrupt();
+
+      assertThat(outcome.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(LlmNonRetriableException.class)
+          .hasMessageContaining("interrupted while waiting for calls in flight");
+      assertThat(budget.reservedTokens()).isEqualTo(2 * 264);
+      assertThat(budget.refusals()).isZero();
+      release.countDown();
+      f1.get();
+      f2.get();
     } finally {
       release.countDown();
       pool.shutdownNow();

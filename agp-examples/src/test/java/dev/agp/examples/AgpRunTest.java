@@ -172,7 +172,7 @@ class AgpRunTest {
   void run_budgetStop_writesFinishedMethodsMarkedPartialAndExits3() throws IOException {
     Path output = dir.resolve("partial");
 
-    Outcome o = agp(compatible(server, "--methods", "llm-dir,agp", "--epochs", "2", "--budget-tokens", "60000",
+    Outcome o = agp(compatible(server, "--methods", "llm-dir,agp", "--epochs", "2", "--budget-tokens", "25000",
         "--output", output));
 
     assertThat(o.code()).as(o.all()).isEqualTo(BUDGET_STOPPED);
