@@ -1,6 +1,7 @@
 package dev.agp;
 
 import dev.agp.internal.Checkpoints;
+import dev.agp.internal.FitCheckpoint;
 import dev.agp.internal.Seeds;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,9 +22,9 @@ final class AgpCheckpointCheck {
   private AgpCheckpointCheck() {}
 
   static void validate(
-      Path path, AgpRun.CheckpointDocument doc, AgpSettings s, List<UserCase> train, List<UserCase> validation) {
+      Path path, AgpCheckpoint.CheckpointDocument doc, AgpSettings s, List<UserCase> train, List<UserCase> validation) {
     Checkpoints.Fields f = new Checkpoints.Fields(path);
-    AgpRun.State st = f.present("state", doc.state());
+    AgpCheckpoint.State st = f.present("state", doc.state());
     int epochs = s.epochs();
     int batches = (train.size() + s.batchSize() - 1) / s.batchSize();
 
@@ -68,9 +69,9 @@ final class AgpCheckpointCheck {
         "is not the prompt the last batch of history.batches left");
 
     Map<String, UserCase> byId = train.stream().collect(Collectors.toMap(UserCase::userId, Function.identity()));
-    List<AgpRun.StoredOutcome> pending = doc.pending() == null ? List.of() : doc.pending();
+    List<AgpCheckpoint.StoredOutcome> pending = doc.pending() == null ? List.of() : doc.pending();
     for (int i = 0; i < pending.size(); i++) {
-      AgpRun.StoredOutcome p = f.present("pending[" + i + "]", pending.get(i));
+      AgpCheckpoint.StoredOutcome p = f.present("pending[" + i + "]", pending.get(i));
       UserCase u = byId.get(p.userId());
       f.require(u != null, "pending[" + i + "].userId", "is " + p.userId() + ", not a training user");
       f.require(p.profile() != null && p.prompt() != null && p.critique() != null, "pending[" + i + "]",
@@ -105,21 +106,10 @@ final class AgpCheckpointCheck {
   /** Batches run in order: every earlier epoch whole, the current one up to state.nextBatch. */
   private static void batchRecords(
       Checkpoints.Fields f, List<BatchRecord> records, int epoch, int nextBatch, int batches, boolean stoppedEarly) {
-    int e = 1;
-    int b = 0;
-    for (int i = 0; i < records.size(); i++) {
-      BatchRecord r = records.get(i);
-      String field = "history.batches[" + i + "]";
-      if (b == batches) {
-        e++;
-        b = 0;
-      }
-      f.require(r.epoch() == e && r.batch() == b + 1, field,
-          "is epoch " + r.epoch() + ", batch " + r.batch() + " where epoch " + e + ", batch " + (b + 1) + " belongs");
-      b++;
-    }
-    int recordedEpoch = records.isEmpty() ? 0 : e;
-    int recordedBatches = records.isEmpty() ? 0 : b;
+    FitCheckpoint.Position last =
+        FitCheckpoint.batchSequence(f, records, BatchRecord::epoch, BatchRecord::batch, batches, "epoch");
+    int recordedEpoch = last.round();
+    int recordedBatches = last.batch();
     if (nextBatch > 0) {
       f.require(recordedEpoch == epoch && recordedBatches == nextBatch, "state.nextBatch",
           "is " + nextBatch + " at epoch " + epoch + " but history.batches ends at epoch " + recordedEpoch
@@ -133,7 +123,7 @@ final class AgpCheckpointCheck {
 
   /** Validations in order (the initial prompt's first), one per trained epoch; the best and the count since. */
   private static void epochRecords(
-      Checkpoints.Fields f, List<EpochRecord> records, AgpSettings s, AgpRun.State st, int expected) {
+      Checkpoints.Fields f, List<EpochRecord> records, AgpSettings s, AgpCheckpoint.State st, int expected) {
     int i = 0;
     boolean initial = s.scoreInitialPrompt() && st.initialDone();
     if (initial) {

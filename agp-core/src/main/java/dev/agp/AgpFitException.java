@@ -2,23 +2,17 @@ package dev.agp;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A fit stopped: too many users of a batch failed, a batch-level call failed, the budget ran out
- * or the thread was interrupted. The checkpoint, when configured, was written first, with the
+ * An AGP fit stopped: too many users of a batch failed, a batch-level call failed, the budget ran
+ * out or the thread was interrupted. The checkpoint, when configured, was written first, with the
  * finished users' results, so a rerun resumes without repeating their calls. Serialisable, with
- * its failures and checkpoint path.
+ * its failures and checkpoint path; {@link FitException} holds what it shares with RPP's.
  */
-public class AgpFitException extends RuntimeException {
+public class AgpFitException extends FitException {
 
-  private static final long serialVersionUID = 1L;
-
-  private final int epoch;
-  private final int batch;
-  private final List<UserFailure> failures;
-  private final @Nullable String checkpoint; // a Path is not serialisable
+  private static final long serialVersionUID = 2L;
 
   AgpFitException(
       String message,
@@ -27,30 +21,16 @@ public class AgpFitException extends RuntimeException {
       int batch,
       List<UserFailure> failures,
       @Nullable Path checkpoint) {
-    super(message, cause);
-    this.epoch = epoch;
-    this.batch = batch;
-    this.failures = List.copyOf(failures);
-    this.checkpoint = checkpoint == null ? null : checkpoint.toString();
+    super(message, cause, epoch, batch, failures, checkpoint);
   }
 
-  /** The 1-based epoch that stopped (0 while scoring the initial prompt). */
+  /**
+   * The 1-based epoch that stopped (0 while scoring the initial prompt); the same as {@link
+   * #round()}.
+   *
+   * @return the epoch, {@code >= 0}
+   */
   public int epoch() {
-    return epoch;
-  }
-
-  /** The 1-based batch that stopped, or 0 when validation stopped. */
-  public int batch() {
-    return batch;
-  }
-
-  /** The user failures that caused the stop, if any. */
-  public List<UserFailure> failures() {
-    return failures;
-  }
-
-  /** The checkpoint to resume from, when one was configured. */
-  public Optional<Path> checkpoint() {
-    return Optional.ofNullable(checkpoint).map(Path::of);
+    return round();
   }
 }

@@ -10,6 +10,7 @@ import dev.agp.internal.FitSupport;
 import dev.agp.internal.LlmCalls;
 import dev.agp.internal.OrderedTasks.Gathered;
 import dev.agp.internal.OrderedTasks;
+import dev.agp.internal.SavedModels;
 import dev.agp.internal.ServingSupport;
 import dev.agp.internal.ServingThreads;
 import dev.agp.llm.LlmBudgetExceededException;
@@ -799,17 +800,8 @@ public final class AgpModel implements CaseReranker {
     return fromDocument(AgpJson.readModel(in, ModelDocument.class), "the stream");
   }
 
-  private static AgpModel fromDocument(@Nullable ModelDocument doc, String source) {
-    if (doc == null) {
-      throw new IllegalArgumentException(source + " is not a saved AGP model (it holds JSON null)");
-    }
-    if (!FORMAT.equals(doc.format())) {
-      throw new IllegalArgumentException(source + " is not a saved AGP model (format " + doc.format() + ")");
-    }
-    if (doc.version() < 1 || doc.version() > VERSION) {
-      throw new IllegalArgumentException(
-          source + " has model version " + doc.version() + "; this release reads versions 1 to " + VERSION);
-    }
+  private static AgpModel fromDocument(@Nullable ModelDocument read, String source) {
+    ModelDocument doc = SavedModels.require(read, source, "AGP", FORMAT, 1, VERSION, "");
     if (doc.prompt() == null || doc.settings() == null) {
       throw new IllegalArgumentException(source + " lacks the prompt or the settings of a saved model");
     }
@@ -844,7 +836,7 @@ public final class AgpModel implements CaseReranker {
       String prompt,
       ServingSettings settings,
       FitHistory history,
-      UsageReport usage) {}
+      UsageReport usage) implements SavedModels.Document {}
 
   /** What serving needs besides the prompt. */
   record ServingSettings(

@@ -3,6 +3,7 @@ package dev.agp;
 import static java.util.Objects.requireNonNull;
 
 import dev.agp.internal.Checks;
+import dev.agp.internal.FitSupport;
 import dev.agp.internal.LlmCalls;
 import dev.agp.internal.Seeds;
 import dev.agp.llm.LlmClient;
@@ -341,34 +342,8 @@ public final class AgpOptimizer {
   }
 
   private static void validateUsers(List<UserCase> train, List<UserCase> validation) {
-    requireNonNull(train, "train");
-    requireNonNull(validation, "validation");
-    if (train.isEmpty()) {
-      throw new IllegalArgumentException("train must not be empty");
-    }
-    if (validation.isEmpty()) {
-      throw new IllegalArgumentException("validation must not be empty");
-    }
-    Set<String> ids = new HashSet<>();
-    for (List<UserCase> list : List.of(train, validation)) {
-      String name = list == train ? "train" : "validation";
-      for (int i = 0; i < list.size(); i++) {
-        UserCase u = requireNonNull(list.get(i), name + "[" + i + "]");
-        if (u.relevantItemIds().isEmpty()) {
-          throw new IllegalArgumentException(
-              name + " user " + u.userId() + " has no relevant item among its candidates: AGP learns from"
-                  + " where relevant items are ranked (keep only users whose held-out item is a candidate)");
-        }
-        if (u.candidates().size() > CandidateLabels.MAX_CANDIDATES) {
-          throw new IllegalArgumentException(
-              name + " user " + u.userId() + " has " + u.candidates().size() + " candidates; at most "
-                  + CandidateLabels.MAX_CANDIDATES);
-        }
-        if (!ids.add(u.userId())) {
-          throw new IllegalArgumentException("user " + u.userId() + " appears more than once in train/validation");
-        }
-      }
-    }
+    FitSupport.requireFitUsers("AGP learns from where relevant items are ranked",
+        new FitSupport.NamedUsers("train", train), new FitSupport.NamedUsers("validation", validation));
   }
 
   /**

@@ -1,11 +1,15 @@
 package dev.agp;
 
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
-import dev.agp.internal.Chains;
+import dev.agp.AgpCheckpoint.CheckpointDocument;
+import dev.agp.AgpCheckpoint.PendingScores;
+import dev.agp.AgpCheckpoint.State;
+import dev.agp.AgpCheckpoint.StoredOutcome;
 import dev.agp.internal.Chains.Next;
 import dev.agp.internal.Chains.Step;
+import dev.agp.internal.Chains;
 import dev.agp.internal.Checkpoints;
 import dev.agp.internal.Fingerprints;
+import dev.agp.internal.FitCheckpoint;
 import dev.agp.internal.FitSupport;
 import dev.agp.internal.Ndcg;
 import dev.agp.internal.OrderedTasks.Gathered;
@@ -24,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -36,9 +39,6 @@ import org.slf4j.LoggerFactory;
 /** One fit: the schedule, its state, and the checkpoint that mirrors it. */
 final class AgpRun {
 
-  static final String CHECKPOINT_FORMAT = "agp-checkpoint";
-  /** 2: the checkpoint carries a checksum of its content. */
-  static final int CHECKPOINT_VERSION = 2;
   private static final double IMPROVEMENT = 1e-12;
 
   private static final Logger log = LoggerFactory.getLogger(AgpRun.class);
@@ -49,7 +49,9 @@ final class AgpRun {
   private final Map<String, UserCase> trainById = new HashMap<>();
   private final LlmUsageMeter meter;
   private final AgpOptimizer.Pipeline pipeline;
-  private final SafeListeners listeners;
+  private final AgpListener listeners;
+  /** Whether any listener was given: events that cost work to prepare are skipped without one. */
+  private final boolean hasListeners;
   private final @Nullable Path checkpointPath;
   private final Map<String, String> fingerprint;
 
@@ -87,7 +89,8 @@ final class AgpRun {
     this.train = train;
     this.validation = validation;
     train.forEach(u -> trainById.put(u.userId(), u));
-    this.listeners = new SafeListeners(optimizer.listeners());
+    this.listeners = FitSupport.fanOut(AgpListener.class, optimizer.listeners(), log);
+    this.hasListeners = !optimizer.listeners().isEmpty();
     this.meter = new LlmUsageMeter(optimizer.ticker()).addListener(listeners::onLlmCall).addListener(e -> {
       LlmUsageMeter chains = chainUsage.get();
       if (chains != null) {
@@ -98,21 +101,28 @@ final class AgpRun {
     this.checkpointPath = optimizer.checkpointPath().orElse(null);
     this.current = s.initialPrompt();
     this.best = s.initialPrompt();
-    Map<String, String> f = new LinkedHashMap<>(s.fingerprint());
-    f.put("trainUsers", train.size() + " users, sha256 " + Fingerprints.users(train));
-    f.put("validationUsers", validation.size() + " users, sha256 " + Fingerprints.users(validation));
-    this.fingerprint = Collections.unmodifiableMap(f);
+    // what a checkpoint must match: only a fit with a checkpoint reads it (hashing every user's
+    // history and candidates is work a fit without one would throw away)
+    if (checkpointPath == null) {
+      this.fingerprint = Map.of();
+    } else {
+      Map<String, String> f = new LinkedHashMap<>(s.fingerprint());
+      f.put("trainUsers", train.size() + " users, sha256 " + Fingerprints.users(train));
+      f.put("validationUsers", validation.size() + " users, sha256 " + Fingerprints.users(validation));
+      this.fingerprint = Collections.unmodifiableMap(f);
+    }
   }
 
   AgpModel run() {
     boolean resumed = restore();
-    listeners.onFitStart(Estimates.of(s, train, validation), resumed);
+    if (hasListeners) { // the estimate renders every user's prompts: only for someone to read it
+      listeners.onFitStart(Estimates.of(s, train, validation), resumed);
+    }
     if (resumed) {
       log.info("Resuming AGP from {} at epoch {}, batch {}", checkpointPath, epoch, nextBatch + 1);
     }
     if (!finished) {
-      pool = Executors.newFixedThreadPool(
-          s.concurrency(), new ThreadFactoryBuilder().setDaemon(true).setNameFormat("agp-fit-%d").build());
+      pool = Executors.newFixedThreadPool(s.concurrency(), FitSupport.daemonThreads("agp-fit-"));
       try {
         loop();
       } finally {
@@ -209,15 +219,13 @@ final class AgpRun {
         failures.add(r.failure());
       }
     }
-    String where = String.format(Locale.ROOT, "epoch %d, batch %d", epoch, b + 1);
+    String where = "epoch " + epoch + ", batch " + (b + 1);
     if (g.stop() != null) {
       throw abort(where, g.stop(), b + 1, failures);
     }
     if (failures.size() > s.maxFailureRate() * users.size()) {
       checkpoint();
-      throw new AgpFitException(
-          where + ": " + failures.size() + " of " + users.size() + " users failed, more than maxFailureRate "
-              + s.maxFailureRate() + " allows. First causes: " + FitSupport.causes(failures) + FitSupport.checkpointNote(checkpointPath),
+      throw new AgpFitException(FitSupport.tooManyFailures(where, failures, users.size(), s.maxFailureRate(), checkpointPath),
           null, epoch, b + 1, failures, checkpointPath);
     }
 
@@ -611,7 +619,7 @@ final class AgpRun {
       return;
     }
     CheckpointDocument doc = new CheckpointDocument(
-        CHECKPOINT_FORMAT, CHECKPOINT_VERSION, fingerprint,
+        AgpCheckpoint.KIND.format(), AgpCheckpoint.KIND.version(), fingerprint,
         new State(epoch, nextBatch, epochOrder, epochTrained, initialDone, finished, stoppedEarly,
             current.text(), best.text(), bestScore, bestEpoch, sinceImprovement, scored),
         pendingList(), new PendingScores(pendingScoresPrompt, pendingScores, new java.util.TreeMap<>(pendingProfiles)),
@@ -623,22 +631,12 @@ final class AgpRun {
     if (checkpointPath == null) {
       return false;
     }
-    Optional<Checkpoints.Read<CheckpointDocument>> read = Checkpoints.read(checkpointPath, CheckpointDocument.class);
+    Optional<CheckpointDocument> read = FitCheckpoint.resume(checkpointPath, AgpCheckpoint.KIND, fingerprint,
+        doc -> AgpCheckpointCheck.validate(checkpointPath, doc, s, train, validation));
     if (read.isEmpty()) {
       return false;
     }
-    CheckpointDocument doc = read.get().document();
-    if (!CHECKPOINT_FORMAT.equals(doc.format()) || doc.version() != CHECKPOINT_VERSION || doc.state() == null) {
-      throw new CheckpointException(checkpointPath, "version",
-          checkpointPath + " is not an AGP checkpoint of version " + CHECKPOINT_VERSION + " (format "
-              + doc.format() + ", version " + doc.version() + ")"
-              + (CHECKPOINT_FORMAT.equals(doc.format()) && doc.version() < CHECKPOINT_VERSION
-                  ? "; it was written by an earlier release, before checkpoints carried a checksum: move it away" : ""),
-          null);
-    }
-    Checkpoints.requireSameConfiguration(checkpointPath, doc.config(), fingerprint);
-    AgpCheckpointCheck.validate(checkpointPath, doc, s, train, validation);
-    Checkpoints.requireIntact(checkpointPath, read.get().tree());
+    CheckpointDocument doc = read.get();
     State st = doc.state();
     epoch = st.epoch();
     nextBatch = st.nextBatch();
@@ -670,61 +668,7 @@ final class AgpRun {
     if (doc.usage() != null) {
       meter.add(doc.usage());
     }
-    if (!epochOrder.isEmpty() && !new TreeSet<>(epochOrder).equals(new TreeSet<>(trainById.keySet()))) {
-      throw new IllegalStateException("the checkpoint " + checkpointPath + " schedules other training users");
-    }
+    FitCheckpoint.requireScheduledUsers(checkpointPath, epochOrder, trainById.keySet());
     return true;
   }
-
-  /** The saved form of a fit in progress. */
-  record CheckpointDocument(
-      String format,
-      int version,
-      Map<String, String> config,
-      State state,
-      List<StoredOutcome> pending,
-      PendingScores pendingScores,
-      FitHistory history,
-      UsageReport usage) {}
-
-  /** Where the schedule stands. */
-  record State(
-      int epoch,
-      int nextBatch,
-      List<String> epochOrder,
-      boolean epochTrained,
-      boolean initialDone,
-      boolean finished,
-      boolean stoppedEarly,
-      String currentPrompt,
-      String bestPrompt,
-      double bestScore,
-      int bestEpoch,
-      int sinceImprovement,
-      Map<String, Double> scoredPrompts) {}
-
-  /**
-   * A user of a batch that did not finish, reused on resume instead of calling again: a finished
-   * chain, or the calls made so far of one a stop cut short ({@code ranking} null: the rerank is
-   * still to do; a ranking that needs a critique and {@code critiqued} false: the critique is).
-   */
-  record StoredOutcome(
-      int epoch,
-      int batch,
-      String prompt,
-      String userId,
-      String profile,
-      @Nullable Ranking ranking,
-      boolean critiqued,
-      String critique) {
-    boolean matches(int e, int b, String p) {
-      return epoch == e && batch == b && prompt.equals(p);
-    }
-  }
-
-  /**
-   * Validation scores of users finished before a validation pass stopped, and the profiles of
-   * users whose rerank it cut short ({@code null} in checkpoints written before they were kept).
-   */
-  record PendingScores(String prompt, Map<String, Double> scores, @Nullable Map<String, String> profiles) {}
 }

@@ -6,7 +6,7 @@ package dev.agp;
  * fits count it as the user's failure; serving returns the base order flagged as a fallback. The
  * message gives the answer's size and the failure, never the answer's text.
  */
-public class AnswerParseException extends RuntimeException {
+public class AnswerParseException extends AgpException {
 
   private static final long serialVersionUID = 1L;
 

@@ -77,7 +77,7 @@ class CheckpointHardeningTest {
   }
 
   private void assertRefused(Throwable t, String field) {
-    assertThat(t).isInstanceOf(IllegalStateException.class)
+    assertThat(t).isInstanceOf(CheckpointException.class)
         .hasMessageContaining(checkpoint.toString())
         .hasMessageContaining(field);
   }

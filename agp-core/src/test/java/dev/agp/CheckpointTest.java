@@ -150,13 +150,13 @@ class CheckpointTest {
 
     assertThatThrownBy(() -> base(GenreWorld.llm().build()).epochs(1).batchSize(10).seed(9).checkpoint(checkpoint)
             .build().fit(TRAIN, VALIDATION))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("another configuration")
         .hasMessageContaining("batchSize: 5 in the checkpoint, 10 now")
         .hasMessageContaining("seed: 42 in the checkpoint, 9 now");
     assertThatThrownBy(() -> base(GenreWorld.llm().build()).epochs(1).checkpoint(checkpoint)
             .build().fit(TRAIN.subList(0, 19), VALIDATION))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("trainUsers: 20 users");
   }
 
@@ -174,11 +174,11 @@ class CheckpointTest {
     Files.writeString(checkpoint, "{\"format\": \"agp-checkpoint\", \"version\": 1, \"state\": {");
 
     assertThatThrownBy(() -> base(GenreWorld.llm().build()).checkpoint(checkpoint).build().fit(TRAIN, VALIDATION))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("cannot read the checkpoint");
     Files.writeString(checkpoint, "{\"format\": \"something-else\", \"version\": 7}");
     assertThatThrownBy(() -> base(GenreWorld.llm().build()).checkpoint(checkpoint).build().fit(TRAIN, VALIDATION))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("is not an AGP checkpoint");
   }
 

@@ -1,5 +1,6 @@
 package dev.agp.llm;
 
+import dev.agp.AgpException;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -7,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * Base of every LLM failure. Unchecked; either {@link LlmRetriableException} or {@link
  * LlmNonRetriableException}. Carries the stage and the attempt when known, never an API key.
  */
-public abstract sealed class LlmException extends RuntimeException
+public abstract sealed class LlmException extends AgpException
     permits LlmRetriableException, LlmNonRetriableException {
 
   private static final long serialVersionUID = 1L;

@@ -68,13 +68,16 @@ public final class RankingParser {
     }
   }
 
-  private static final ObjectMapper LENIENT_JSON =
-      JsonMapper.builder()
-          .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
-          .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
-          .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
-          .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
-          .build();
+  /** The lenient JSON reader, built on the first answer that looks like JSON (most answers are not). */
+  private static final class LenientJson {
+    static final ObjectMapper MAPPER =
+        JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
+            .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+            .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
+            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+            .build();
+  }
 
   // on titles only (data, capped at MAX_TITLE_CHARS), never on the answer
   private static final Pattern PARENTHESISED = Pattern.compile("\\s*\\([^)]*\\)");
@@ -292,7 +295,7 @@ public final class RankingParser {
   private @Nullable List<Integer> json(String text) {
     JsonNode node;
     try {
-      node = LENIENT_JSON.readTree(text);
+      node = LenientJson.MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
       return null; // not JSON (or nested beyond Jackson's limits): the cascade moves on to lists
     }

@@ -2,6 +2,7 @@ package dev.agp.rpp;
 
 import dev.agp.UserCase;
 import dev.agp.internal.Checkpoints;
+import dev.agp.internal.FitCheckpoint;
 import dev.agp.internal.Seeds;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,9 +20,9 @@ final class RppCheckpointCheck {
 
   private RppCheckpointCheck() {}
 
-  static void validate(Path path, RppRun.CheckpointDocument doc, RppSettings s, List<UserCase> train) {
+  static void validate(Path path, RppCheckpoint.CheckpointDocument doc, RppSettings s, List<UserCase> train) {
     Checkpoints.Fields f = new Checkpoints.Fields(path);
-    RppRun.State st = f.present("state", doc.state());
+    RppCheckpoint.State st = f.present("state", doc.state());
     int iterations = s.iterations();
     int batches = (train.size() + s.batchSize() - 1) / s.batchSize();
 
@@ -40,10 +41,10 @@ final class RppCheckpointCheck {
 
     Map<String, UserCase> byId = train.stream().collect(Collectors.toMap(UserCase::userId, Function.identity()));
     int[] base = s.baseActions();
-    for (Map.Entry<String, RppRun.StoredEpisode> e : f.present("state.episodes", st.episodes()).entrySet()) {
+    for (Map.Entry<String, RppCheckpoint.StoredEpisode> e : f.present("state.episodes", st.episodes()).entrySet()) {
       String field = "state.episodes." + e.getKey();
       f.require(byId.containsKey(e.getKey()), field, "names no training user");
-      RppRun.StoredEpisode ep = f.present(field, e.getValue());
+      RppCheckpoint.StoredEpisode ep = f.present(field, e.getValue());
       List<Integer> current = f.present(field + ".current", ep.current());
       f.require(current.size() == PromptPattern.values().length, field + ".current",
           "has " + current.size() + " patterns, not " + PromptPattern.values().length);
@@ -58,21 +59,10 @@ final class RppCheckpointCheck {
 
     RppHistory history = f.present("history", doc.history());
     List<RppBatchRecord> records = history.batches();
-    int it = 1;
-    int b = 0;
-    for (int i = 0; i < records.size(); i++) {
-      if (b == batches) {
-        it++;
-        b = 0;
-      }
-      RppBatchRecord r = records.get(i);
-      f.require(r.iteration() == it && r.batch() == b + 1, "history.batches[" + i + "]",
-          "is iteration " + r.iteration() + ", batch " + r.batch() + " where iteration " + it + ", batch "
-              + (b + 1) + " belongs");
-      b++;
-    }
-    int lastIteration = records.isEmpty() ? 0 : it;
-    int lastBatch = records.isEmpty() ? 0 : b;
+    FitCheckpoint.Position last = FitCheckpoint.batchSequence(
+        f, records, RppBatchRecord::iteration, RppBatchRecord::batch, batches, "iteration");
+    int lastIteration = last.round();
+    int lastBatch = last.batch();
     if (nextBatch > 0) {
       f.require(lastIteration == iteration && lastBatch == nextBatch, "state.nextBatch",
           "is " + nextBatch + " at iteration " + iteration + " but history.batches ends at iteration "
@@ -90,9 +80,9 @@ final class RppCheckpointCheck {
           "is iteration " + done.get(i).iteration() + " where iteration " + (i + 1) + " belongs");
     }
 
-    List<RppRun.StoredUser> pending = doc.pending() == null ? List.of() : doc.pending();
+    List<RppCheckpoint.StoredUser> pending = doc.pending() == null ? List.of() : doc.pending();
     for (int i = 0; i < pending.size(); i++) {
-      RppRun.StoredUser p = f.present("pending[" + i + "]", pending.get(i));
+      RppCheckpoint.StoredUser p = f.present("pending[" + i + "]", pending.get(i));
       UserCase u = byId.get(p.userId());
       f.require(u != null, "pending[" + i + "].userId", "is " + p.userId() + ", not a training user");
       f.require(p.ranking() == null || p.ranking().isPermutationOf(u), "pending[" + i + "].ranking",

@@ -1,24 +1,20 @@
 package dev.agp.rpp;
 
+import dev.agp.FitException;
 import dev.agp.UserFailure;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An RPP fit stopped: too many users of a batch failed, the budget ran out, or the thread was
  * interrupted. The checkpoint, when configured, was written first, with the finished users'
- * answers, so a rerun resumes without repeating their calls.
+ * answers, so a rerun resumes without repeating their calls. Serialisable; {@link FitException}
+ * holds what it shares with AGP's.
  */
-public class RppFitException extends RuntimeException {
+public class RppFitException extends FitException {
 
-  private static final long serialVersionUID = 1L;
-
-  private final int iteration;
-  private final int batch;
-  private final List<UserFailure> failures;
-  private final @Nullable String checkpoint; // a Path is not serialisable
+  private static final long serialVersionUID = 2L;
 
   RppFitException(
       String message,
@@ -27,30 +23,15 @@ public class RppFitException extends RuntimeException {
       int batch,
       List<UserFailure> failures,
       @Nullable Path checkpoint) {
-    super(message, cause);
-    this.iteration = iteration;
-    this.batch = batch;
-    this.failures = List.copyOf(failures);
-    this.checkpoint = checkpoint == null ? null : checkpoint.toString();
+    super(message, cause, iteration, batch, failures, checkpoint);
   }
 
-  /** The 1-based iteration that stopped. */
+  /**
+   * The 1-based iteration that stopped; the same as {@link #round()}.
+   *
+   * @return the iteration, {@code >= 1}
+   */
   public int iteration() {
-    return iteration;
-  }
-
-  /** The 1-based batch that stopped. */
-  public int batch() {
-    return batch;
-  }
-
-  /** The user failures that caused the stop, if any. */
-  public List<UserFailure> failures() {
-    return failures;
-  }
-
-  /** The checkpoint to resume from, when one was configured. */
-  public Optional<Path> checkpoint() {
-    return Optional.ofNullable(checkpoint).map(Path::of);
+    return round();
   }
 }

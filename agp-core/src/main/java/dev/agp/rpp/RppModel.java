@@ -11,6 +11,7 @@ import dev.agp.UserCase;
 import dev.agp.internal.AgpJson;
 import dev.agp.internal.Checks;
 import dev.agp.internal.LlmCalls;
+import dev.agp.internal.SavedModels;
 import dev.agp.internal.Seeds;
 import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmClient;
@@ -490,20 +491,9 @@ public final class RppModel implements CaseReranker {
     return source.equals(STREAM) ? "in" : "path";
   }
 
-  private static RppModel fromDocument(@Nullable ModelDocument doc, String source) {
-    if (doc == null) {
-      throw new IllegalArgumentException(source + " is not a saved RPP model (it holds JSON null)");
-    }
-    if (!FORMAT.equals(doc.format())) {
-      throw new IllegalArgumentException(source + " is not a saved RPP model (format " + doc.format() + ")");
-    }
-    if (doc.version() != VERSION) {
-      throw new IllegalArgumentException(
-          source + " has model version " + doc.version() + "; this release reads version " + VERSION
-              + (doc.version() < VERSION
-                  ? " (earlier agents saw the last reward and were served at the first step: retrain the model)"
-                  : ""));
-    }
+  private static RppModel fromDocument(@Nullable ModelDocument read, String source) {
+    ModelDocument doc = SavedModels.require(read, source, "RPP", FORMAT, VERSION, VERSION,
+        "earlier agents saw the last reward and were served at the first step: retrain the model");
     if (doc.settings() == null || doc.embedding() == null || doc.actions() == null || doc.agents() == null) {
       throw new IllegalArgumentException(source + " lacks the settings, embedding, actions or agents of a saved model");
     }
@@ -593,7 +583,7 @@ public final class RppModel implements CaseReranker {
       Map<PromptPattern, StoredAgent> agents,
       boolean untrained,
       RppHistory history,
-      UsageReport usage) {}
+      UsageReport usage) implements SavedModels.Document {}
 
   /** What serving needs besides the networks. */
   record ServingSettings(

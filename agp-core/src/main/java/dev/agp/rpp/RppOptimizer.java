@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.agp.CallEstimate;
 import dev.agp.UserCase;
 import dev.agp.internal.Checks;
+import dev.agp.internal.FitSupport;
 import dev.agp.internal.Seeds;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.Stage;
@@ -273,27 +274,7 @@ public final class RppOptimizer {
   }
 
   private static void validateUsers(List<UserCase> train) {
-    requireNonNull(train, "train");
-    if (train.isEmpty()) {
-      throw new IllegalArgumentException("train must not be empty");
-    }
-    Set<String> ids = new HashSet<>();
-    for (int i = 0; i < train.size(); i++) {
-      UserCase u = requireNonNull(train.get(i), "train[" + i + "]");
-      if (u.relevantItemIds().isEmpty()) {
-        throw new IllegalArgumentException(
-            "train user " + u.userId() + " has no relevant item among its candidates: RPP's reward is the"
-                + " NDCG of the relevant items (keep only users whose held-out item is a candidate)");
-      }
-      if (u.candidates().size() > CandidateLabels.MAX_CANDIDATES) {
-        throw new IllegalArgumentException(
-            "train user " + u.userId() + " has " + u.candidates().size() + " candidates; at most "
-                + CandidateLabels.MAX_CANDIDATES);
-      }
-      if (!ids.add(u.userId())) {
-        throw new IllegalArgumentException("user " + u.userId() + " appears more than once in train");
-      }
-    }
+    FitSupport.requireFitUsers("RPP's reward is the NDCG of the relevant items", new FitSupport.NamedUsers("train", train));
   }
 
   /**

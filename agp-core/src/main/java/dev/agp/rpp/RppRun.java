@@ -2,7 +2,6 @@ package dev.agp.rpp;
 
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.agp.CheckpointException;
 import dev.agp.Item;
 import dev.agp.Ranking;
@@ -10,6 +9,7 @@ import dev.agp.UserCase;
 import dev.agp.UserFailure;
 import dev.agp.internal.Checkpoints;
 import dev.agp.internal.Fingerprints;
+import dev.agp.internal.FitCheckpoint;
 import dev.agp.internal.FitSupport;
 import dev.agp.internal.LlmCalls;
 import dev.agp.internal.Ndcg;
@@ -19,6 +19,11 @@ import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmUsageMeter;
 import dev.agp.llm.Stage;
 import dev.agp.llm.UsageReport;
+import dev.agp.rpp.RppCheckpoint.AgentState;
+import dev.agp.rpp.RppCheckpoint.CheckpointDocument;
+import dev.agp.rpp.RppCheckpoint.State;
+import dev.agp.rpp.RppCheckpoint.StoredEpisode;
+import dev.agp.rpp.RppCheckpoint.StoredUser;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,7 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -40,9 +44,6 @@ import org.slf4j.LoggerFactory;
 /** One RPP fit: the schedule, the agents, the episodes, and the checkpoint that mirrors them. */
 final class RppRun {
 
-  static final String CHECKPOINT_FORMAT = "rpp-checkpoint";
-  /** 3: the checkpoint carries a checksum of its content. */
-  static final int CHECKPOINT_VERSION = 3;
   /** Streams of the per-iteration schedules, the per-(iteration, user) sampling and the networks. */
   static final long SCHEDULE_STREAM = 0x5343_0000L;
   static final long SAMPLING_STREAM = 0x5341_0000L;
@@ -60,7 +61,9 @@ final class RppRun {
   private final LlmUsageMeter meter;
   private final LlmCalls calls;
   private final RppPrompter prompter;
-  private final SafeRppListeners listeners;
+  private final RppListener listeners;
+  /** Whether any listener was given: events that cost work to prepare are skipped without one. */
+  private final boolean hasListeners;
   private final @Nullable Path checkpointPath;
   private final Map<String, String> fingerprint;
 
@@ -105,26 +108,33 @@ final class RppRun {
           s.actorLearningRate(), s.criticLearningRate(), Seeds.mix(s.seed(), NETWORK_STREAM + p.ordinal())));
     }
     this.policy = new Policy(s, encoder, agents, ActionSpace.of(s));
-    this.listeners = new SafeRppListeners(optimizer.listeners());
+    this.listeners = FitSupport.fanOut(RppListener.class, optimizer.listeners(), log);
+    this.hasListeners = !optimizer.listeners().isEmpty();
     this.meter = new LlmUsageMeter(optimizer.ticker()).addListener(listeners::onLlmCall);
     this.calls = new LlmCalls(meter.wrap(optimizer.llm()), s.temperatures(), s.maxOutputTokens());
     this.prompter = new RppPrompter(s);
     this.checkpointPath = optimizer.checkpointPath().orElse(null);
-    Map<String, String> f = new LinkedHashMap<>(s.fingerprint());
-    f.put("trainUsers", train.size() + " users, sha256 " + Fingerprints.users(train));
-    f.put("userEmbeddings", "dimension " + dimension + ", sha256 " + embeddingsHash(train, embeddings));
-    this.fingerprint = Collections.unmodifiableMap(f);
+    // what a checkpoint must match: only a fit with a checkpoint reads it
+    if (checkpointPath == null) {
+      this.fingerprint = Map.of();
+    } else {
+      Map<String, String> f = new LinkedHashMap<>(s.fingerprint());
+      f.put("trainUsers", train.size() + " users, sha256 " + Fingerprints.users(train));
+      f.put("userEmbeddings", "dimension " + dimension + ", sha256 " + embeddingsHash(train, embeddings));
+      this.fingerprint = Collections.unmodifiableMap(f);
+    }
   }
 
   RppModel run() {
     boolean resumed = restore();
-    listeners.onFitStart(RppEstimates.of(s, train), resumed);
+    if (hasListeners) { // the estimate is only for someone to read it
+      listeners.onFitStart(RppEstimates.of(s, train), resumed);
+    }
     if (resumed) {
       log.info("Resuming RPP from {} at iteration {}, batch {}", checkpointPath, iteration, nextBatch + 1);
     }
     if (!finished) {
-      pool = Executors.newFixedThreadPool(
-          s.concurrency(), new ThreadFactoryBuilder().setDaemon(true).setNameFormat("rpp-fit-%d").build());
+      pool = Executors.newFixedThreadPool(s.concurrency(), FitSupport.daemonThreads("rpp-fit-"));
       try {
         loop();
       } finally {
@@ -210,16 +220,13 @@ final class RppRun {
       }
       rejected += r.rejected();
     }
-    String where = String.format(Locale.ROOT, "iteration %d, batch %d", iteration, b + 1);
+    String where = "iteration " + iteration + ", batch " + (b + 1);
     if (stop != null) {
       throw abort(where, stop, b + 1, failures);
     }
     if (failures.size() > s.maxFailureRate() * users.size()) {
       checkpoint();
-      throw new RppFitException(
-          where + ": " + failures.size() + " of " + users.size() + " users failed, more than maxFailureRate "
-              + s.maxFailureRate() + " allows. First causes: " + FitSupport.causes(failures)
-              + FitSupport.checkpointNote(checkpointPath),
+      throw new RppFitException(FitSupport.tooManyFailures(where, failures, users.size(), s.maxFailureRate(), checkpointPath),
           null, iteration, b + 1, failures, checkpointPath);
     }
 
@@ -434,7 +441,7 @@ final class RppRun {
     Map<PromptPattern, AgentState> agents = new EnumMap<>(PromptPattern.class);
     policy.agents.forEach((p, a) -> agents.put(p, AgentState.of(a)));
     CheckpointDocument doc = new CheckpointDocument(
-        CHECKPOINT_FORMAT, CHECKPOINT_VERSION, fingerprint,
+        RppCheckpoint.KIND.format(), RppCheckpoint.KIND.version(), fingerprint,
         new State(iteration, nextBatch, order, finished, eps, agents, policy.space.all(), evidence.entries()),
         List.copyOf(pending.values()), history(), meter.snapshot());
     Checkpoints.write(checkpointPath, doc);
@@ -444,22 +451,11 @@ final class RppRun {
     if (checkpointPath == null) {
       return false;
     }
-    Checkpoints.Read<CheckpointDocument> read = Checkpoints.read(checkpointPath, CheckpointDocument.class).orElse(null);
-    if (read == null) {
+    CheckpointDocument doc = FitCheckpoint.resume(checkpointPath, RppCheckpoint.KIND, fingerprint,
+        d -> RppCheckpointCheck.validate(checkpointPath, d, s, train)).orElse(null);
+    if (doc == null) {
       return false;
     }
-    CheckpointDocument doc = read.document();
-    if (!CHECKPOINT_FORMAT.equals(doc.format()) || doc.version() != CHECKPOINT_VERSION || doc.state() == null) {
-      throw new CheckpointException(checkpointPath, "version",
-          checkpointPath + " is not an RPP checkpoint of version " + CHECKPOINT_VERSION + " (format "
-              + doc.format() + ", version " + doc.version() + ")"
-              + (CHECKPOINT_FORMAT.equals(doc.format()) && doc.version() < CHECKPOINT_VERSION
-                  ? "; it was written by an earlier release: move it away to start a new fit" : ""),
-          null);
-    }
-    Checkpoints.requireSameConfiguration(checkpointPath, doc.config(), fingerprint);
-    RppCheckpointCheck.validate(checkpointPath, doc, s, train);
-    Checkpoints.requireIntact(checkpointPath, read.tree());
     State st = doc.state();
     try {
       for (PromptPattern p : PromptPattern.values()) {
@@ -505,100 +501,7 @@ final class RppRun {
     if (doc.usage() != null) {
       meter.add(doc.usage());
     }
-    if (!order.isEmpty() && !new TreeSet<>(order).equals(new TreeSet<>(byId.keySet()))) {
-      throw new IllegalStateException("the checkpoint " + checkpointPath + " schedules other training users");
-    }
+    FitCheckpoint.requireScheduledUsers(checkpointPath, order, byId.keySet());
     return true;
-  }
-
-  /** The saved form of a fit in progress. */
-  record CheckpointDocument(
-      String format,
-      int version,
-      Map<String, String> config,
-      State state,
-      List<StoredUser> pending,
-      RppHistory history,
-      UsageReport usage) {}
-
-  /** Where the schedule stands, and the learned state. */
-  record State(
-      int iteration,
-      int nextBatch,
-      List<String> order,
-      boolean finished,
-      Map<String, StoredEpisode> episodes,
-      Map<PromptPattern, AgentState> agents,
-      Map<PromptPattern, List<ActionSpace.Action>> actions,
-      List<RewriteEvidence.Entry> evidence) {}
-
-  /** A user's episode. */
-  record StoredEpisode(List<Integer> current, int historyLength, int step) {
-    static StoredEpisode of(Policy.Episode e) {
-      return new StoredEpisode(java.util.Arrays.stream(e.current()).boxed().toList(), e.historyLength(), e.step());
-    }
-
-    Policy.Episode toEpisode() {
-      return new Policy.Episode(current.stream().mapToInt(Integer::intValue).toArray(), historyLength, step);
-    }
-  }
-
-  /** An agent's networks and optimiser moments, packed by {@link PackedDoubles}. */
-  record AgentState(
-      int active,
-      String actor,
-      String actorM,
-      String actorV,
-      long actorSteps,
-      String critic,
-      String criticM,
-      String criticV,
-      long criticSteps) {
-
-    static AgentState of(Agent a) {
-      return new AgentState(
-          a.active(), PackedDoubles.pack(a.actor.params), PackedDoubles.pack(a.actorAdam.m),
-          PackedDoubles.pack(a.actorAdam.v), a.actorAdam.steps, PackedDoubles.pack(a.critic.params),
-          PackedDoubles.pack(a.criticAdam.m), PackedDoubles.pack(a.criticAdam.v), a.criticAdam.steps);
-    }
-
-    /** Copies this state into {@code a}, whose shapes it must match. */
-    void restoreInto(Agent a) {
-      copy(actor, a.actor.params, "actor");
-      copy(actorM, a.actorAdam.m, "actor moments");
-      copy(actorV, a.actorAdam.v, "actor moments");
-      copy(critic, a.critic.params, "critic");
-      copy(criticM, a.criticAdam.m, "critic moments");
-      copy(criticV, a.criticAdam.v, "critic moments");
-      if (actorSteps < 0 || criticSteps < 0) {
-        throw new IllegalArgumentException("negative optimiser step counts");
-      }
-      a.actorAdam.steps = actorSteps;
-      a.criticAdam.steps = criticSteps;
-      a.restoreActive(active);
-    }
-
-    private static void copy(String packed, double[] to, String what) {
-      double[] from = PackedDoubles.unpack(packed, to.length, what);
-      for (double v : from) {
-        if (!Double.isFinite(v)) {
-          throw new IllegalArgumentException(what + " holds a non-finite value");
-        }
-      }
-      System.arraycopy(from, 0, to, 0, to.length);
-    }
-  }
-
-  /** A user of a batch that did not finish: what its calls returned, reused on resume. */
-  record StoredUser(
-      int iteration,
-      int batch,
-      String userId,
-      @Nullable Map<PromptPattern, String> rewrites,
-      int rejected,
-      @Nullable Ranking ranking) {
-    boolean matches(int i, int b) {
-      return iteration == i && batch == b;
-    }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agp.CheckpointException;
 import dev.agp.UserCase;
 import dev.agp.internal.AgpJson;
 import dev.agp.internal.Checkpoints;
@@ -47,7 +48,7 @@ class RppCheckpointHardeningTest {
 
   private void assertRefused(String field) {
     Throwable t = catchThrowable(() -> RppTesting.small(RppWorld.llm().build()).checkpoint(checkpoint).build().fit(USERS));
-    assertThat(t).isInstanceOf(IllegalStateException.class)
+    assertThat(t).isInstanceOf(CheckpointException.class)
         .hasMessageContaining(checkpoint.toString()).hasMessageContaining(field);
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.agp.llm.Ticker;
 import com.google.common.testing.NullPointerTester;
 import dev.agp.CallEstimate;
+import dev.agp.CheckpointException;
 import dev.agp.UserCase;
 import dev.agp.UserFailure;
 import dev.agp.internal.AgpJson;
@@ -341,16 +342,16 @@ class RppOptimizerTest {
   }
 
   @Test
-  void fit_checkpointOfOtherConfiguration_throwsIseNamingTheDifference() {
+  void fit_checkpointOfOtherConfiguration_throwsCheckpointExceptionNamingTheDifference() {
     List<UserCase> users = RppTesting.mixed("k", 3, 1);
     Path checkpoint = dir.resolve("other.json");
     RppTesting.small(world()).checkpoint(checkpoint).build().fit(users);
     assertThatThrownBy(() -> RppTesting.small(world()).iterations(4).discount(0.9).checkpoint(checkpoint).build().fit(users))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("iterations: 3 in the checkpoint, 4 now")
         .hasMessageContaining("discount");
     assertThatThrownBy(() -> RppTesting.small(world()).checkpoint(checkpoint).build().fit(RppTesting.mixed("k", 3, 2)))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("trainUsers");
   }
 
@@ -368,11 +369,11 @@ class RppOptimizerTest {
   }
 
   @Test
-  void fit_damagedCheckpoint_throwsIse() throws Exception {
+  void fit_damagedCheckpoint_throwsCheckpointException() throws Exception {
     Path checkpoint = dir.resolve("bad.json");
     Files.writeString(checkpoint, "{ not json");
     assertThatThrownBy(() -> RppTesting.small(world()).checkpoint(checkpoint).build().fit(RppTesting.mixed("x", 2, 1)))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("cannot read the checkpoint");
   }
 

@@ -2,6 +2,7 @@ package dev.agp.eval;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.agp.AgpException;
 import dev.agp.llm.LlmBudgetExceededException;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -11,8 +12,11 @@ import org.jspecify.annotations.Nullable;
  * reranker threw, too many test users fell back to the base order, or the budget ran out. The
  * methods that finished are not lost: {@link #partial()} holds their rows, marked {@linkplain
  * ExperimentResult#partial() partial}, ready for {@link dev.agp.eval.report.ExperimentReport}.
+ *
+ * <p>An {@link dev.agp.AgpException}. It was an {@link IllegalStateException} before the SDK's exceptions
+ * had one root: a {@code catch (IllegalStateException e)} meant for it now names this type.
  */
-public class ExperimentStoppedException extends IllegalStateException {
+public class ExperimentStoppedException extends AgpException {
 
   private static final long serialVersionUID = 1L;
 

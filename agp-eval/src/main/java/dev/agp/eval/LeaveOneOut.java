@@ -83,27 +83,35 @@ public final class LeaveOneOut {
   public LooSplit apply(List<Interaction> interactions) {
     requireNonNull(interactions, "interactions");
     Map<String, List<Interaction>> byUser = new LinkedHashMap<>(Math.max(16, interactions.size() / 4));
-    String lastUser = null;
-    List<Interaction> last = null;
-    for (int i = 0; i < interactions.size(); i++) {
+    int size = interactions.size();
+    for (int i = 0; i < size; ) {
       Interaction x = interactions.get(i);
       if (x == null) {
         throw new NullPointerException("interactions[" + i + "] is null");
       }
-      // files list a user's interactions together: the previous one's list, without a lookup
-      if (last == null || !x.userId().equals(lastUser)) {
-        lastUser = x.userId();
-        last = byUser.computeIfAbsent(lastUser, u -> new ArrayList<>());
+      // files list a user's interactions together: one lookup and one list per run of the same user
+      String user = x.userId();
+      int end = i + 1;
+      for (Interaction y; end < size && (y = interactions.get(end)) != null && y.userId().equals(user); ) {
+        end++;
       }
-      last.add(x);
+      List<Interaction> run = interactions.subList(i, end);
+      List<Interaction> list = byUser.get(user);
+      if (list == null) {
+        byUser.put(user, new ArrayList<>(run));
+      } else {
+        list.addAll(run);
+      }
+      i = end;
     }
     Comparator<Interaction> byTime = Comparator.comparing(Interaction::timestamp);
     long duplicatesRemoved = 0;
+    int[] hashes = new int[SMALL];
     for (Map.Entry<String, List<Interaction>> e : byUser.entrySet()) {
       List<Interaction> list = e.getValue();
       list.sort(byTime); // List.sort is stable: equal timestamps keep input order
       if (duplicates != DuplicatePolicy.KEEP_ALL && list.size() > 1) {
-        List<Interaction> kept = dedupe(list, duplicates);
+        List<Interaction> kept = dedupe(list, duplicates, hashes);
         duplicatesRemoved += list.size() - kept.size();
         e.setValue(kept);
       }
@@ -139,8 +147,8 @@ public final class LeaveOneOut {
             users.size(), splitUsers, trainingOnly, train));
   }
 
-  private static List<Interaction> dedupe(List<Interaction> sorted, DuplicatePolicy policy) {
-    if (sorted.size() <= SMALL && distinct(sorted)) {
+  private static List<Interaction> dedupe(List<Interaction> sorted, DuplicatePolicy policy, int[] hashes) {
+    if (sorted.size() <= SMALL && distinct(sorted, hashes)) {
       return sorted;
     }
     Set<String> seen = new HashSet<>(sorted.size() * 2);
@@ -167,16 +175,19 @@ public final class LeaveOneOut {
   private static final int SMALL = 32;
 
   /**
-   * Whether no item repeats, by pairwise comparison: cheaper than hashing for short lists. Ids are
-   * compared by their (cached) hash codes first, the characters only when those agree.
+   * Whether no item repeats, by pairwise comparison: cheaper than hashing for short lists. The
+   * ids' (cached) hash codes are read once into {@code hashes} and compared there; the characters
+   * only when two agree.
    */
-  private static boolean distinct(List<Interaction> xs) {
-    for (int i = 1; i < xs.size(); i++) {
-      String id = xs.get(i).itemId();
-      int h = id.hashCode();
+  private static boolean distinct(List<Interaction> xs, int[] hashes) {
+    int n = xs.size();
+    for (int i = 0; i < n; i++) {
+      hashes[i] = xs.get(i).itemId().hashCode();
+    }
+    for (int i = 1; i < n; i++) {
+      int h = hashes[i];
       for (int j = 0; j < i; j++) {
-        String other = xs.get(j).itemId();
-        if (other.hashCode() == h && id.equals(other)) {
+        if (hashes[j] == h && xs.get(i).itemId().equals(xs.get(j).itemId())) {
           return false;
         }
       }

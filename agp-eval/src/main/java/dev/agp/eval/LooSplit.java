@@ -4,10 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A chronological leave-one-out split, per user: training interactions (oldest first), the
@@ -27,11 +25,19 @@ public record LooSplit(List<UserSplit> users, Report report) {
   public LooSplit {
     users = List.copyOf(users);
     requireNonNull(report, "report");
-    Set<String> ids = new HashSet<>(users.size() * 2);
+    // an open-addressing set of the ids (no entry object per user: splits hold 100,000s of users)
+    String[] ids = new String[Integer.highestOneBit(Math.max(2, users.size()) * 2) * 2];
+    int mask = ids.length - 1;
     for (UserSplit u : users) {
-      if (!ids.add(u.userId())) {
-        throw new IllegalArgumentException("user " + u.userId() + " appears twice in the split");
+      String id = u.userId();
+      int h = id.hashCode();
+      int slot = (h ^ (h >>> 16)) & mask;
+      for (String s; (s = ids[slot]) != null; slot = (slot + 1) & mask) {
+        if (s.equals(id)) {
+          throw new IllegalArgumentException("user " + id + " appears twice in the split");
+        }
       }
+      ids[slot] = id;
     }
   }
 

@@ -2,6 +2,7 @@ package dev.agp.eval;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.agp.AgpException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +13,11 @@ import java.util.Locale;
  * CandidateProtocol} was asked for. The message gives the counts and why users were not eligible;
  * {@link #counts()} gives them to callers that explain it in their own terms (a command line
  * names its flags).
+ *
+ * <p>An {@link dev.agp.AgpException}. It was an {@link IllegalStateException} before the SDK's exceptions
+ * had one root: a {@code catch (IllegalStateException e)} meant for it now names this type.
  */
-public final class NotEnoughUsersException extends IllegalStateException {
+public final class NotEnoughUsersException extends AgpException {
 
   private static final long serialVersionUID = 1L;
 

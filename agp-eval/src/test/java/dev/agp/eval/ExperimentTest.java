@@ -206,7 +206,7 @@ class ExperimentTest {
     CaseReranker broken = u -> Ranking.of(u.userId(), List.of(u.candidateIds().get(0)));
     Experiment e = Experiment.builder().test(TEST).concurrency(3).method(Method.fixed("Broken", broken)).build();
     assertThatThrownBy(e::run)
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(ExperimentStoppedException.class)
         .hasMessageContaining("method Broken returned")
         .hasMessageContaining("user te0");
   }
@@ -217,7 +217,7 @@ class ExperimentTest {
       throw new LlmBudgetExceededException("budget of 5 calls spent", Stage.DIRECT_RERANK);
     };
     assertThatThrownBy(() -> Experiment.builder().test(TEST).method(Method.fixed("Poor", poor)).build().run())
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(ExperimentStoppedException.class)
         .hasMessageContaining("ran out of budget");
   }
 

@@ -115,6 +115,45 @@ class LeaveOneOutTest {
   }
 
   @Test
+  void split_usersInSeveralRuns_gatheredInTimeOrder() {
+    LooSplit s = LeaveOneOut.split(List.of(
+        x("z", "1", 10), x("z", "2", 20), x("a", "1", 5), x("z", "3", 15), x("a", "2", 6), x("a", "3", 7),
+        x("z", "4", 40)));
+    assertThat(s.users()).extracting(UserSplit::userId).containsExactly("z", "a");
+    assertThat(items(user(s, "z").train())).containsExactly("1", "3");
+    assertThat(user(s, "z").validation()).map(Interaction::itemId).contains("2");
+    assertThat(user(s, "z").test()).map(Interaction::itemId).contains("4");
+    assertThat(items(user(s, "a").train())).containsExactly("1");
+  }
+
+  @Test
+  void split_itemIdsWithEqualHashesOrEqualCopies_repeatsFoundByValue() {
+    // "Aa" and "BB" share a hash code; new String copies are equal but not the same object
+    LooSplit s = LeaveOneOut.split(List.of(
+        x("u", "Aa", 1), x("u", "BB", 2), x("u", new String("m"), 3), x("u", "c", 4), x("u", new String("m"), 5)));
+    UserSplit u = user(s, "u");
+    assertThat(s.report().duplicatesRemoved()).isEqualTo(1);
+    assertThat(items(u.train())).containsExactly("Aa", "BB");
+    assertThat(u.validation()).map(Interaction::itemId).contains("c");
+    assertThat(u.test()).map(Interaction::itemId).contains("m");
+  }
+
+  @Test
+  void looSplit_userTwice_throwsNamingTheUser() {
+    LooSplit.Report report = new LooSplit.Report(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    List<UserSplit> many = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      many.add(new UserSplit("user" + i, List.of(), java.util.Optional.empty(), java.util.Optional.empty()));
+    }
+    assertThat(new LooSplit(many, report).users()).hasSize(1000);
+
+    many.add(new UserSplit(new String("user517"), List.of(), java.util.Optional.empty(), java.util.Optional.empty()));
+    assertThatThrownBy(() -> new LooSplit(many, report))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("user user517 appears twice in the split");
+  }
+
+  @Test
   void split_nullElement_throwsNamingIndex() {
     List<Interaction> xs = new ArrayList<>();
     xs.add(x("u", "a", 1));

@@ -1,5 +1,6 @@
 package dev.agp.examples;
 
+import dev.agp.AgpException;
 import dev.agp.CaseReranker;
 import dev.agp.Ranking;
 import dev.agp.UserCase;
@@ -72,7 +73,7 @@ final class BatchRounds {
   record Window(List<UserResult> results, List<String> batchIds, int rounds) {}
 
   /** Thrown through the model for a request the batches have not answered yet. */
-  static final class Deferred extends RuntimeException {
+  static final class Deferred extends AgpException {
     private static final long serialVersionUID = 1L;
     static final Deferred INSTANCE = new Deferred();
 

@@ -1,11 +1,13 @@
 package dev.agp.examples;
 
+import dev.agp.AgpException;
+
 /**
  * Ends a command with a message and an exit code other than usage: {@link AgpCli#FAILURE} or
  * {@link AgpCli#BUDGET_STOPPED}. Whatever could be saved has been saved when it is thrown; the
  * message says what happened and what to do, in command-line terms.
  */
-final class CommandStop extends RuntimeException {
+final class CommandStop extends AgpException {
 
   private static final long serialVersionUID = 1L;
 

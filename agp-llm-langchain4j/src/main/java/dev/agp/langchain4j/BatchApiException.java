@@ -1,11 +1,13 @@
 package dev.agp.langchain4j;
 
+import dev.agp.AgpException;
+
 /**
  * A failure of a call to a Batch API ({@code /files}, {@code /batches}) that its retries could not
  * fix, or a batch that cannot be used. The message names the call and the server's origin and
  * never holds the API key.
  */
-public final class BatchApiException extends RuntimeException {
+public final class BatchApiException extends AgpException {
 
   private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,6 @@
 package dev.agp.langchain4j;
 
+import dev.agp.AgpException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -268,7 +269,7 @@ final class Redactor {
   }
 
   /** A stand-in for a third-party exception, its class name and redacted message as its message. */
-  static final class RedactedFailure extends RuntimeException {
+  static final class RedactedFailure extends AgpException {
     private static final long serialVersionUID = 1L;
     private static final int MAX_DEPTH = 8;
 

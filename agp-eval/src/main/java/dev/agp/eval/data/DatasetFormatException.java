@@ -2,6 +2,7 @@ package dev.agp.eval.data;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.agp.AgpException;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import java.util.List;
  * A dataset file that cannot be read as its format: too many malformed lines, a missing column,
  * or a file of another format. The message names the file and the first bad lines. Serialisable.
  */
-public final class DatasetFormatException extends RuntimeException {
+public final class DatasetFormatException extends AgpException {
 
   private static final long serialVersionUID = 1L;
 

@@ -20,14 +20,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class LineReader implements Closeable {
 
-  /**
-   * One line: its text, or the reason it could not be read.
-   *
-   * @param text the decoded line, or null when it is malformed
-   * @param problem why the line could not be read, or null
-   */
-  record Line(@Nullable String text, @Nullable String problem) {}
-
   private static final int BUFFER = 1 << 16;
 
   private final InputStream in;
@@ -39,6 +31,10 @@ final class LineReader implements Closeable {
   private int limit;
   private byte[] line = new byte[256];
   private boolean pendingLf;
+  /** The current line's text, or null when it is malformed. */
+  private @Nullable String text;
+  /** Why the current line could not be read, or null. */
+  private @Nullable String problem;
 
   LineReader(InputStream in, Charset charset, int maxLineBytes) {
     this.in = in;
@@ -50,8 +46,79 @@ final class LineReader implements Closeable {
     this.maxLineBytes = maxLineBytes;
   }
 
-  /** The next line, or null at the end of the stream. */
-  @Nullable Line next() throws IOException {
+  /**
+   * Moves to the next line: then {@link #text()} is its text, or null when it is malformed and
+   * {@link #problem()} says why (no object per line: files have millions of them).
+   *
+   * @return false at the end of the stream
+   */
+  boolean advance() throws IOException {
+    return lineInBuffer() || nextAcrossReads();
+  }
+
+  /** The current line's text, or null when it could not be read. */
+  @Nullable String text() {
+    return text;
+  }
+
+  /** Why the current line could not be read, or null when it was. */
+  @Nullable String problem() {
+    return problem;
+  }
+
+  private boolean ok(String line) {
+    text = line;
+    problem = null;
+    return true;
+  }
+
+  private boolean malformed(String why) {
+    text = null;
+    problem = why;
+    return true;
+  }
+
+  /**
+   * The common case, read in place: the next line ends inside the bytes already read and within
+   * the cap, so it is made straight from the buffer (no byte-by-byte copy). False when it does not
+   * (the line crosses the end of the buffer, is too long, or a CR's LF is still to be read): then
+   * no byte of the line was consumed and {@link #nextAcrossReads()} reads it.
+   */
+  private boolean lineInBuffer() {
+    int p = position;
+    if (pendingLf) {
+      if (p == limit) {
+        return false;
+      }
+      pendingLf = false;
+      if (buffer[p] == '\n') {
+        position = ++p;
+      }
+    }
+    int end = (int) Math.min(limit, (long) p + maxLineBytes + 1);
+    int or = 0;
+    for (int i = p; i < end; i++) {
+      byte b = buffer[i];
+      if (b == '\n' || b == '\r') {
+        position = i + 1;
+        pendingLf = b == '\r';
+        int length = i - p;
+        if (or >= 0 && asciiCompatible) {
+          return ok(new String(buffer, p, length, StandardCharsets.ISO_8859_1));
+        }
+        if (length > line.length) {
+          line = new byte[length];
+        }
+        System.arraycopy(buffer, p, line, 0, length);
+        return decoded(length);
+      }
+      or |= b;
+    }
+    return false;
+  }
+
+  /** The next line, byte by byte across reads of the stream; false at its end. */
+  private boolean nextAcrossReads() throws IOException {
     int length = 0;
     long skipped = 0;
     boolean ascii = true;
@@ -63,7 +130,9 @@ final class LineReader implements Closeable {
         if (limit <= 0) {
           limit = 0;
           if (!any) {
-            return null;
+            text = null;
+            problem = null;
+            return false;
           }
           break;
         }
@@ -96,19 +165,24 @@ final class LineReader implements Closeable {
       ascii &= b >= 0;
     }
     if (skipped > 0) {
-      return new Line(null, "line longer than " + maxLineBytes + " bytes (LoadOptions.maxLineBytes); skipped");
+      return malformed("line longer than " + maxLineBytes + " bytes (LoadOptions.maxLineBytes); skipped");
     }
     if (ascii && asciiCompatible) {
-      return new Line(new String(line, 0, length, StandardCharsets.ISO_8859_1), null);
+      return ok(new String(line, 0, length, StandardCharsets.ISO_8859_1));
     }
+    return decoded(length);
+  }
+
+  /** The first {@code length} bytes of {@code line}, decoded strictly, as the current line. */
+  private boolean decoded(int length) {
     try {
       decoder.reset();
-      return new Line(decoder.decode(ByteBuffer.wrap(line, 0, length)).toString(), null);
+      return ok(decoder.decode(ByteBuffer.wrap(line, 0, length)).toString());
     } catch (MalformedInputException e) {
       int at = firstInvalid(length);
-      return new Line(null, "bytes that are not " + decoder.charset().name() + " at byte " + (at + 1) + " of the line");
+      return malformed("bytes that are not " + decoder.charset().name() + " at byte " + (at + 1) + " of the line");
     } catch (CharacterCodingException e) {
-      return new Line(null, "bytes that are not " + decoder.charset().name() + " (" + e.getMessage() + ")");
+      return malformed("bytes that are not " + decoder.charset().name() + " (" + e.getMessage() + ")");
     }
   }
 

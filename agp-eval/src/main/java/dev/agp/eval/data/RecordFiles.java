@@ -58,10 +58,9 @@ final class RecordFiles {
     long malformed = 0;
     List<LoadReport.LineProblem> problems = new ArrayList<>();
     try (LineReader r = lines(file, charset, gzip, options.maxLineBytes())) {
-      LineReader.Line next;
-      while ((next = r.next()) != null) {
+      while (r.advance()) {
         lines++;
-        String line = next.text();
+        String line = r.text();
         if (line != null && lines == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
           line = line.substring(1);
         }
@@ -70,7 +69,7 @@ final class RecordFiles {
         }
         try {
           if (line == null) {
-            throw new MalformedRecord(next.problem());
+            throw new MalformedRecord(r.problem());
           }
           if (handler.accept(line, lines)) {
             records++;
@@ -124,9 +123,8 @@ final class RecordFiles {
   static List<String> head(Path file, Charset charset, int max) {
     List<String> out = new ArrayList<>();
     try (LineReader r = lines(file, charset, isGzip(file), LoadOptions.DEFAULT_MAX_LINE_BYTES)) {
-      LineReader.Line next;
-      while (out.size() < max && (next = r.next()) != null) {
-        String line = next.text();
+      while (out.size() < max && r.advance()) {
+        String line = r.text();
         if (line == null) {
           continue; // unreadable: reading the file will count it
         }
