@@ -2,15 +2,18 @@ package dev.agp;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.base.Ticker;
 import dev.agp.internal.Checks;
 import dev.agp.internal.FitSupport;
 import dev.agp.internal.LlmCalls;
-import dev.agp.internal.PromptBlocks;
 import dev.agp.internal.Seeds;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmUsageMeter;
 import dev.agp.llm.Stage;
+import dev.agp.llm.Ticker;
+import dev.agp.prompt.CandidateLabels;
+import dev.agp.prompt.PromptBlocks;
+import dev.agp.prompt.PromptTemplate;
+import dev.agp.prompt.PromptTemplates;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -640,7 +643,7 @@ public final class AgpOptimizer {
      * Item attributes shown after each title in history and candidate blocks, in this order, for
      * example {@code List.of("genres", "year")} ({@code " | genres: Comedy, Drama; year: 1995"}):
      * items lacking one simply do not show it; at most {@value
-     * dev.agp.internal.PromptBlocks#MAX_ATTRIBUTE_CHARS} characters per item, neutralised like
+     * dev.agp.prompt.PromptBlocks#MAX_ATTRIBUTE_CHARS} characters per item, neutralised like
      * titles. Default none: titles only, the paper's prompts. Saved with the model, so serving
      * shows what training showed.
      *
@@ -861,7 +864,7 @@ public final class AgpOptimizer {
     /**
      * The time source for call latencies (tests use a fake one).
      *
-     * @param ticker the time source
+     * @param ticker the time source; {@link Ticker#systemTicker()} by default
      * @return this builder
      */
     public Builder ticker(Ticker ticker) {

@@ -2,6 +2,7 @@ package dev.agp;
 
 import dev.agp.internal.Fingerprints;
 import dev.agp.llm.Stage;
+import dev.agp.prompt.PromptTemplates;
 import java.util.Map;
 import java.util.TreeMap;
 

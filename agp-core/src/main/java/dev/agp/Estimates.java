@@ -1,8 +1,10 @@
 package dev.agp;
 
-import dev.agp.internal.PromptBlocks;
 import dev.agp.llm.LlmMessage;
 import dev.agp.llm.Stage;
+import dev.agp.prompt.CandidateLabels;
+import dev.agp.prompt.PromptBlocks;
+import dev.agp.prompt.PromptTemplate;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;

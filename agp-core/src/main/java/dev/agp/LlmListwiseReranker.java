@@ -1,8 +1,12 @@
 package dev.agp;
 
 import dev.agp.internal.LlmCalls;
-import dev.agp.internal.PromptBlocks;
 import dev.agp.llm.Stage;
+import dev.agp.prompt.CandidateLabels;
+import dev.agp.prompt.PromptBlocks;
+import dev.agp.prompt.PromptTemplate;
+import dev.agp.prompt.RankingParser;
+import dev.agp.prompt.UntrustedText;
 import java.util.Map;
 
 /** The default {@link Reranker}: profile and labelled candidates in, a parsed permutation out. */

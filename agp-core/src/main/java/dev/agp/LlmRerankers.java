@@ -4,11 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import dev.agp.internal.Checks;
 import dev.agp.internal.LlmCalls;
-import dev.agp.internal.PromptBlocks;
 import dev.agp.llm.LlmBudgetExceededException;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmException;
 import dev.agp.llm.Stage;
+import dev.agp.prompt.CandidateLabels;
+import dev.agp.prompt.PromptBlocks;
+import dev.agp.prompt.PromptTemplate;
+import dev.agp.prompt.PromptTemplates;
+import dev.agp.prompt.RankingParser;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;

@@ -1,6 +1,7 @@
 package dev.agp;
 
 import dev.agp.internal.Ndcg;
+import dev.agp.prompt.UntrustedText;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,8 +1,10 @@
 package dev.agp;
 
 import dev.agp.internal.LlmCalls;
-import dev.agp.internal.PromptBlocks;
 import dev.agp.llm.Stage;
+import dev.agp.prompt.PromptBlocks;
+import dev.agp.prompt.PromptTemplate;
+import dev.agp.prompt.UntrustedText;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -12,6 +12,7 @@ import dev.agp.llm.LlmNonRetriableException;
 import dev.agp.llm.LlmResponse;
 import dev.agp.llm.LlmRetriableException;
 import dev.agp.llm.Stage;
+import dev.agp.prompt.PromptTemplates;
 import dev.agp.testing.GenreWorld;
 import dev.agp.testing.ScriptedLlmClient;
 import java.io.IOException;
@@ -35,7 +36,7 @@ class AgpModelTest {
   @TempDir Path dir;
 
   static JsonNode readTree(Path p) throws IOException {
-    return AgpJson.MAPPER.readTree(p.toFile());
+    return AgpJson.mapper().readTree(p.toFile());
   }
 
   private static AgpModel trained(LlmClient llm) {

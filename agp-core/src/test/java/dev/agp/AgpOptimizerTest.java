@@ -14,6 +14,7 @@ import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmRetriableException;
 import dev.agp.llm.Stage;
 import dev.agp.llm.UsageReport;
+import dev.agp.prompt.PromptTemplates;
 import dev.agp.testing.GenreWorld;
 import dev.agp.testing.ScriptedLlmClient;
 import java.util.ArrayList;

@@ -63,9 +63,9 @@ class CheckpointHardeningTest {
   }
 
   private void edit(Consumer<ObjectNode> change) throws IOException {
-    ObjectNode tree = (ObjectNode) AgpJson.MAPPER.readTree(checkpoint.toFile());
+    ObjectNode tree = (ObjectNode) AgpJson.mapper().readTree(checkpoint.toFile());
     change.accept(tree);
-    AgpJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(checkpoint.toFile(), tree);
+    AgpJson.mapper().writerWithDefaultPrettyPrinter().writeValue(checkpoint.toFile(), tree);
   }
 
   private static ObjectNode state(ObjectNode tree) {
@@ -122,7 +122,7 @@ class CheckpointHardeningTest {
       state(t).put("nextBatch", 3);
       state(t).put("bestScore", 0.99);
     });
-    ObjectNode tree = (ObjectNode) AgpJson.MAPPER.readTree(checkpoint.toFile());
+    ObjectNode tree = (ObjectNode) AgpJson.mapper().readTree(checkpoint.toFile());
     Checkpoints.write(checkpoint, tree); // a careful forger recomputes the checksum
 
     assertRefused(resume(), "state.");
@@ -136,7 +136,7 @@ class CheckpointHardeningTest {
       first.put("critiqued", false);
       first.put("critique", "");
     });
-    Checkpoints.write(checkpoint, AgpJson.MAPPER.readTree(checkpoint.toFile()));
+    Checkpoints.write(checkpoint, AgpJson.mapper().readTree(checkpoint.toFile()));
 
     AgpModel m = base(GenreWorld.llm().build()).checkpoint(checkpoint).build().fit(TRAIN, VALIDATION);
 
@@ -151,7 +151,7 @@ class CheckpointHardeningTest {
       first.put("critiqued", true);
       first.put("critique", "forged");
     });
-    Checkpoints.write(checkpoint, AgpJson.MAPPER.readTree(checkpoint.toFile()));
+    Checkpoints.write(checkpoint, AgpJson.mapper().readTree(checkpoint.toFile()));
 
     assertRefused(resume(), "pending[0].critique");
   }
@@ -170,7 +170,7 @@ class CheckpointHardeningTest {
   void resume_reformattedButUnchanged_resumes() throws IOException {
     edit(t -> { });
     String compact = new com.fasterxml.jackson.databind.ObjectMapper()
-        .writeValueAsString(AgpJson.MAPPER.readTree(checkpoint.toFile()));
+        .writeValueAsString(AgpJson.mapper().readTree(checkpoint.toFile()));
     Files.writeString(checkpoint, compact);
 
     AgpModel m = base(GenreWorld.llm().build()).checkpoint(checkpoint).build().fit(TRAIN, VALIDATION);

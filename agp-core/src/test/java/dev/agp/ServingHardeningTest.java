@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.Stage;
+import dev.agp.prompt.CandidateLabels;
+import dev.agp.prompt.RankingParser;
 import dev.agp.testing.GenreWorld;
 import dev.agp.testing.ScriptedLlmClient;
 import java.util.AbstractList;

@@ -3,9 +3,9 @@ package dev.agp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agp.internal.PromptBlocks;
 import dev.agp.llm.LlmRequest;
 import dev.agp.llm.Stage;
+import dev.agp.prompt.PromptBlocks;
 import dev.agp.testing.ScriptedLlmClient;
 import java.nio.file.Path;
 import java.util.List;

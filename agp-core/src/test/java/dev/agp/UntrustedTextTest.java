@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agp.internal.LlmCalls;
 import dev.agp.llm.LlmMessage;
 import dev.agp.llm.Stage;
+import dev.agp.prompt.UntrustedText;
 import dev.agp.testing.ScriptedLlmClient;
 import java.text.Normalizer;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.agp.benchmarks;
 
-import dev.agp.CandidateLabels;
 import dev.agp.Item;
-import dev.agp.RankingParser;
+import dev.agp.prompt.CandidateLabels;
+import dev.agp.prompt.RankingParser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

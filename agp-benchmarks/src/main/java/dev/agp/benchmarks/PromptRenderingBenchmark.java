@@ -1,12 +1,12 @@
 package dev.agp.benchmarks;
 
 import dev.agp.Item;
-import dev.agp.PromptTemplate;
-import dev.agp.PromptTemplates;
 import dev.agp.TemplateName;
-import dev.agp.UntrustedText;
-import dev.agp.internal.PromptBlocks;
 import dev.agp.llm.LlmMessage;
+import dev.agp.prompt.PromptBlocks;
+import dev.agp.prompt.PromptTemplate;
+import dev.agp.prompt.PromptTemplates;
+import dev.agp.prompt.UntrustedText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.agp.benchmarks;
 
 import dev.agp.Item;
-import dev.agp.RankingParser;
+import dev.agp.prompt.RankingParser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

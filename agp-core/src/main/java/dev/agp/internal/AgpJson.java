@@ -21,14 +21,27 @@ import org.jspecify.annotations.Nullable;
 /** JSON documents of the SDK (checkpoints, saved models) and their atomic writing. */
 public final class AgpJson {
 
-  /** The mapper of every SDK document: unknown properties ignored, output indented. */
-  public static final ObjectMapper MAPPER =
+  /**
+   * The SDK's own mapper. Never handed out: a caller could reconfigure it under every checkpoint
+   * and model of the process. Callers outside this package get a {@link #mapper() copy}.
+   */
+  static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(SerializationFeature.INDENT_OUTPUT)
           .build();
 
   private AgpJson() {}
+
+  /**
+   * A mapper configured like the one that writes the SDK's documents (unknown properties ignored,
+   * indented output). Each call returns a fresh copy, so configuring it changes nothing else.
+   *
+   * @return a new mapper with the SDK's settings
+   */
+  public static ObjectMapper mapper() {
+    return MAPPER.copy();
+  }
 
   /**
    * Writes {@code value} to {@code target} through a temporary file in the same folder, flushed

@@ -1,7 +1,7 @@
 package dev.agp.internal;
 
-import dev.agp.CandidateLabels;
 import dev.agp.UserCase;
+import dev.agp.prompt.CandidateLabels;
 
 /** Builder argument checks: an IllegalArgumentException naming the option and the bad value. */
 public final class Checks {

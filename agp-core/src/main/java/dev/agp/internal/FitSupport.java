@@ -2,10 +2,10 @@ package dev.agp.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.agp.CandidateLabels;
 import dev.agp.UserCase;
 import dev.agp.UserFailure;
 import dev.agp.llm.LlmBudgetExceededException;
+import dev.agp.prompt.CandidateLabels;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

@@ -1,7 +1,8 @@
 /**
  * Internal helpers shared by {@code dev.agp} and {@code dev.agp.rpp}: seeded streams, JSON
- * documents and atomic writes, stage-configured LLM calls, prompt blocks, binary NDCG. Not part
- * of the API: may change in any release without notice.
+ * documents and atomic writes, stage-configured LLM calls, binary NDCG. Not part of the API:
+ * agp-core's module exports it only to the SDK's own modules that need it; it may change in any
+ * release without notice.
  */
 @NullMarked
 package dev.agp.internal;

@@ -2,7 +2,6 @@ package dev.agp.llm;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.base.Ticker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
@@ -283,7 +282,7 @@ public final class LlmClients {
     /**
      * The time source of the deadline and the rate limiter (tests use a fake one).
      *
-     * @param ticker the time source
+     * @param ticker the time source; {@link Ticker#systemTicker()} by default
      * @return this builder
      */
     public Builder ticker(Ticker ticker) {

@@ -2,7 +2,6 @@ package dev.agp.llm;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.base.Ticker;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -30,7 +29,7 @@ public final class LlmUsageMeter {
   /**
    * A meter timing calls with {@code ticker}.
    *
-   * @param ticker the time source of latencies
+   * @param ticker the time source of the call latencies
    */
   public LlmUsageMeter(Ticker ticker) {
     this.ticker = requireNonNull(ticker, "ticker");

@@ -2,7 +2,6 @@ package dev.agp.llm;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.base.Ticker;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;

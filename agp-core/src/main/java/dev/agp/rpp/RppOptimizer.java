@@ -2,15 +2,16 @@ package dev.agp.rpp;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.base.Ticker;
 import dev.agp.CallEstimate;
-import dev.agp.PromptTemplate;
 import dev.agp.UserCase;
 import dev.agp.internal.Checks;
 import dev.agp.internal.FitSupport;
 import dev.agp.internal.Seeds;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.Stage;
+import dev.agp.llm.Ticker;
+import dev.agp.prompt.CandidateLabels;
+import dev.agp.prompt.PromptTemplate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -806,7 +807,7 @@ public final class RppOptimizer {
     /**
      * The time source for call latencies (tests use a fake one).
      *
-     * @param ticker the time source
+     * @param ticker the time source; {@link Ticker#systemTicker()} by default
      * @return this builder
      */
     public Builder ticker(Ticker ticker) {

@@ -1,17 +1,17 @@
 package dev.agp.rpp;
 
 import com.google.common.hash.Hashing;
-import dev.agp.CandidateLabels;
 import dev.agp.Item;
-import dev.agp.PromptTemplate;
 import dev.agp.Ranking;
-import dev.agp.RankingParser;
-import dev.agp.UntrustedText;
 import dev.agp.UserCase;
-import dev.agp.internal.AnswerText;
-import dev.agp.internal.PromptBlocks;
 import dev.agp.internal.Seeds;
 import dev.agp.llm.LlmMessage;
+import dev.agp.prompt.AnswerText;
+import dev.agp.prompt.CandidateLabels;
+import dev.agp.prompt.PromptBlocks;
+import dev.agp.prompt.PromptTemplate;
+import dev.agp.prompt.RankingParser;
+import dev.agp.prompt.UntrustedText;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.HashMap;

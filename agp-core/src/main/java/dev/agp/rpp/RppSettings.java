@@ -1,8 +1,8 @@
 package dev.agp.rpp;
 
-import dev.agp.PromptTemplate;
 import dev.agp.internal.Fingerprints;
 import dev.agp.llm.Stage;
+import dev.agp.prompt.PromptTemplate;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

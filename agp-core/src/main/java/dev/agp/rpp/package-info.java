@@ -19,7 +19,7 @@
  *   <li><b>Serving.</b> {@link dev.agp.rpp.RppModel} is a {@link dev.agp.CaseReranker}: it rolls
  *       the user's episode forward for the trained number of steps with each agent's most likely
  *       action, so that it decides in a state training visited, and sends the last step's prompt:
- *       one call, the same robust {@link dev.agp.RankingParser} as AGP, the base order flagged on
+ *       one call, the same robust {@link dev.agp.prompt.RankingParser} as AGP, the base order flagged on
  *       backend failure. {@link dev.agp.rpp.RppModel#served()} counts what was served. It saves to
  *       and loads from versioned JSON.
  *   <li><b>History range.</b> The history agent grows the history shown from {@code

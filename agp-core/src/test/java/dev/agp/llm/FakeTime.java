@@ -1,13 +1,12 @@
 package dev.agp.llm;
 
-import com.google.common.base.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A ticker that only moves when something sleeps on it, recording every sleep. */
-final class FakeTime extends Ticker implements Sleeper {
+final class FakeTime implements Ticker, Sleeper {
 
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
   private final List<Duration> sleeps = new ArrayList<>();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import com.google.common.base.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class LlmUsageMeterTest {
 
   /** A ticker the test moves by hand. */
-  static final class FakeTicker extends Ticker {
+  static final class FakeTicker implements Ticker {
     final AtomicLong nanos = new AtomicLong();
 
     @Override

@@ -92,8 +92,8 @@ class UsageAndPricesTest {
     meter.record(ok(Stage.PROFILE, 10, 5, "gpt-4o"));
     UsageReport u = meter.snapshot();
 
-    UsageReport back = AgpJson.MAPPER.readValue(AgpJson.MAPPER.writeValueAsString(u), UsageReport.class);
-    UsageReport old = AgpJson.MAPPER.readValue(
+    UsageReport back = AgpJson.mapper().readValue(AgpJson.mapper().writeValueAsString(u), UsageReport.class);
+    UsageReport old = AgpJson.mapper().readValue(
         "{\"byStage\":{\"PROFILE\":{\"calls\":2,\"inputTokens\":3,\"outputTokens\":4,\"failures\":0,\"retries\":0,"
             + "\"cacheHits\":0,\"rejectedUpdates\":0,\"latency\":{\"buckets\":{}}}}}",
         UsageReport.class);

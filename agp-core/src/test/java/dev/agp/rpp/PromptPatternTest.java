@@ -3,7 +3,7 @@ package dev.agp.rpp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agp.PromptTemplate;
+import dev.agp.prompt.PromptTemplate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -37,9 +37,9 @@ class RppCheckpointHardeningTest {
   }
 
   private void edit(Consumer<ObjectNode> change) throws IOException {
-    ObjectNode tree = (ObjectNode) AgpJson.MAPPER.readTree(checkpoint.toFile());
+    ObjectNode tree = (ObjectNode) AgpJson.mapper().readTree(checkpoint.toFile());
     change.accept(tree);
-    AgpJson.MAPPER.writeValue(checkpoint.toFile(), tree);
+    AgpJson.mapper().writeValue(checkpoint.toFile(), tree);
   }
 
   private static ObjectNode state(ObjectNode tree) {
@@ -95,7 +95,7 @@ class RppCheckpointHardeningTest {
       ArrayNode current = (ArrayNode) episodes.get(user).get("current");
       current.set(0, 99);
     });
-    Checkpoints.write(checkpoint, AgpJson.MAPPER.readTree(checkpoint.toFile()));
+    Checkpoints.write(checkpoint, AgpJson.mapper().readTree(checkpoint.toFile()));
 
     assertRefused("state.episodes.");
   }

@@ -46,8 +46,8 @@ class RppModelTest {
     }
     assertThat(loaded.method()).isEqualTo("RPP");
     String json = Files.readString(file);
-    assertThat(AgpJson.MAPPER.readTree(json).get("format").asText()).isEqualTo(RppModel.FORMAT);
-    assertThat(AgpJson.MAPPER.readTree(json).get("version").asInt()).isEqualTo(RppModel.VERSION);
+    assertThat(AgpJson.mapper().readTree(json).get("format").asText()).isEqualTo(RppModel.FORMAT);
+    assertThat(AgpJson.mapper().readTree(json).get("version").asInt()).isEqualTo(RppModel.VERSION);
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.common.base.Ticker;
+import dev.agp.llm.Ticker;
 import com.google.common.testing.NullPointerTester;
 import dev.agp.CallEstimate;
 import dev.agp.CheckpointException;
@@ -314,8 +314,8 @@ class RppOptimizerTest {
     Path after = dir.resolve("resumed.json");
     reference.save(plain);
     resumed.save(after);
-    JsonNode a = AgpJson.MAPPER.readTree(plain.toFile());
-    JsonNode b = AgpJson.MAPPER.readTree(after.toFile());
+    JsonNode a = AgpJson.mapper().readTree(plain.toFile());
+    JsonNode b = AgpJson.mapper().readTree(after.toFile());
     assertThat(b.get("agents")).isEqualTo(a.get("agents"));
     assertThat(b.get("actions")).isEqualTo(a.get("actions"));
     assertThat(b.at("/history/iterations").findValues("meanReward")).isEqualTo(a.at("/history/iterations").findValues("meanReward"));

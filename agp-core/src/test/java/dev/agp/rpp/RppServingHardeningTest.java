@@ -3,12 +3,12 @@ package dev.agp.rpp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agp.CandidateLabels;
 import dev.agp.Item;
 import dev.agp.Ranking;
 import dev.agp.UserCase;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.Stage;
+import dev.agp.prompt.CandidateLabels;
 import dev.agp.testing.ScriptedLlmClient;
 import java.util.ArrayList;
 import java.util.List;

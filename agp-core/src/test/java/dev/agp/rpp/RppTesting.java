@@ -1,6 +1,6 @@
 package dev.agp.rpp;
 
-import com.google.common.base.Ticker;
+import dev.agp.llm.Ticker;
 import dev.agp.Item;
 import dev.agp.UserCase;
 import dev.agp.llm.LlmBudgetExceededException;
@@ -15,12 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class RppTesting {
 
   /** A clock that never moves: latencies are 0, so usage reports compare equal across runs. */
-  static final Ticker FROZEN = new Ticker() {
-    @Override
-    public long read() {
-      return 0;
-    }
-  };
+  static final Ticker FROZEN = () -> 0;
 
   /** The title that makes the failing scripts fail. */
   static final String CURSED = "Cursed Tape";

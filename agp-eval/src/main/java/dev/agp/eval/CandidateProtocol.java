@@ -272,16 +272,16 @@ public final class CandidateProtocol {
     private Builder() {}
 
     /**
-     * Candidates per user, in [2, {@link dev.agp.CandidateLabels#MAX_CANDIDATES}] (default {@value
-     * CandidateProtocol#DEFAULT_K}).
+     * Candidates per user, in [2, {@code dev.agp.prompt.CandidateLabels.MAX_CANDIDATES}] (default
+     * {@value CandidateProtocol#DEFAULT_K}).
      *
      * @param k the candidates per user
      * @return this builder
      */
     public Builder k(int k) {
-      if (k < 2 || k > dev.agp.CandidateLabels.MAX_CANDIDATES) {
+      if (k < 2 || k > dev.agp.prompt.CandidateLabels.MAX_CANDIDATES) {
         throw new IllegalArgumentException(
-            "k must be in [2, " + dev.agp.CandidateLabels.MAX_CANDIDATES + "] but was " + k);
+            "k must be in [2, " + dev.agp.prompt.CandidateLabels.MAX_CANDIDATES + "] but was " + k);
       }
       this.k = k;
       return this;

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.agp.AgpOptimizer;
 import dev.agp.Item;
-import dev.agp.UntrustedText;
+import dev.agp.prompt.UntrustedText;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;

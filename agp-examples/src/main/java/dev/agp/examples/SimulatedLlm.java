@@ -2,13 +2,13 @@ package dev.agp.examples;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.agp.PromptTemplates;
 import dev.agp.TemplateName;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmMessage;
 import dev.agp.llm.LlmRequest;
 import dev.agp.llm.LlmResponse;
 import dev.agp.llm.TokenUsage;
+import dev.agp.prompt.PromptTemplates;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;

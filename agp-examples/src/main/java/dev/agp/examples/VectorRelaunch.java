@@ -21,6 +21,8 @@ import java.util.OptionalInt;
  *
  * <p>Not done when the module is already there, when {@code -Dagp.relaunch=false} or the
  * environment variable {@code AGP_NO_RELAUNCH} is set, when this is already the relaunched JVM,
+ * when the jar was started from the module path ({@code java -p agp.jar -m ...}: add the module
+ * there with {@code --add-modules jdk.incubator.vector}),
  * or when the child cannot be started (then LightGCN runs on its scalar kernel, with the same
  * results, and says so).
  */
@@ -37,6 +39,11 @@ final class VectorRelaunch {
    * @return the child's exit status, or empty when this JVM should run the command itself
    */
   static OptionalInt runWithVectorModule(String[] args, Map<String, String> env) {
+    if (AgpCli.class.getModule().isNamed()) {
+      // started from the module path (java -p agp.jar -m ...): the child would need this JVM's module
+      // options, not a class path; whoever chose the module path adds --add-modules jdk.incubator.vector
+      return OptionalInt.empty();
+    }
     if (!wanted(ModuleLayer.boot().findModule(MODULE).isPresent(), System.getProperty("agp.relaunch"),
         System.getProperty(RELAUNCHED), env)) {
       return OptionalInt.empty();

@@ -278,7 +278,7 @@ class SimulatedLlmTest {
       }
       StringBuilder c = new StringBuilder("</history>\n<candidates>\n");
       for (int i = 0; i < u.candidates().size(); i++) {
-        c.append('[').append(dev.agp.CandidateLabels.label(i)).append("] ").append(u.candidates().get(i).title()).append('\n');
+        c.append('[').append(dev.agp.prompt.CandidateLabels.label(i)).append("] ").append(u.candidates().get(i).title()).append('\n');
       }
       String data = h.toString() + c + "</candidates>\n";
       deferring += displacement(sim.complete(LlmRequest.of(Stage.RPP_RANK, "You are a movie recommender system. ",
@@ -300,7 +300,7 @@ class SimulatedLlmTest {
     String[] labels = answer.split("\n");
     int sum = 0;
     for (int i = 0; i < labels.length; i++) {
-      if (u.candidates().get(dev.agp.CandidateLabels.index(labels[i]).getAsInt()).attributes().get("genres").contains("Western")) {
+      if (u.candidates().get(dev.agp.prompt.CandidateLabels.index(labels[i]).getAsInt()).attributes().get("genres").contains("Western")) {
         sum += i;
       }
     }
@@ -312,7 +312,7 @@ class SimulatedLlmTest {
     String[] labels = answer.split("\n");
     int d = 0;
     for (int i = 0; i < labels.length; i++) {
-      d += Math.abs(i - dev.agp.CandidateLabels.index(labels[i]).getAsInt());
+      d += Math.abs(i - dev.agp.prompt.CandidateLabels.index(labels[i]).getAsInt());
     }
     return d;
   }

@@ -2,7 +2,7 @@ package dev.agp.langchain4j;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.base.Ticker;
+import dev.agp.llm.Ticker;
 import dev.agp.llm.LlmBudget;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmClients;
@@ -526,7 +526,7 @@ public final class LlmBackends {
     /**
      * See {@link LlmClients.Builder#ticker}.
      *
-     * @param ticker the ticker limiters and the deadline measure time with
+     * @param ticker the time source; {@link Ticker#systemTicker()} by default
      * @return this builder
      */
     public Builder ticker(Ticker ticker) {

@@ -14,11 +14,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
@@ -310,15 +310,16 @@ public final class CandidateJob {
     }
 
     /**
-     * Candidates per user, in [2, {@link dev.agp.CandidateLabels#MAX_CANDIDATES}] (default 10).
+     * Candidates per user, in [2, {@code dev.agp.prompt.CandidateLabels.MAX_CANDIDATES}] (default
+     * 10).
      *
      * @param k the candidates per user
      * @return this builder
      */
     public Builder k(int k) {
-      if (k < 2 || k > dev.agp.CandidateLabels.MAX_CANDIDATES) {
+      if (k < 2 || k > dev.agp.prompt.CandidateLabels.MAX_CANDIDATES) {
         throw new IllegalArgumentException(
-            "k must be in [2, " + dev.agp.CandidateLabels.MAX_CANDIDATES + "] but was " + k);
+            "k must be in [2, " + dev.agp.prompt.CandidateLabels.MAX_CANDIDATES + "] but was " + k);
       }
       this.k = k;
       return this;

@@ -52,7 +52,7 @@ final class ServingModel implements Serializable {
     requireNonNull(json, "json");
     String format;
     try {
-      JsonNode root = AgpJson.MAPPER.readTree(json);
+      JsonNode root = AgpJson.mapper().readTree(json);
       format = root == null ? "" : root.path("format").asText("");
       if (format.equals(RppModel.FORMAT) && "supplied".equals(root.path("embedding").path("kind").asText(""))) {
         throw new IllegalArgumentException(

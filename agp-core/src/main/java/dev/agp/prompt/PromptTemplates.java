@@ -1,7 +1,8 @@
-package dev.agp;
+package dev.agp.prompt;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.agp.TemplateName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,11 +1,11 @@
-package dev.agp.internal;
+package dev.agp.prompt;
 
-import dev.agp.CandidateLabels;
 import dev.agp.Item;
-import dev.agp.PromptTemplate;
 import dev.agp.Ranking;
-import dev.agp.UntrustedText;
 import dev.agp.UserCase;
+import dev.agp.prompt.CandidateLabels;
+import dev.agp.prompt.PromptTemplate;
+import dev.agp.prompt.UntrustedText;
 import java.util.List;
 
 /** Renders items and rankings for the delimited blocks of a prompt. */

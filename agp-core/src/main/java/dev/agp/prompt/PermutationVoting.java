@@ -1,7 +1,12 @@
-package dev.agp;
+package dev.agp.prompt;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.agp.CaseReranker;
+import dev.agp.Item;
+import dev.agp.Ranking;
+import dev.agp.RepairStats;
+import dev.agp.UserCase;
 import dev.agp.internal.Seeds;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,8 +1,9 @@
-package dev.agp;
+package dev.agp.prompt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agp.internal.PromptBlocks;
+import dev.agp.Item;
+import dev.agp.prompt.PromptBlocks;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;

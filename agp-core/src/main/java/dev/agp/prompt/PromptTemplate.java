@@ -1,4 +1,4 @@
-package dev.agp;
+package dev.agp.prompt;
 
 import static java.util.Objects.requireNonNull;
 

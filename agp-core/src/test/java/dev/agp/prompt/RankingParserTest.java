@@ -1,9 +1,11 @@
-package dev.agp;
+package dev.agp.prompt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agp.Item;
 import dev.agp.RepairStats.ParseMethod;
+import dev.agp.RepairStats;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

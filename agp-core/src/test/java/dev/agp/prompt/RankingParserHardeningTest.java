@@ -1,10 +1,12 @@
-package dev.agp;
+package dev.agp.prompt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.agp.Item;
 import dev.agp.RepairStats.ParseMethod;
-import dev.agp.internal.PromptBlocks;
+import dev.agp.RepairStats;
+import dev.agp.prompt.PromptBlocks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

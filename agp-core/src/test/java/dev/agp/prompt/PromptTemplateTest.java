@@ -1,8 +1,9 @@
-package dev.agp;
+package dev.agp.prompt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agp.TemplateName;
 import dev.agp.llm.LlmMessage;
 import java.util.List;
 import java.util.Map;

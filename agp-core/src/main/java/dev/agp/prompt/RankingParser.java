@@ -1,4 +1,4 @@
-package dev.agp;
+package dev.agp.prompt;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,8 +7,11 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.agp.AnswerParseException;
+import dev.agp.Item;
 import dev.agp.RepairStats.ParseMethod;
-import dev.agp.internal.AnswerText;
+import dev.agp.RepairStats;
+import dev.agp.prompt.AnswerText;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;

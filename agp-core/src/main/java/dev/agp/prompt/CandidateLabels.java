@@ -1,4 +1,4 @@
-package dev.agp;
+package dev.agp.prompt;
 
 import java.util.OptionalInt;
 

@@ -1,4 +1,4 @@
-package dev.agp.internal;
+package dev.agp.prompt;
 
 import java.text.Normalizer;
 import java.util.ArrayList;

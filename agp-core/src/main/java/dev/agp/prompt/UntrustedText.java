@@ -1,8 +1,8 @@
-package dev.agp;
+package dev.agp.prompt;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.agp.internal.AnswerText;
+import dev.agp.prompt.AnswerText;
 import java.text.Normalizer;
 
 /**

@@ -1,8 +1,14 @@
-package dev.agp;
+package dev.agp.prompt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agp.CaseReranker;
+import dev.agp.Item;
+import dev.agp.LlmRerankers;
+import dev.agp.Ranking;
+import dev.agp.RepairStats;
+import dev.agp.UserCase;
 import dev.agp.llm.Stage;
 import dev.agp.testing.ScriptedLlmClient;
 import java.util.ArrayList;
