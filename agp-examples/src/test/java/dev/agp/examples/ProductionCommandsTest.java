@@ -2,6 +2,7 @@ package dev.agp.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agp.testing.FakeKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProductionCommandsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String KEY = "sk-batch-test-0123456789abcdef";
+  private static final String KEY = FakeKeys.of("batch-test");
 
   @TempDir static Path shared;
   @TempDir Path dir;
@@ -251,8 +252,8 @@ class ProductionCommandsTest {
   void fitAndRerank_compatibleServerEchoingItsKey_getsOnlyItsOwnKeyAndNoFormOfAnyKeyIsPrintedOrWritten()
       throws IOException {
     String local = "local-gateway-key-5Qm8Zr2Wx7";
-    String openAi = "sk-proj-cliOpenAiSecret4Tg9Hb3Nc";
-    String deepSeek = "sk-cliDeepSeekSecret6Vd1Lp8Ks";
+    String openAi = FakeKeys.of("proj-cliOpenAi");
+    String deepSeek = FakeKeys.of("cliDeepSeek");
     Map<String, String> env = Map.of("AGP_API_KEY", local, "OPENAI_API_KEY", openAi, "DEEPSEEK_API_KEY", deepSeek);
     List<String> authorizations = java.util.Collections.synchronizedList(new ArrayList<>());
     HttpServer server = echoingKeys(local, authorizations);

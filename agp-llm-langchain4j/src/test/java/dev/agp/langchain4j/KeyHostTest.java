@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.agp.testing.FakeKeys;
 import dev.agp.AgpFitException;
 import dev.agp.AgpOptimizer;
 import dev.agp.UserCase;
@@ -32,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KeyHostTest {
 
-  private static final String OPENAI_KEY = "sk-proj-OpenAiSecret7Hq2ZxWv9LmNpR4tYk";
-  private static final String DEEPSEEK_KEY = "sk-deepSeekSecret3Fg8BnQw1XcVe5Tj";
+  private static final String OPENAI_KEY = FakeKeys.of("proj-OpenAi");
+  private static final String DEEPSEEK_KEY = FakeKeys.of("deepSeek");
   private static final String LOCAL_KEY = "local-server-key-41";
 
   @TempDir Path dir;

@@ -3,6 +3,7 @@ package dev.agp.langchain4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.agp.testing.FakeKeys;
 import dev.agp.langchain4j.LoopbackServer.Answer;
 import dev.agp.langchain4j.LoopbackServer.Hang;
 import dev.agp.langchain4j.LoopbackServer.Raw;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /** The adapter alone (one attempt, no stack) over the real OpenAiChatModel and real HTTP. */
 class LangChain4jLlmClientTest extends LlmClientContractTest {
 
-  static final String KEY = "sk-test-SECRET0123456789abcdefXYZ";
+  static final String KEY = FakeKeys.of("test-SECRET");
 
   private LoopbackServer server;
 
@@ -247,6 +248,6 @@ class LangChain4jLlmClientTest extends LlmClientContractTest {
 
     LlmException e = catchThrowableOfType(LlmException.class, () -> c.complete(request(Stage.PROFILE, "q")));
 
-    assertThat(CapturedErr.printed(e)).doesNotContain(KEY).doesNotContain("SECRET0123");
+    assertThat(CapturedErr.printed(e)).doesNotContain(KEY).doesNotContain(FakeKeys.MARKER);
   }
 }

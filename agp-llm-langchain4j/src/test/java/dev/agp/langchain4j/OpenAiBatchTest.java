@@ -3,6 +3,7 @@ package dev.agp.langchain4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agp.testing.FakeKeys;
 import dev.agp.llm.LlmRequest;
 import dev.agp.llm.LlmResponse;
 import dev.agp.llm.PriceTable;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class OpenAiBatchTest {
 
-  private static final String KEY = "sk-test-batch-0123456789abcdef";
+  private static final String KEY = FakeKeys.of("test-batch");
   private static final Sleeper NO_WAIT = d -> { };
 
   @TempDir Path dir;
@@ -214,7 +215,7 @@ class OpenAiBatchTest {
     assertThat(server.authorizations()).isNotEmpty().allSatisfy(a -> assertThat(a).isEqualTo("Bearer " + KEY));
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.collect(Collectors.toList())) {
-        assertThat(new String(Files.readAllBytes(f), StandardCharsets.UTF_8)).doesNotContain(KEY).doesNotContain("0123456789abcdef");
+        assertThat(new String(Files.readAllBytes(f), StandardCharsets.UTF_8)).doesNotContain(KEY).doesNotContain(FakeKeys.MARKER);
       }
     }
   }

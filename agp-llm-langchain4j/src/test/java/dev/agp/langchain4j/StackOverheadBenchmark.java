@@ -1,5 +1,6 @@
 package dev.agp.langchain4j;
 
+import dev.agp.testing.FakeKeys;
 import dev.agp.llm.LlmBudget;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmClients;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class StackOverheadBenchmark {
 
-  private static final String KEY = "sk-bench-0123456789abcdef";
+  private static final String KEY = FakeKeys.of("bench");
 
   @Test
   void measure() throws Exception {

@@ -3,6 +3,7 @@ package dev.agp.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agp.testing.FakeKeys;
 import dev.agp.UserCase;
 import dev.agp.benchmarks.LatencyServer;
 import java.io.ByteArrayOutputStream;
@@ -31,7 +32,7 @@ class SecretsTest {
 
   /** Set in the tests' environment by the build (surefire's environmentVariables). */
   private static final String VARIABLE = "AGP_SPARK_TEST_KEY";
-  private static final String FILE_KEY = "sk-agp-file-key-9b1e77c0a2f4d3e6";
+  private static final String FILE_KEY = FakeKeys.of("agp-file-key");
   private static final List<UserCase> USERS = Worlds.users(12);
 
   @TempDir static Path dir;

@@ -2,6 +2,7 @@ package dev.agp.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agp.testing.FakeKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -44,7 +45,7 @@ class StandaloneClusterIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String KEY_VARIABLE = "AGP_SPARK_CLUSTER_KEY";
-  private static final String KEY = "sk-agp-cluster-5d0c81e93a7b4f26";
+  private static final String KEY = FakeKeys.of("agp-cluster");
   private static final int USERS = 200;
   private static final int CONCURRENCY = 4;
   private static final Pattern MASTER_URL = Pattern.compile("Starting Spark master at (spark://[\\w.]+:\\d+)");

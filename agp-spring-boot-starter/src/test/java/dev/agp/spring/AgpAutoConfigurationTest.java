@@ -2,6 +2,7 @@ package dev.agp.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agp.testing.FakeKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agp.AgpModel;
@@ -42,7 +43,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 class AgpAutoConfigurationTest {
 
-  private static final String KEY = "sk-starter-SECRET-0123456789";
+  private static final String KEY = FakeKeys.of("starter-SECRET");
 
   @TempDir Path dir;
 
