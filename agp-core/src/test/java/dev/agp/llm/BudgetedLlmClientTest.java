@@ -165,6 +165,26 @@ class BudgetedLlmClientTest extends LlmClientContractTest {
     };
   }
 
+  /** Starts {@code n} calls on {@code pool} and returns once all of them hold their reservation. */
+  private static List<java.util.concurrent.Future<LlmResponse>> inFlight(
+      int n, LlmClient c, LlmBudget budget, java.util.concurrent.ExecutorService pool) {
+    List<java.util.concurrent.Future<LlmResponse>> calls = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      calls.add(pool.submit(() -> c.complete(sized())));
+    }
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (budget.reservedTokens() < n * 264L && System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+    return calls;
+  }
+
+  private static void awaitAll(List<java.util.concurrent.Future<LlmResponse>> calls) throws Exception {
+    for (var f : calls) {
+      f.get();
+    }
+  }
+
   /** Starts a call on its own thread and returns once it waits inside the budget. */
   private static java.util.concurrent.CompletableFuture<Throwable> waitingCall(LlmClient c) throws InterruptedException {
     java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
@@ -185,22 +205,14 @@ class BudgetedLlmClientTest extends LlmClientContractTest {
     LlmClient c = new BudgetedLlmClient(blockingUntil(release, 264), budget, "gpt-4o", PriceTable.defaults(), 100, COUNTER);
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
     try {
-      var f1 = pool.submit(() -> c.complete(sized()));
-      var f2 = pool.submit(() -> c.complete(sized()));
-      var f3 = pool.submit(() -> c.complete(sized()));
-      long until = System.nanoTime() + 10_000_000_000L;
-      while (budget.reservedTokens() < 3 * 264 && System.nanoTime() < until) {
-        Thread.onSpinWait();
-      }
+      var calls = inFlight(3, c, budget, pool);
 
       // 3 * 264 reserved; a fourth would need 1056 > 1000: it waits rather than reserving
       var fourth = waitingCall(c);
       assertThat(fourth).isNotDone();
       assertThat(budget.reservedTokens()).isEqualTo(3 * 264);
       release.countDown();
-      f1.get();
-      f2.get();
-      f3.get();
+      awaitAll(calls);
 
       // the three were billed what they reserved: 792 spent leaves no room for 264 more
       assertThat(fourth.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(LlmBudgetExceededException.class)
@@ -220,20 +232,12 @@ class BudgetedLlmClientTest extends LlmClientContractTest {
     LlmClient c = new BudgetedLlmClient(blockingUntil(release, 100), budget, "gpt-4o", PriceTable.defaults(), 100, COUNTER);
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
     try {
-      var f1 = pool.submit(() -> c.complete(sized()));
-      var f2 = pool.submit(() -> c.complete(sized()));
-      var f3 = pool.submit(() -> c.complete(sized()));
-      long until = System.nanoTime() + 10_000_000_000L;
-      while (budget.reservedTokens() < 3 * 264 && System.nanoTime() < until) {
-        Thread.onSpinWait();
-      }
+      var calls = inFlight(3, c, budget, pool);
 
       var fourth = waitingCall(c);
       assertThat(fourth).isNotDone();
       release.countDown();
-      f1.get();
-      f2.get();
-      f3.get();
+      awaitAll(calls);
 
       // the three answered with 100 tokens each: 300 spent, room for the fourth's 264
       assertThat(fourth.get(10, java.util.concurrent.TimeUnit.SECONDS)).isNull();
@@ -252,12 +256,8 @@ class BudgetedLlmClientTest extends LlmClientContractTest {
     LlmClient c = new BudgetedLlmClient(blockingUntil(release, 100), budget, "gpt-4o", PriceTable.defaults(), 100, COUNTER);
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
     try {
-      var f1 = pool.submit(() -> c.complete(sized()));
-      var f2 = pool.submit(() -> c.complete(sized()));
+      var calls = inFlight(2, c, budget, pool);
       long until = System.nanoTime() + 10_000_000_000L;
-      while (budget.reservedTokens() < 2 * 264 && System.nanoTime() < until) {
-        Thread.onSpinWait();
-      }
       java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
       Thread t = new Thread(() -> outcome.complete(catchThrowable(() -> c.complete(sized()))));
       t.start();
@@ -272,8 +272,7 @@ class BudgetedLlmClientTest extends LlmClientContractTest {
       assertThat(budget.reservedTokens()).isEqualTo(2 * 264);
       assertThat(budget.refusals()).isZero();
       release.countDown();
-      f1.get();
-      f2.get();
+      awaitAll(calls);
     } finally {
       release.countDown();
       pool.shutdownNow();
