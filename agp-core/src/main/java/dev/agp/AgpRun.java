@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
 /** One fit: the schedule, its state, and the checkpoint that mirrors it. */
 final class AgpRun {
 
+  private static final AgpListener NO_LISTENER = new AgpListener() {};
+
   private static final double IMPROVEMENT = 1e-12;
 
   private static final Logger log = LoggerFactory.getLogger(AgpRun.class);
@@ -89,7 +91,7 @@ final class AgpRun {
     this.train = train;
     this.validation = validation;
     train.forEach(u -> trainById.put(u.userId(), u));
-    this.listeners = FitSupport.fanOut(AgpListener.class, optimizer.listeners(), log);
+    this.listeners = FitSupport.fanOut(AgpListener.class, optimizer.listeners(), NO_LISTENER, log);
     this.hasListeners = !optimizer.listeners().isEmpty();
     this.meter = new LlmUsageMeter(optimizer.ticker()).addListener(listeners::onLlmCall).addListener(e -> {
       LlmUsageMeter chains = chainUsage.get();

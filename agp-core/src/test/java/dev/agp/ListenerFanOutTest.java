@@ -77,4 +77,17 @@ class ListenerFanOutTest {
     assertThatThrownBy(() -> FitSupport.fanOut(Object.class, List.of(), LOG))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an interface");
   }
+
+  @Test
+  void fanOut_noListenerAndANoOp_isTheNoOpItself() {
+    AgpListener none = new AgpListener() {};
+    AgpListener one = new AgpListener() {};
+
+    assertThat(FitSupport.fanOut(AgpListener.class, List.of(), none, LOG)).isSameAs(none);
+    AgpListener fanned = FitSupport.fanOut(AgpListener.class, List.of(one), none, LOG);
+    assertThat(fanned).isNotSameAs(none).isNotSameAs(one);
+    assertThat(java.lang.reflect.Proxy.isProxyClass(fanned.getClass())).isTrue();
+    assertThatThrownBy(() -> FitSupport.fanOut(Comparable.class, List.of(), (Comparable<?>) x -> 0, LOG))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("returns a value");
+  }
 }

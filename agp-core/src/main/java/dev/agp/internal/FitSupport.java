@@ -192,6 +192,18 @@ public final class FitSupport {
    * @throws NullPointerException if an argument or a listener is null
    */
   public static <L> L fanOut(Class<L> type, List<? extends L> listeners, Logger log) {
+    return fanOut(type, listeners, null, log);
+  }
+
+  /**
+   * {@link #fanOut(Class, List, Logger)}, but {@code none} itself when there is no listener: a fit
+   * without listeners then neither generates a proxy class at its start nor pays a reflective
+   * call for every event.
+   *
+   * @param none what to return when {@code listeners} is empty (an implementation that does
+   *     nothing), or null for a fan-out to no one
+   */
+  public static <L> L fanOut(Class<L> type, List<? extends L> listeners, @Nullable L none, Logger log) {
     requireNonNull(log, "log");
     if (!type.isInterface()) {
       throw new IllegalArgumentException(type.getName() + " is not an interface");
@@ -202,6 +214,9 @@ public final class FitSupport {
       }
     }
     List<L> all = List.copyOf(listeners);
+    if (all.isEmpty() && none != null) {
+      return none;
+    }
     InvocationHandler handler = (proxy, method, args) -> {
       if (method.getDeclaringClass() == Object.class) {
         return switch (method.getName()) {

@@ -180,7 +180,21 @@ public final class LlmUsageMeter {
     return slots.computeIfAbsent(new Key(stage, model), k -> new MutableStage());
   }
 
-  private record Key(Stage stage, String model) {}
+  /*
+   * equals and hashCode written out: a record's generated ones are bootstrapped on first use
+   * (about a hundred java.lang.invoke classes), and the first use is the first answer of a fit.
+   */
+  private record Key(Stage stage, String model) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.stage == stage && java.util.Objects.equals(k.model, model);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * java.util.Objects.hashCode(stage) + java.util.Objects.hashCode(model);
+    }
+  }
 
   private static final class MutableStage {
     long calls;

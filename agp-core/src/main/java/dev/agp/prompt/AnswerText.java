@@ -13,6 +13,19 @@ import java.util.List;
 public final class AnswerText {
 
   /**
+   * {@code s} in Unicode normalisation form NFKC. Text that is all ASCII is its own NFKC form, and
+   * most prompts and answers are: they skip the normaliser (and, in a fresh JVM, loading its data).
+   */
+  static String nfkc(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return Normalizer.isNormalized(s, Normalizer.Form.NFKC) ? s : Normalizer.normalize(s, Normalizer.Form.NFKC);
+      }
+    }
+    return s;
+  }
+
+  /**
    * The longest answer read, in UTF-16 chars: far above any output cap a caller sets (32k tokens
    * are about 130k chars). A longer answer keeps its first and last halves.
    */
@@ -55,8 +68,7 @@ public final class AnswerText {
    */
   public static String normalise(String answer) {
     String capped = cap(answer);
-    String nfkc = Normalizer.isNormalized(capped, Normalizer.Form.NFKC)
-        ? capped : Normalizer.normalize(capped, Normalizer.Form.NFKC);
+    String nfkc = nfkc(capped);
     String s = cap(nfkc);
     StringBuilder sb = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); ) {

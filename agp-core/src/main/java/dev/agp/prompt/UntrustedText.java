@@ -3,7 +3,6 @@ package dev.agp.prompt;
 import static java.util.Objects.requireNonNull;
 
 import dev.agp.prompt.AnswerText;
-import java.text.Normalizer;
 
 /**
  * Prepares text the SDK does not control (titles, histories, generated profiles, critiques,
@@ -76,7 +75,7 @@ public final class UntrustedText {
     long keep = 4L * maxChars + 64;
     String s = text.length() > keep ? text.substring(0, end(text, (int) keep)) : text;
     for (int pass = 0; pass < 3; pass++) {
-      String n = Normalizer.isNormalized(s, Normalizer.Form.NFKC) ? s : Normalizer.normalize(s, Normalizer.Form.NFKC);
+      String n = AnswerText.nfkc(s);
       String out = labelShapes(filter(n, singleLine));
       if (out.equals(s)) {
         break;

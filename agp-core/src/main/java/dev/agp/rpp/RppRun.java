@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 /** One RPP fit: the schedule, the agents, the episodes, and the checkpoint that mirrors them. */
 final class RppRun {
 
+  private static final RppListener NO_LISTENER = new RppListener() {};
+
   /** Streams of the per-iteration schedules, the per-(iteration, user) sampling and the networks. */
   static final long SCHEDULE_STREAM = 0x5343_0000L;
   static final long SAMPLING_STREAM = 0x5341_0000L;
@@ -108,7 +110,7 @@ final class RppRun {
           s.actorLearningRate(), s.criticLearningRate(), Seeds.mix(s.seed(), NETWORK_STREAM + p.ordinal())));
     }
     this.policy = new Policy(s, encoder, agents, ActionSpace.of(s));
-    this.listeners = FitSupport.fanOut(RppListener.class, optimizer.listeners(), log);
+    this.listeners = FitSupport.fanOut(RppListener.class, optimizer.listeners(), NO_LISTENER, log);
     this.hasListeners = !optimizer.listeners().isEmpty();
     this.meter = new LlmUsageMeter(optimizer.ticker()).addListener(listeners::onLlmCall);
     this.calls = new LlmCalls(meter.wrap(optimizer.llm()), s.temperatures(), s.maxOutputTokens());
