@@ -20,6 +20,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link LlmClient} over any LangChain4j {@link ChatModel} (OpenAI, Ollama, Azure, ...).
@@ -45,10 +46,13 @@ public final class LangChain4jLlmClient implements LlmClient {
   private final ChatModel model;
   private final Redactor redactor;
   private final String configuredModel;
+  /** The gate requests pass, for models whose HTTP client opens it (the ones LlmBackends builds); else null. */
+  private final @Nullable FirstRequestGate gate;
 
-  private LangChain4jLlmClient(ChatModel model, Redactor redactor) {
+  private LangChain4jLlmClient(ChatModel model, Redactor redactor, @Nullable FirstRequestGate gate) {
     this.model = model;
     this.redactor = redactor;
+    this.gate = gate;
     String name = model.defaultRequestParameters() == null ? null : model.defaultRequestParameters().modelName();
     this.configuredModel = name == null ? "" : name;
   }
@@ -62,22 +66,35 @@ public final class LangChain4jLlmClient implements LlmClient {
    * @throws NullPointerException if model is null
    */
   public static LlmClient of(ChatModel model) {
-    return new LangChain4jLlmClient(requireNonNull(model, "model"), Redactor.GENERIC);
+    return new LangChain4jLlmClient(requireNonNull(model, "model"), Redactor.GENERIC, null);
   }
 
   /** A client that also masks {@code apiKey} in every failure it reports. */
   static LlmClient of(ChatModel model, Redactor redactor) {
-    return new LangChain4jLlmClient(model, redactor);
+    return new LangChain4jLlmClient(model, redactor, null);
+  }
+
+  /**
+   * {@link #of(ChatModel, Redactor)} for a model whose HTTP client is a {@link
+   * RetryAfterHttpClient} that opens {@code gate} when it sends a body.
+   */
+  static LlmClient gated(ChatModel model, Redactor redactor, FirstRequestGate gate) {
+    return new LangChain4jLlmClient(model, redactor, requireNonNull(gate, "gate"));
   }
 
   @Override
   public LlmResponse complete(LlmRequest request) {
     requireNonNull(request, "request");
     ChatResponse response;
+    boolean first = gate != null && gate.enter();
     try {
       response = model.chat(chatRequest(request));
     } catch (RuntimeException e) {
       throw Failures.map(e, request.stage(), redactor);
+    } finally {
+      if (first) {
+        gate.open();
+      }
     }
     if (response.finishReason() == FinishReason.CONTENT_FILTER) {
       throw new LlmNonRetriableException(

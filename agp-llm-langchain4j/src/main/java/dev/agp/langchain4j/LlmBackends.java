@@ -568,7 +568,7 @@ public final class LlmBackends {
      * @throws java.io.UncheckedIOException if the cache directory cannot be opened
      */
     public LlmClient build() {
-      LlmClients.Builder b = LlmClients.builder(LangChain4jLlmClient.of(chatModel(), Redactor.of(apiKey))).model(model)
+      LlmClients.Builder b = LlmClients.builder(LangChain4jLlmClient.gated(chatModel(), Redactor.of(apiKey), FirstRequestGate.JVM)).model(model)
           .tokenCounter(defaultCounter());
       stack.forEach(option -> option.accept(b));
       return b.build();
@@ -588,7 +588,7 @@ public final class LlmBackends {
           .modelName(model)
           .timeout(timeout)
           .maxRetries(0)
-          .httpClientBuilder(RetryAfterHttpClient.builder(httpVersion, clock))
+          .httpClientBuilder(RetryAfterHttpClient.builder(httpVersion, clock).gate(FirstRequestGate.JVM))
           .listeners(List.copyOf(listeners))
           .build();
     }

@@ -36,6 +36,7 @@ final class RetryAfterHttpClient implements HttpClient {
   private final JdkHttpClient other;
   private final @Nullable Duration readTimeout;
   private final Clock clock;
+  private final @Nullable FirstRequestGate gate;
 
   private RetryAfterHttpClient(Builder b) {
     java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder().version(b.version);
@@ -50,6 +51,7 @@ final class RetryAfterHttpClient implements HttpClient {
         .build();
     this.readTimeout = b.readTimeout;
     this.clock = b.clock;
+    this.gate = b.gate;
   }
 
   static Builder builder(java.net.http.HttpClient.Version version, Clock clock) {
@@ -76,6 +78,9 @@ final class RetryAfterHttpClient implements HttpClient {
       b.timeout(readTimeout);
     }
     HttpResponse<byte[]> response;
+    if (gate != null) {
+      gate.open(); // the body is written: the JSON mapping is ready for every other request
+    }
     try {
       response = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (HttpTimeoutException e) {
@@ -117,6 +122,7 @@ final class RetryAfterHttpClient implements HttpClient {
     private final Clock clock;
     private @Nullable Duration connectTimeout;
     private @Nullable Duration readTimeout;
+    private @Nullable FirstRequestGate gate;
 
     private Builder(java.net.http.HttpClient.Version version, Clock clock) {
       this.version = version;
@@ -142,6 +148,12 @@ final class RetryAfterHttpClient implements HttpClient {
     @Override
     public Builder readTimeout(@Nullable Duration timeout) {
       this.readTimeout = timeout;
+      return this;
+    }
+
+    /** The gate this client opens when it sends a request body. */
+    Builder gate(FirstRequestGate gate) {
+      this.gate = requireNonNull(gate, "gate");
       return this;
     }
 
