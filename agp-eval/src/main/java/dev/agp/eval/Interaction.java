@@ -26,15 +26,24 @@ public record Interaction(String userId, String itemId, double rating, Instant t
     requireNonNull(userId, "userId");
     requireNonNull(itemId, "itemId");
     requireNonNull(timestamp, "timestamp");
-    if (userId.isBlank()) {
+    if (blank(userId)) {
       throw new IllegalArgumentException("userId must not be blank");
     }
-    if (itemId.isBlank()) {
+    if (blank(itemId)) {
       throw new IllegalArgumentException("user " + userId + ": itemId must not be blank");
     }
     if (!Double.isFinite(rating)) {
       throw new IllegalArgumentException(
           "user " + userId + ", item " + itemId + ": rating must be finite but was " + rating);
     }
+  }
+
+  /** {@link String#isBlank()}, answered at once for an id that starts with a printable ASCII character. */
+  private static boolean blank(String s) {
+    if (s.isEmpty()) {
+      return true;
+    }
+    char c = s.charAt(0);
+    return (c <= ' ' || c >= 0x7F) && s.isBlank();
   }
 }

@@ -3,7 +3,7 @@ package dev.agp.eval;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -86,39 +86,51 @@ public final class LeaveOneOut {
    */
   public LooSplit apply(List<Interaction> interactions) {
     requireNonNull(interactions, "interactions");
-    Map<String, List<Interaction>> byUser = new LinkedHashMap<>(Math.max(16, interactions.size() / 4));
-    int size = interactions.size();
+    Object[] all = interactions.toArray();
+    int size = all.length;
+    // each user's runs of consecutive lines (files list a user's interactions together: usually one
+    // run), users in the order they first appear
+    Map<String, Object> runs = new LinkedHashMap<>(Math.max(16, size / 4));
     for (int i = 0; i < size; ) {
-      Interaction x = interactions.get(i);
+      Interaction x = (Interaction) all[i];
       if (x == null) {
         throw new NullPointerException("interactions[" + i + "] is null");
       }
-      // files list a user's interactions together: one lookup and one list per run of the same user
       String user = x.userId();
       int end = i + 1;
-      for (Interaction y; end < size && (y = interactions.get(end)) != null && y.userId().equals(user); ) {
+      for (Interaction y; end < size && (y = (Interaction) all[end]) != null && y.userId().equals(user); ) {
         end++;
       }
-      List<Interaction> run = interactions.subList(i, end);
-      List<Interaction> list = byUser.get(user);
-      if (list == null) {
-        byUser.put(user, new ArrayList<>(run));
-      } else {
-        list.addAll(run);
+      Object earlier = runs.putIfAbsent(user, new Run(i, end));
+      if (earlier != null) {
+        List<Run> several;
+        if (earlier instanceof Run first) {
+          several = new ArrayList<>();
+          several.add(first);
+          runs.put(user, several);
+        } else {
+          @SuppressWarnings("unchecked")
+          List<Run> known = (List<Run>) earlier;
+          several = known;
+        }
+        several.add(new Run(i, end));
       }
       i = end;
     }
-    Comparator<Interaction> byTime = Comparator.comparing(Interaction::timestamp);
+    Map<String, Interaction[]> byUser = new LinkedHashMap<>(Math.max(16, runs.size() * 2));
     long duplicatesRemoved = 0;
     int[] hashes = new int[SMALL];
-    for (Map.Entry<String, List<Interaction>> e : byUser.entrySet()) {
-      List<Interaction> list = e.getValue();
-      list.sort(byTime); // List.sort is stable: equal timestamps keep input order
-      if (duplicates != DuplicatePolicy.KEEP_ALL && list.size() > 1) {
-        List<Interaction> kept = dedupe(list, duplicates, hashes);
-        duplicatesRemoved += list.size() - kept.size();
-        e.setValue(kept);
+    for (Map.Entry<String, Object> e : runs.entrySet()) {
+      Interaction[] list = gather(all, e.getValue());
+      if (!inTimeOrder(list)) {
+        Arrays.sort(list, BY_TIME); // stable: equal timestamps keep input order
       }
+      if (duplicates != DuplicatePolicy.KEEP_ALL && list.length > 1) {
+        Interaction[] kept = dedupe(list, duplicates, hashes);
+        duplicatesRemoved += list.length - kept.length;
+        list = kept;
+      }
+      byUser.put(e.getKey(), list);
     }
     KCoreResult core = kCore.isPresent() ? kCore(byUser, kCore.getAsInt()) : KCoreResult.NONE;
 
@@ -126,20 +138,21 @@ public final class LeaveOneOut {
     int splitUsers = 0;
     int trainingOnly = 0;
     int train = 0;
-    for (Map.Entry<String, List<Interaction>> e : byUser.entrySet()) {
-      List<Interaction> list = e.getValue();
-      if (list.isEmpty()) {
+    for (Map.Entry<String, Interaction[]> e : byUser.entrySet()) {
+      Interaction[] list = e.getValue();
+      int n = list.length;
+      if (n == 0) {
         continue;
       }
-      int n = list.size();
       if (n >= minInteractions) {
+        // List.of of a fresh array: the split's List.copyOf keeps it as it is
         users.add(
             new LooSplit.UserSplit(
-                e.getKey(), list.subList(0, n - 2), Optional.of(list.get(n - 2)), Optional.of(list.get(n - 1))));
+                e.getKey(), List.of(Arrays.copyOf(list, n - 2)), Optional.of(list[n - 2]), Optional.of(list[n - 1])));
         splitUsers++;
         train += n - 2;
       } else {
-        users.add(new LooSplit.UserSplit(e.getKey(), list, Optional.empty(), Optional.empty()));
+        users.add(new LooSplit.UserSplit(e.getKey(), List.of(list), Optional.empty(), Optional.empty()));
         trainingOnly++;
         train += n;
       }
@@ -147,51 +160,88 @@ public final class LeaveOneOut {
     return new LooSplit(
         users,
         new LooSplit.Report(
-            interactions.size(), duplicatesRemoved, core.interactions, core.users, core.items, core.rounds,
+            size, duplicatesRemoved, core.interactions, core.users, core.items, core.rounds,
             users.size(), splitUsers, trainingOnly, train));
   }
 
-  private static List<Interaction> dedupe(List<Interaction> sorted, DuplicatePolicy policy, int[] hashes) {
-    if (sorted.size() <= SMALL && distinct(sorted, hashes)) {
+  private static final Comparator<Interaction> BY_TIME = (a, b) -> a.timestamp().compareTo(b.timestamp());
+
+  /** Lines {@code [from, to)} of the input, all of one user. */
+  private record Run(int from, int to) {}
+
+  /** A user's interactions, from one run or several, in input order. */
+  private static Interaction[] gather(Object[] all, Object runs) {
+    if (runs instanceof Run r) {
+      Interaction[] out = new Interaction[r.to - r.from];
+      System.arraycopy(all, r.from, out, 0, out.length);
+      return out;
+    }
+    @SuppressWarnings("unchecked")
+    List<Run> several = (List<Run>) runs;
+    int n = 0;
+    for (Run r : several) {
+      n += r.to - r.from;
+    }
+    Interaction[] out = new Interaction[n];
+    int at = 0;
+    for (Run r : several) {
+      System.arraycopy(all, r.from, out, at, r.to - r.from);
+      at += r.to - r.from;
+    }
+    return out;
+  }
+
+  /** Whether no interaction comes before an earlier one (then a stable sort would change nothing). */
+  private static boolean inTimeOrder(Interaction[] xs) {
+    for (int i = 1; i < xs.length; i++) {
+      if (xs[i - 1].timestamp().compareTo(xs[i].timestamp()) > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@code sorted} without repeated items, keeping the first or last occurrence in time: the same
+   * array when nothing repeats.
+   */
+  private static Interaction[] dedupe(Interaction[] sorted, DuplicatePolicy policy, int[] hashes) {
+    int n = sorted.length;
+    if (n <= SMALL && distinct(sorted, hashes)) {
       return sorted;
     }
-    Set<String> seen = new HashSet<>(sorted.size() * 2);
+    Set<String> seen = new HashSet<>(n * 2);
+    Interaction[] kept = new Interaction[n];
     if (policy == DuplicatePolicy.KEEP_FIRST) {
-      List<Interaction> kept = new ArrayList<>(sorted.size());
+      int k = 0;
       for (Interaction x : sorted) {
         if (seen.add(x.itemId())) {
-          kept.add(x);
+          kept[k++] = x;
         }
       }
-      return kept;
+      return k == n ? sorted : Arrays.copyOf(kept, k);
     }
-    List<Interaction> reversed = new ArrayList<>(sorted.size());
-    for (int i = sorted.size() - 1; i >= 0; i--) {
-      Interaction x = sorted.get(i);
-      if (seen.add(x.itemId())) {
-        reversed.add(x);
+    int from = n;
+    for (int i = n - 1; i >= 0; i--) {
+      if (seen.add(sorted[i].itemId())) {
+        kept[--from] = sorted[i];
       }
     }
-    Collections.reverse(reversed);
-    return reversed;
+    return from == 0 ? sorted : Arrays.copyOfRange(kept, from, n);
   }
 
   private static final int SMALL = 32;
 
-  /**
-   * Whether no item repeats, by pairwise comparison: cheaper than hashing for short lists. The
-   * ids' (cached) hash codes are read once into {@code hashes} and compared there; the characters
-   * only when two agree.
-   */
-  private static boolean distinct(List<Interaction> xs, int[] hashes) {
-    int n = xs.size();
+  /** Whether the items of {@code xs} (at most {@link #SMALL}) are all different. */
+  private static boolean distinct(Interaction[] xs, int[] hashes) {
+    int n = xs.length;
     for (int i = 0; i < n; i++) {
-      hashes[i] = xs.get(i).itemId().hashCode();
+      hashes[i] = xs[i].itemId().hashCode();
     }
     for (int i = 1; i < n; i++) {
       int h = hashes[i];
       for (int j = 0; j < i; j++) {
-        if (hashes[j] == h && xs.get(i).itemId().equals(xs.get(j).itemId())) {
+        if (hashes[j] == h && xs[i].itemId().equals(xs[j].itemId())) {
           return false;
         }
       }
@@ -203,28 +253,28 @@ public final class LeaveOneOut {
     static final KCoreResult NONE = new KCoreResult(0, 0, 0, 0);
   }
 
-  private static KCoreResult kCore(Map<String, List<Interaction>> byUser, int k) {
+  private static KCoreResult kCore(Map<String, Interaction[]> byUser, int k) {
     Map<String, Integer> itemCounts = new HashMap<>();
-    for (List<Interaction> list : byUser.values()) {
+    for (Interaction[] list : byUser.values()) {
       for (Interaction x : list) {
         itemCounts.merge(x.itemId(), 1, Integer::sum);
       }
     }
     int itemsBefore = itemCounts.size();
-    long usersBefore = byUser.values().stream().filter(l -> !l.isEmpty()).count();
+    long usersBefore = byUser.values().stream().filter(l -> l.length > 0).count();
     long removed = 0;
     int rounds = 0;
     boolean changed = true;
     while (changed) {
       changed = false;
       rounds++;
-      for (Map.Entry<String, List<Interaction>> e : byUser.entrySet()) {
-        List<Interaction> list = e.getValue();
-        if (list.isEmpty()) {
+      for (Map.Entry<String, Interaction[]> e : byUser.entrySet()) {
+        Interaction[] list = e.getValue();
+        if (list.length == 0) {
           continue;
         }
-        boolean userTooSmall = list.size() < k;
-        List<Interaction> kept = new ArrayList<>(list.size());
+        boolean userTooSmall = list.length < k;
+        List<Interaction> kept = new ArrayList<>(list.length);
         List<Interaction> dropped = new ArrayList<>();
         for (Interaction x : list) {
           (!userTooSmall && itemCounts.get(x.itemId()) >= k ? kept : dropped).add(x);
@@ -235,12 +285,12 @@ public final class LeaveOneOut {
           for (Interaction x : dropped) {
             itemCounts.merge(x.itemId(), -1, Integer::sum);
           }
-          e.setValue(kept);
+          e.setValue(kept.toArray(new Interaction[0]));
         }
       }
     }
     long itemsAfter = itemCounts.values().stream().filter(c -> c > 0).count();
-    long usersAfter = byUser.values().stream().filter(l -> !l.isEmpty()).count();
+    long usersAfter = byUser.values().stream().filter(l -> l.length > 0).count();
     return new KCoreResult(removed, usersBefore - usersAfter, itemsBefore - itemsAfter, rounds);
   }
 

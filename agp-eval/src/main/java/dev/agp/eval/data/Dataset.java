@@ -32,28 +32,33 @@ public record Dataset(List<Interaction> interactions, Map<String, Item> items, L
    */
   public Dataset {
     interactions = List.copyOf(interactions);
-    items = sortedById(items);
+    Map<String, Item> byId = sortedById(items);
     requireNonNull(report, "report");
-    for (Map.Entry<String, Item> e : items.entrySet()) {
+    for (Map.Entry<String, Item> e : byId.entrySet()) {
       if (!e.getKey().equals(e.getValue().id())) {
         throw new IllegalArgumentException("item " + e.getValue().id() + " is filed under id " + e.getKey());
       }
     }
+    String known = null; // the item of the previous interaction, found among the items
     for (int i = 0; i < interactions.size(); i++) {
       Interaction x = interactions.get(i);
-      if (!items.containsKey(x.itemId())) {
+      String item = x.itemId();
+      if (item != known && !byId.containsKey(item)) {
         throw new IllegalArgumentException(
-            "interactions[" + i + "] (user " + x.userId() + ") refers to item " + x.itemId() + ", which is not among the items");
+            "interactions[" + i + "] (user " + x.userId() + ") refers to item " + item + ", which is not among the items");
       }
+      known = item;
     }
+    items = java.util.Collections.unmodifiableMap(byId);
   }
 
+  /** A copy of {@code items} that iterates by id. */
   private static Map<String, Item> sortedById(Map<String, Item> items) {
     java.util.TreeMap<String, Item> sorted = new java.util.TreeMap<>();
     for (Map.Entry<String, Item> e : items.entrySet()) {
       sorted.put(requireNonNull(e.getKey(), "item id"), requireNonNull(e.getValue(), "item"));
     }
-    return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sorted));
+    return new java.util.LinkedHashMap<>(sorted);
   }
 
   /** {@return the number of distinct users} */
