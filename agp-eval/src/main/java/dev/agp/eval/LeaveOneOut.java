@@ -86,10 +86,22 @@ public final class LeaveOneOut {
    */
   public LooSplit apply(List<Interaction> interactions) {
     requireNonNull(interactions, "interactions");
+    // one small method per pass: a fresh JVM compiles each long loop on its own
     Object[] all = interactions.toArray();
+    Map<String, Object> byUser = runs(all);
+    long duplicatesRemoved = ordered(all, byUser, duplicates);
+    @SuppressWarnings("unchecked") // every value is now an Interaction[]
+    Map<String, Interaction[]> lists = (Map<String, Interaction[]>) (Map<String, ?>) byUser;
+    KCoreResult core = kCore.isPresent() ? kCore(lists, kCore.getAsInt()) : KCoreResult.NONE;
+    return split(lists, all.length, duplicatesRemoved, core, minInteractions);
+  }
+
+  /**
+   * Each user's runs of consecutive lines (files list a user's interactions together: usually one
+   * run, a {@link Run}; else a list of them), users in the order they first appear.
+   */
+  private static Map<String, Object> runs(Object[] all) {
     int size = all.length;
-    // each user's runs of consecutive lines (files list a user's interactions together: usually one
-    // run), users in the order they first appear
     Map<String, Object> runs = new LinkedHashMap<>(Math.max(16, size / 4));
     for (int i = 0; i < size; ) {
       Interaction x = (Interaction) all[i];
@@ -103,24 +115,33 @@ public final class LeaveOneOut {
       }
       Object earlier = runs.putIfAbsent(user, new Run(i, end));
       if (earlier != null) {
-        List<Run> several;
-        if (earlier instanceof Run first) {
-          several = new ArrayList<>();
-          several.add(first);
-          runs.put(user, several);
-        } else {
-          @SuppressWarnings("unchecked")
-          List<Run> known = (List<Run>) earlier;
-          several = known;
-        }
-        several.add(new Run(i, end));
+        several(runs, user, earlier).add(new Run(i, end));
       }
       i = end;
     }
-    Map<String, Interaction[]> byUser = new LinkedHashMap<>(Math.max(16, runs.size() * 2));
+    return runs;
+  }
+
+  private static List<Run> several(Map<String, Object> runs, String user, Object earlier) {
+    if (earlier instanceof Run first) {
+      List<Run> several = new ArrayList<>();
+      several.add(first);
+      runs.put(user, several);
+      return several;
+    }
+    @SuppressWarnings("unchecked")
+    List<Run> known = (List<Run>) earlier;
+    return known;
+  }
+
+  /**
+   * Replaces each user's runs by their interactions in time order without repeats (per {@code
+   * duplicates}); returns how many repeats went.
+   */
+  private static long ordered(Object[] all, Map<String, Object> byUser, DuplicatePolicy duplicates) {
     long duplicatesRemoved = 0;
     int[] hashes = new int[SMALL];
-    for (Map.Entry<String, Object> e : runs.entrySet()) {
+    for (Map.Entry<String, Object> e : byUser.entrySet()) {
       Interaction[] list = gather(all, e.getValue());
       if (!inTimeOrder(list)) {
         Arrays.sort(list, BY_TIME); // stable: equal timestamps keep input order
@@ -130,11 +151,15 @@ public final class LeaveOneOut {
         duplicatesRemoved += list.length - kept.length;
         list = kept;
       }
-      byUser.put(e.getKey(), list);
+      e.setValue(list);
     }
-    KCoreResult core = kCore.isPresent() ? kCore(byUser, kCore.getAsInt()) : KCoreResult.NONE;
+    return duplicatesRemoved;
+  }
 
-    List<LooSplit.UserSplit> users = new ArrayList<>(byUser.size());
+  private static LooSplit split(
+      Map<String, Interaction[]> byUser, int inputs, long duplicatesRemoved, KCoreResult core, int minInteractions) {
+    LooSplit.UserSplit[] users = new LooSplit.UserSplit[byUser.size()];
+    int u = 0;
     int splitUsers = 0;
     int trainingOnly = 0;
     int train = 0;
@@ -145,23 +170,22 @@ public final class LeaveOneOut {
         continue;
       }
       if (n >= minInteractions) {
-        // List.of of a fresh array: the split's List.copyOf keeps it as it is
-        users.add(
-            new LooSplit.UserSplit(
-                e.getKey(), List.of(Arrays.copyOf(list, n - 2)), Optional.of(list[n - 2]), Optional.of(list[n - 1])));
+        users[u++] = new LooSplit.UserSplit(
+            e.getKey(), List.of(Arrays.copyOf(list, n - 2)), Optional.of(list[n - 2]), Optional.of(list[n - 1]));
         splitUsers++;
         train += n - 2;
       } else {
-        users.add(new LooSplit.UserSplit(e.getKey(), List.of(list), Optional.empty(), Optional.empty()));
+        users[u++] = new LooSplit.UserSplit(e.getKey(), List.of(list), Optional.empty(), Optional.empty());
         trainingOnly++;
         train += n;
       }
     }
+    // List.of of a fresh array, which the split's List.copyOf keeps as it is
     return new LooSplit(
-        users,
+        List.of(u == users.length ? users : Arrays.copyOf(users, u)),
         new LooSplit.Report(
-            size, duplicatesRemoved, core.interactions, core.users, core.items, core.rounds,
-            users.size(), splitUsers, trainingOnly, train));
+            inputs, duplicatesRemoved, core.interactions, core.users, core.items, core.rounds,
+            u, splitUsers, trainingOnly, train));
   }
 
   private static final Comparator<Interaction> BY_TIME = (a, b) -> a.timestamp().compareTo(b.timestamp());

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Assembler {
 
-  private final Map<String, String> userIds = new HashMap<>();
+  private Map<String, String> userIds = new HashMap<>();
   private final Map<String, String> itemIds = new HashMap<>();
   private final ArrayList<Interaction> interactions = new ArrayList<>();
   private final Map<String, Item> items = new HashMap<>();
@@ -37,6 +37,10 @@ final class Assembler {
    */
   void expect(long n) {
     interactions.ensureCapacity((int) Math.min(n, Integer.MAX_VALUE - 16));
+    if (userIds.isEmpty()) {
+      // room for a user per 8 lines at first, so that the map is not rebuilt again and again
+      userIds = new HashMap<>((int) Math.min(n / 8, 1 << 24));
+    }
   }
 
   void interaction(String user, String item, double rating, Instant time) {
@@ -54,36 +58,41 @@ final class Assembler {
   }
 
   /**
-   * The canonical user id spelled by {@code line[from, to)}. Files list a user's interactions
-   * together, so the previous line's user is checked first, without hashing or a substring.
+   * The canonical user id spelled by ASCII {@code bytes[from, to)}. Files list a user's
+   * interactions together, so the previous line's user is checked first, without hashing or a
+   * string.
    */
-  String userId(String line, int from, int to) {
+  String userId(byte[] bytes, int from, int to) {
     String last = lastUser;
-    if (last != null && spells(line, from, to, last)) {
+    if (last != null && spells(bytes, from, to, last)) {
       return last;
     }
-    String id = userIds.computeIfAbsent(line.substring(from, to), k -> k);
+    String id = userIds.computeIfAbsent(ascii(bytes, from, to), k -> k);
     lastUser = id;
     return id;
   }
 
-  /** Whether {@code line[from, to)} has the characters of {@code s}. */
-  private static boolean spells(String line, int from, int to, String s) {
+  /** Whether ASCII {@code bytes[from, to)} has the characters of {@code s}. */
+  private static boolean spells(byte[] bytes, int from, int to, String s) {
     int n = to - from;
     if (s.length() != n) {
       return false;
     }
     for (int k = 0; k < n; k++) {
-      if (line.charAt(from + k) != s.charAt(k)) {
+      if (bytes[from + k] != s.charAt(k)) {
         return false;
       }
     }
     return true;
   }
 
-  /** The canonical item id spelled by {@code line[from, to)}; a substring only for an id not seen before. */
-  String itemId(String line, int from, int to) {
-    return itemRanges.get(line, from, to, itemIds);
+  private static String ascii(byte[] bytes, int from, int to) {
+    return new String(bytes, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  /** The canonical item id spelled by ASCII {@code bytes[from, to)}; a string only for an id not seen before. */
+  String itemId(byte[] bytes, int from, int to) {
+    return itemRanges.get(bytes, from, to, itemIds);
   }
 
   void drop(String reason) {
@@ -138,7 +147,7 @@ final class Assembler {
   }
 
   /**
-   * Canonical strings found by a range of a line: an open-addressing table keyed by the range's
+   * Canonical strings found by a range of an ASCII line's bytes: an open-addressing table keyed by the range's
    * characters, so ids already seen cost a hash over the characters and one comparison, no
    * substring. Ids written as plain decimal numbers (most datasets' ids) are keyed by their value
    * in a table of their own, compared as numbers. New ids also go to {@code canonical}, the map
@@ -152,23 +161,23 @@ final class Assembler {
     private String[] numbered = new String[1 << 10];
     private int numberedSize;
 
-    String get(String line, int from, int to, Map<String, String> canonical) {
-      long value = decimal(line, from, to);
+    String get(byte[] bytes, int from, int to, Map<String, String> canonical) {
+      long value = decimal(bytes, from, to);
       if (value >= 0) {
-        return number(value, line, from, to, canonical);
+        return number(value, bytes, from, to, canonical);
       }
       int h = 0;
       for (int k = from; k < to; k++) {
-        h = 31 * h + line.charAt(k); // String.hashCode's formula
+        h = 31 * h + bytes[k]; // String.hashCode's formula (ASCII: the byte is the character)
       }
       int mask = table.length - 1;
       int slot = spread(h) & mask;
       for (String s; (s = table[slot]) != null; slot = (slot + 1) & mask) {
-        if (hashes[slot] == h && spells(line, from, to, s)) {
+        if (hashes[slot] == h && spells(bytes, from, to, s)) {
           return s;
         }
       }
-      String id = canonical.computeIfAbsent(line.substring(from, to), k -> k);
+      String id = canonical.computeIfAbsent(ascii(bytes, from, to), k -> k);
       table[slot] = id;
       hashes[slot] = h;
       if (++size * 2 > table.length) {
@@ -177,24 +186,24 @@ final class Assembler {
       return id;
     }
 
-    /** The value of {@code line[from, to)} when it is a decimal number as written by {@code Long.toString}, else -1. */
-    private static long decimal(String line, int from, int to) {
+    /** The value of {@code bytes[from, to)} when it is a decimal number as written by {@code Long.toString}, else -1. */
+    private static long decimal(byte[] bytes, int from, int to) {
       int n = to - from;
-      if (n == 0 || n > 18 || (n > 1 && line.charAt(from) == '0')) {
+      if (n == 0 || n > 18 || (n > 1 && bytes[from] == '0')) {
         return -1;
       }
       long v = 0;
       for (int k = from; k < to; k++) {
-        char c = line.charAt(k);
-        if (c < '0' || c > '9') {
+        int c = bytes[k] - '0';
+        if (c < 0 || c > 9) {
           return -1;
         }
-        v = v * 10 + (c - '0');
+        v = v * 10 + c;
       }
       return v;
     }
 
-    private String number(long value, String line, int from, int to, Map<String, String> canonical) {
+    private String number(long value, byte[] bytes, int from, int to, Map<String, String> canonical) {
       int mask = numbered.length - 1;
       int slot = spread(Long.hashCode(value)) & mask;
       for (; numbered[slot] != null; slot = (slot + 1) & mask) {
@@ -202,7 +211,7 @@ final class Assembler {
           return numbered[slot]; // the same digits: a value has one decimal spelling
         }
       }
-      String id = canonical.computeIfAbsent(line.substring(from, to), k -> k);
+      String id = canonical.computeIfAbsent(ascii(bytes, from, to), k -> k);
       numbers[slot] = value;
       numbered[slot] = id;
       if (++numberedSize * 2 > numbered.length) {

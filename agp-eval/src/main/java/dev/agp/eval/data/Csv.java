@@ -56,26 +56,25 @@ final class Csv {
   }
 
   /**
-   * The fields of a line without quotes, as ranges: field k is {@code line[from[k], to[k])}. No
-   * allocation: the loaders' hot path.
+   * The fields of an ASCII line without quotes, {@code bytes[start, end)}, as ranges: field k is
+   * {@code bytes[from[k], to[k])}. No allocation: the loaders' hot path.
    *
-   * @return the number of fields, or -1 when the line has a quote (split it with {@link
+   * @return the number of fields, or -1 when the line has a quote (split its text with {@link
    *     #split(String, char)}) or more fields than the arrays hold
    */
-  static int bounds(String line, char separator, int[] from, int[] to) {
+  static int bounds(byte[] bytes, int start, int end, byte separator, int[] from, int[] to) {
     int n = 0;
-    int start = 0;
-    int length = line.length();
-    for (int i = 0; i < length; i++) {
-      char c = line.charAt(i);
+    int fieldStart = start;
+    for (int i = start; i < end; i++) {
+      byte c = bytes[i];
       if (c == separator) {
         if (n == from.length) {
           return -1;
         }
-        from[n] = start;
+        from[n] = fieldStart;
         to[n] = i;
         n++;
-        start = i + 1;
+        fieldStart = i + 1;
       } else if (c == '"') {
         return -1;
       }
@@ -83,8 +82,8 @@ final class Csv {
     if (n == from.length) {
       return -1;
     }
-    from[n] = start;
-    to[n] = length;
+    from[n] = fieldStart;
+    to[n] = end;
     return n + 1;
   }
 

@@ -39,17 +39,43 @@ public record Dataset(List<Interaction> interactions, Map<String, Item> items, L
         throw new IllegalArgumentException("item " + e.getValue().id() + " is filed under id " + e.getKey());
       }
     }
-    String known = null; // the item of the previous interaction, found among the items
+    requireKnownItems(interactions, byId);
+    items = java.util.Collections.unmodifiableMap(byId);
+  }
+
+  /**
+   * Checks that every interaction's item is among the items. Loaders give one string per id, so
+   * the id objects already found are kept in a small open-addressing table compared by identity:
+   * most interactions cost one probe there instead of a map lookup.
+   */
+  private static void requireKnownItems(List<Interaction> interactions, Map<String, Item> byId) {
+    String[] found = new String[Integer.highestOneBit(Math.max(16, byId.size())) * 4];
+    int mask = found.length - 1;
+    int shift = Integer.numberOfLeadingZeros(mask); // the top bits of a multiplicative hash index the table
+    int size = 0;
     for (int i = 0; i < interactions.size(); i++) {
       Interaction x = interactions.get(i);
       String item = x.itemId();
-      if (item != known && !byId.containsKey(item)) {
+      int slot = (item.hashCode() * 0x9E3779B9) >>> shift; // ids such as "1", "2", ... would cluster
+      boolean seen = false;
+      for (String s; (s = found[slot]) != null; slot = (slot + 1) & mask) {
+        if (s == item) {
+          seen = true;
+          break;
+        }
+      }
+      if (seen) {
+        continue;
+      }
+      if (!byId.containsKey(item)) {
         throw new IllegalArgumentException(
             "interactions[" + i + "] (user " + x.userId() + ") refers to item " + item + ", which is not among the items");
       }
-      known = item;
+      if (size < found.length / 2) { // equal ids in other objects are looked up each time once it is half full
+        found[slot] = item;
+        size++;
+      }
     }
-    items = java.util.Collections.unmodifiableMap(byId);
   }
 
   /** A copy of {@code items} that iterates by id. */

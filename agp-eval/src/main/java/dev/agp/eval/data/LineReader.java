@@ -31,10 +31,18 @@ final class LineReader implements Closeable {
   private int limit;
   private byte[] line = new byte[256];
   private boolean pendingLf;
-  /** The current line's text, or null when it is malformed. */
+  /** The current line's text, or null when it is malformed or not made yet (see {@link #raw}). */
   private @Nullable String text;
   /** Why the current line could not be read, or null. */
   private @Nullable String problem;
+  /**
+   * The bytes of the current line when it is ASCII (in {@link #buffer} or {@link #line}), from
+   * {@link #rawFrom} to {@link #rawTo}; its text is made from them only when asked for. Null for
+   * any other line.
+   */
+  private byte @Nullable [] raw;
+  private int rawFrom;
+  private int rawTo;
 
   LineReader(InputStream in, Charset charset, int maxLineBytes) {
     this.in = in;
@@ -58,7 +66,34 @@ final class LineReader implements Closeable {
 
   /** The current line's text, or null when it could not be read. */
   @Nullable String text() {
+    if (text == null && raw != null) {
+      text = new String(raw, rawFrom, rawTo - rawFrom, StandardCharsets.ISO_8859_1);
+    }
     return text;
+  }
+
+  /**
+   * Whether the current line is ASCII (and the charset one in which ASCII bytes are ASCII
+   * characters): then {@link #bytes()} from {@link #from()} to {@link #to()} are its characters,
+   * valid until the next {@link #advance()}.
+   */
+  boolean ascii() {
+    return raw != null;
+  }
+
+  /** The array holding the current ASCII line; see {@link #ascii()}. */
+  byte[] bytes() {
+    return java.util.Objects.requireNonNull(raw, "not an ASCII line");
+  }
+
+  /** Where the current ASCII line starts in {@link #bytes()}. */
+  int from() {
+    return rawFrom;
+  }
+
+  /** Where the current ASCII line ends in {@link #bytes()}, exclusive. */
+  int to() {
+    return rawTo;
   }
 
   /** Why the current line could not be read, or null when it was. */
@@ -69,12 +104,24 @@ final class LineReader implements Closeable {
   private boolean ok(String line) {
     text = line;
     problem = null;
+    raw = null;
+    return true;
+  }
+
+  /** An ASCII line, {@code bytes[from, to)}: its text is made when asked for. */
+  private boolean okAscii(byte[] bytes, int from, int to) {
+    text = null;
+    problem = null;
+    raw = bytes;
+    rawFrom = from;
+    rawTo = to;
     return true;
   }
 
   private boolean malformed(String why) {
     text = null;
     problem = why;
+    raw = null;
     return true;
   }
 
@@ -104,7 +151,7 @@ final class LineReader implements Closeable {
         pendingLf = b == '\r';
         int length = i - p;
         if (or >= 0 && asciiCompatible) {
-          return ok(new String(buffer, p, length, StandardCharsets.ISO_8859_1));
+          return okAscii(buffer, p, i);
         }
         if (length > line.length) {
           line = new byte[length];
@@ -132,6 +179,7 @@ final class LineReader implements Closeable {
           if (!any) {
             text = null;
             problem = null;
+            raw = null;
             return false;
           }
           break;
@@ -168,7 +216,7 @@ final class LineReader implements Closeable {
       return malformed("line longer than " + maxLineBytes + " bytes (LoadOptions.maxLineBytes); skipped");
     }
     if (ascii && asciiCompatible) {
-      return ok(new String(line, 0, length, StandardCharsets.ISO_8859_1));
+      return okAscii(line, 0, length);
     }
     return decoded(length);
   }

@@ -9,8 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** The three MovieLens layouts. */
 final class MovieLensLoader {
@@ -21,7 +20,6 @@ final class MovieLensLoader {
           "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War",
           "Western");
 
-  private static final Pattern YEAR = Pattern.compile("\\((\\d{4})(?:[-–]\\d{0,4})?\\)\\s*$");
   private static final String NO_GENRES = "(no genres listed)";
   /** Bytes read from the start of a file to estimate its number of lines. */
   private static final int SAMPLE_BYTES = 1 << 16;
@@ -35,7 +33,7 @@ final class MovieLensLoader {
     Optional<Path> ratingsCsv = find(dir, "ratings.csv");
     Optional<Path> moviesCsv = find(dir, "movies.csv");
     if (ratingsCsv.isPresent() && moviesCsv.isPresent()) {
-      return csv(ratingsCsv.get(), moviesCsv.get(), options);
+      return csv(ratingsCsv.get(), moviesCsv.get(), options, true);
     }
     Optional<Path> ratingsDat = find(dir, "ratings.dat");
     Optional<Path> moviesDat = find(dir, "movies.dat");
@@ -64,25 +62,33 @@ final class MovieLensLoader {
 
   // ---- ratings.csv + movies.csv
 
-  private static Dataset csv(Path ratings, Path movies, LoadOptions options) {
+  /**
+   * @param asciiPath whether ASCII lines are read from their bytes ({@link #asciiRating}); false
+   *     reads every line from its text, the reference the ASCII path is tested against
+   */
+  static Dataset csv(Path ratings, Path movies, LoadOptions options, boolean asciiPath) {
     Assembler a = new Assembler();
     int[] cols = {0, 1, 2, 3};
-    int[] from = new int[8];
-    int[] to = new int[8];
     String layout = "userId,movieId,rating,timestamp";
     a.expect(estimatedLines(ratings));
-    a.file(RecordFiles.read(ratings, StandardCharsets.UTF_8, options, (line, n) -> {
-      if (n == 1 && line.startsWith("userId")) {
-        header(line, List.of("userId", "movieId", "rating", "timestamp"), cols, ratings);
-        return false;
-      }
-      int fields = Csv.bounds(line, ',', from, to);
-      if (fields < 0) { // quotes, or many fields: the general path
+    a.file(RecordFiles.read(ratings, StandardCharsets.UTF_8, options, new RecordFiles.LineHandler() {
+      private final int[] from = new int[8];
+      private final int[] to = new int[8];
+
+      @Override
+      public boolean accept(String line, long n) throws MalformedRecord {
+        if (n == 1 && line.startsWith("userId")) {
+          header(line, List.of("userId", "movieId", "rating", "timestamp"), cols, ratings);
+          return false;
+        }
         rating(a, Csv.split(line, ','), cols, layout);
-      } else {
-        rating(a, line, fields, from, to, cols, layout);
+        return true;
       }
-      return true;
+
+      @Override
+      public int acceptAscii(byte[] bytes, int start, int end, long n) {
+        return n == 1 || !asciiPath ? RecordFiles.AS_TEXT : asciiRating(a, bytes, start, end, from, to, cols);
+      }
     }));
     int[] mcols = {0, 1, 2};
     a.file(RecordFiles.read(movies, StandardCharsets.UTF_8, options, (line, n) -> {
@@ -152,74 +158,65 @@ final class MovieLensLoader {
   }
 
   /**
-   * {@link #rating(Assembler, List, int[], String)} on the fields' ranges: the same checks in the
-   * same order and the same messages, without a list or a substring per field.
+   * {@link #rating(Assembler, List, int[], String)} of an ASCII line read from its bytes, without
+   * its text, a list or a substring per field: {@link RecordFiles#RECORD} when the line was filed,
+   * {@link RecordFiles#AS_TEXT} (having filed nothing) when the line is anything but four plain
+   * fields with ids, a simple decimal rating and digits for a timestamp; the text path then reads
+   * it or says what is wrong with it.
    */
-  private static void rating(Assembler a, String line, int fields, int[] from, int[] to, int[] cols, String layout)
-      throws MalformedRecord {
-    if (fields != 4) {
-      throw new MalformedRecord("expected 4 fields (" + layout + ") but found " + fields);
+  private static int asciiRating(Assembler a, byte[] b, int start, int end, int[] from, int[] to, int[] cols) {
+    if (Csv.bounds(b, start, end, (byte) ',', from, to) != 4) {
+      return RecordFiles.AS_TEXT;
     }
-    int uf = stripStart(line, from[cols[0]], to[cols[0]]);
-    int ut = stripEnd(line, uf, to[cols[0]]);
-    int itf = stripStart(line, from[cols[1]], to[cols[1]]);
-    int itt = stripEnd(line, itf, to[cols[1]]);
-    if (uf == ut) {
-      throw new MalformedRecord("empty user id");
+    int uf = stripStart(b, from[cols[0]], to[cols[0]]);
+    int ut = stripEnd(b, uf, to[cols[0]]);
+    int itf = stripStart(b, from[cols[1]], to[cols[1]]);
+    int itt = stripEnd(b, itf, to[cols[1]]);
+    double rating = simpleDecimal(b, from[cols[2]], to[cols[2]]);
+    long seconds = digits(b, from[cols[3]], to[cols[3]]);
+    if (uf == ut || itf == itt || Double.isNaN(rating) || seconds < 0) {
+      return RecordFiles.AS_TEXT;
     }
-    if (itf == itt) {
-      throw new MalformedRecord("empty movie id");
-    }
-    double rating = number(line, from[cols[2]], to[cols[2]], "rating");
-    long seconds = seconds(line, from[cols[3]], to[cols[3]]);
-    a.canonicalInteraction(a.userId(line, uf, ut), a.itemId(line, itf, itt), rating, Instant.ofEpochSecond(seconds));
+    a.canonicalInteraction(a.userId(b, uf, ut), a.itemId(b, itf, itt), rating, Instant.ofEpochSecond(seconds));
+    return RecordFiles.RECORD;
   }
 
-  private static int stripStart(String s, int from, int to) {
-    while (from < to && Character.isWhitespace(s.charAt(from))) {
+  /** Where {@code b[from, to)} starts after ASCII white space ({@link Character#isWhitespace}'s). */
+  private static int stripStart(byte[] b, int from, int to) {
+    while (from < to && whitespace(b[from])) {
       from++;
     }
     return from;
   }
 
-  private static int stripEnd(String s, int from, int to) {
-    while (to > from && Character.isWhitespace(s.charAt(to - 1))) {
+  private static int stripEnd(byte[] b, int from, int to) {
+    while (to > from && whitespace(b[to - 1])) {
       to--;
     }
     return to;
   }
 
-  /** {@link #number(String, String)} of {@code line[from, to)}. */
-  static double number(String line, int from, int to, String field) throws MalformedRecord {
-    double fast = simpleDecimal(line, from, to);
-    return Double.isNaN(fast) ? number(line.substring(from, to), field) : fast;
+  private static boolean whitespace(byte c) {
+    return c == ' ' || (c >= 9 && c <= 13) || (c >= 28 && c <= 31);
   }
 
-  /** {@link #seconds(String)} of {@code line[from, to)}: plain digits read in place, anything else the slow way. */
-  static long seconds(String line, int from, int to) throws MalformedRecord {
-    int n = to - from;
-    if (n > 0 && n <= 18) {
-      long v = 0;
-      int k = from;
-      for (; k < to; k++) {
-        char c = line.charAt(k);
-        if (c < '0' || c > '9') {
-          break;
-        }
-        v = v * 10 + (c - '0');
-      }
-      if (k == to) {
-        return v;
-      }
+  /** The value of {@code b[from, to)} when it is 1 to 18 digits, else -1. */
+  static long digits(byte[] b, int from, int to) {
+    if (to - from < 1 || to - from > 18) {
+      return -1;
     }
-    return seconds(line.substring(from, to));
+    long v = 0;
+    for (int k = from; k < to; k++) {
+      int c = b[k] - '0';
+      if (c < 0 || c > 9) {
+        return -1;
+      }
+      v = v * 10 + c;
+    }
+    return v;
   }
 
   static double number(String s, String field) throws MalformedRecord {
-    double fast = simpleDecimal(s);
-    if (!Double.isNaN(fast)) {
-      return fast;
-    }
     try {
       double d = Double.parseDouble(s.strip());
       if (Double.isFinite(d)) {
@@ -232,28 +229,23 @@ final class MovieLensLoader {
   }
 
   /**
-   * {@code digits} or {@code digits.digits} (at most 9 and 6 digits, so the value is exact before
-   * the one rounding division), exactly as {@link
-   * Double#parseDouble} would read it; NaN for anything else, which then goes the slow way.
+   * The value of ASCII {@code b[from, to)} when it is {@code digits} or {@code digits.digits}
+   * (at most 9 and 6 digits, so the value is exact before the one rounding division), exactly as
+   * {@link Double#parseDouble} would read it; NaN for anything else, which then goes the slow way.
    */
-  static double simpleDecimal(String s) {
-    return simpleDecimal(s, 0, s.length());
-  }
-
-  /** {@link #simpleDecimal(String)} of {@code s[from, to)}. */
-  static double simpleDecimal(String s, int from, int to) {
+  static double simpleDecimal(byte[] b, int from, int to) {
     int n = to - from;
     if (n == 0 || n > 19) {
       return Double.NaN;
     }
     long whole = 0;
     int i = 0;
-    for (; i < n && s.charAt(from + i) != '.'; i++) {
-      char c = s.charAt(from + i);
-      if (c < '0' || c > '9' || i >= 9) {
+    for (; i < n && b[from + i] != '.'; i++) {
+      int c = b[from + i] - '0';
+      if (c < 0 || c > 9 || i >= 9) {
         return Double.NaN;
       }
-      whole = whole * 10 + (c - '0');
+      whole = whole * 10 + c;
     }
     if (i == 0) {
       return Double.NaN;
@@ -264,11 +256,11 @@ final class MovieLensLoader {
     long frac = 0;
     long scale = 1;
     for (int j = i + 1; j < n; j++) {
-      char c = s.charAt(from + j);
-      if (c < '0' || c > '9' || j - i > 6) {
+      int c = b[from + j] - '0';
+      if (c < 0 || c > 9 || j - i > 6) {
         return Double.NaN;
       }
-      frac = frac * 10 + (c - '0');
+      frac = frac * 10 + c;
       scale *= 10;
     }
     if (scale == 1) {
@@ -294,12 +286,74 @@ final class MovieLensLoader {
     Optional<String> title = Titles.clean(rawTitle);
     Map<String, String> attrs = new HashMap<>(attributes);
     title.ifPresent(t -> {
-      Matcher m = YEAR.matcher(t);
-      if (m.find()) {
-        attrs.put("year", m.group(1));
+      String year = year(t);
+      if (year != null) {
+        attrs.put("year", year);
       }
     });
     a.item(movieId, title, attrs);
+  }
+
+  /**
+   * The year a MovieLens title ends with: the four digits of a final {@code (1995)}, or of a
+   * range such as {@code (2005-2010)}, {@code (2005–)}, followed only by white space; null when
+   * there is none. What {@code find()} of {@code \((\d{4})(?:[-–]\d{0,4})?\)\s*$} gives as its
+   * group, read from the end of the title without a regular expression.
+   */
+  static @Nullable String year(String t) {
+    int end = t.length();
+    if (end > 0 && (t.charAt(end - 1) == '\u0085' || t.charAt(end - 1) == '\u2028' || t.charAt(end - 1) == '\u2029')) {
+      end--; // `$` also matches before one line terminator that ends the input
+    }
+    while (end > 0 && regexSpace(t.charAt(end - 1))) {
+      end--;
+    }
+    int close = end - 1;
+    if (close < 5 || t.charAt(close) != ')') {
+      return null;
+    }
+    // (dddd), or (dddd followed by - or – and up to 4 digits)
+    for (int length = 4; length <= 9; length++) {
+      int open = close - 1 - length;
+      if (open < 0) {
+        return null;
+      }
+      if (t.charAt(open) == '(' && yearRange(t, open + 1, close)) {
+        return t.substring(open + 1, open + 5);
+      }
+    }
+    return null;
+  }
+
+  /** Whether {@code t[from, to)} is 4 digits, optionally followed by - or – and 0 to 4 digits. */
+  private static boolean yearRange(String t, int from, int to) {
+    for (int i = from; i < from + 4; i++) {
+      if (!asciiDigit(t.charAt(i))) {
+        return false;
+      }
+    }
+    if (to == from + 4) {
+      return true;
+    }
+    char dash = t.charAt(from + 4);
+    if (dash != '-' && dash != '–') {
+      return false;
+    }
+    for (int i = from + 5; i < to; i++) {
+      if (!asciiDigit(t.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean asciiDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  /** {@code \s} of a Java regular expression: {@code [ \t\n\x0B\f\r]}. */
+  private static boolean regexSpace(char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r');
   }
 
   private static Map<String, String> genres(String[] names) {

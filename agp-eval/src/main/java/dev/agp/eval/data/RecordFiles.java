@@ -43,7 +43,25 @@ final class RecordFiles {
      * @throws MalformedRecord when it is a record that cannot be read
      */
     boolean accept(String line, long lineNumber) throws MalformedRecord;
+
+    /**
+     * Reads a non-blank ASCII line from its bytes, {@code bytes[from, to)}, without making its
+     * text: {@link #RECORD} when it was read as a record, or {@link #AS_TEXT} to have {@link
+     * #accept} read its text instead (a header, a line this path does not handle, or one that is
+     * malformed: the text path says why). Whatever it did before answering {@link #AS_TEXT} must
+     * change nothing that {@link #accept} then does. By default every line is read as text.
+     *
+     * @throws MalformedRecord when it is a record that cannot be read
+     */
+    default int acceptAscii(byte[] bytes, int from, int to, long lineNumber) throws MalformedRecord {
+      return AS_TEXT;
+    }
   }
+
+  /** {@link LineHandler#acceptAscii}: the line was read as a record. */
+  static final int RECORD = 1;
+  /** {@link LineHandler#acceptAscii}: read the line's text with {@link LineHandler#accept}. */
+  static final int AS_TEXT = -1;
 
   /**
    * Reads every line of {@code file}.
@@ -53,38 +71,13 @@ final class RecordFiles {
    */
   static LoadReport.FileReport read(Path file, Charset charset, LoadOptions options, LineHandler handler) {
     boolean gzip = isGzip(file);
-    long lines = 0;
-    long records = 0;
-    long malformed = 0;
-    List<LoadReport.LineProblem> problems = new ArrayList<>();
+    Tally t = new Tally(file, options);
     try (LineReader r = lines(file, charset, gzip, options.maxLineBytes())) {
+      // the loop is kept small (the work is in small methods): a fresh JVM compiles it sooner
       while (r.advance()) {
-        lines++;
-        String line = r.text();
-        if (line != null && lines == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
-          line = line.substring(1);
-        }
-        if (line != null && line.isBlank()) {
-          continue;
-        }
-        try {
-          if (line == null) {
-            throw new MalformedRecord(r.problem());
-          }
-          if (handler.accept(line, lines)) {
-            records++;
-          }
-        } catch (MalformedRecord e) {
-          records++;
-          malformed++;
-          if (problems.size() < options.maxProblemsListed()) {
-            problems.add(new LoadReport.LineProblem(file, lines, e.getMessage()));
-          }
-          if (malformed == FAIL_FAST_RECORDS && records == FAIL_FAST_RECORDS) {
-            throw new DatasetFormatException(
-                file, "the first " + FAIL_FAST_RECORDS + " records are all malformed: is this the right file and format?",
-                problems.isEmpty() ? List.of(new LoadReport.LineProblem(file, lines, e.getMessage())) : problems);
-          }
+        t.lines++;
+        if (!r.ascii() || !t.ascii(handler, r.bytes(), r.from(), r.to())) {
+          t.text(handler, r);
         }
       }
     } catch (NoSuchFileException e) {
@@ -92,15 +85,96 @@ final class RecordFiles {
     } catch (IOException e) {
       throw unreadable(file, e);
     }
-    if (records > 0 && (double) malformed / records > options.maxMalformedRate()) {
+    if (t.records > 0 && (double) t.malformed / t.records > options.maxMalformedRate()) {
       throw new DatasetFormatException(
           file,
-          malformed + " of " + records + " records are malformed (" + percent((double) malformed / records)
+          t.malformed + " of " + t.records + " records are malformed (" + percent((double) t.malformed / t.records)
               + "), more than the tolerated " + percent(options.maxMalformedRate())
               + " (LoadOptions.maxMalformedRate)",
-          problems);
+          t.problems);
     }
-    return new LoadReport.FileReport(file, gzip, charset.name(), lines, records, malformed, problems);
+    return new LoadReport.FileReport(file, gzip, charset.name(), t.lines, t.records, t.malformed, t.problems);
+  }
+
+  /** What reading one file found so far. */
+  private static final class Tally {
+    private final Path file;
+    private final LoadOptions options;
+    long lines;
+    long records;
+    long malformed;
+    final List<LoadReport.LineProblem> problems = new ArrayList<>();
+
+    Tally(Path file, LoadOptions options) {
+      this.file = file;
+      this.options = options;
+    }
+
+    /** Reads the current line, ASCII {@code bytes[from, to)}, from its bytes; false to read its text instead. */
+    boolean ascii(LineHandler handler, byte[] bytes, int from, int to) {
+      if (blank(bytes, from, to)) {
+        return true;
+      }
+      try {
+        if (handler.acceptAscii(bytes, from, to, lines) != RECORD) {
+          return false;
+        }
+        records++;
+      } catch (MalformedRecord e) {
+        malformed(e);
+      }
+      return true;
+    }
+
+    /** Reads the current line from its text. */
+    void text(LineHandler handler, LineReader r) {
+      String line = r.text();
+      if (line != null && lines == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
+        line = line.substring(1);
+      }
+      if (line != null && line.isBlank()) {
+        return;
+      }
+      try {
+        if (line == null) {
+          throw new MalformedRecord(r.problem());
+        }
+        if (handler.accept(line, lines)) {
+          records++;
+        }
+      } catch (MalformedRecord e) {
+        malformed(e);
+      }
+    }
+
+    private void malformed(MalformedRecord e) {
+      records++;
+      malformed++;
+      if (problems.size() < options.maxProblemsListed()) {
+        problems.add(new LoadReport.LineProblem(file, lines, e.getMessage()));
+      }
+      if (malformed == FAIL_FAST_RECORDS && records == FAIL_FAST_RECORDS) {
+        throw allMalformed(file, problems, lines, e);
+      }
+    }
+  }
+
+  private static DatasetFormatException allMalformed(
+      Path file, List<LoadReport.LineProblem> problems, long line, MalformedRecord e) {
+    return new DatasetFormatException(
+        file, "the first " + FAIL_FAST_RECORDS + " records are all malformed: is this the right file and format?",
+        problems.isEmpty() ? List.of(new LoadReport.LineProblem(file, line, e.getMessage())) : problems);
+  }
+
+  /** Whether {@code bytes[from, to)} (ASCII) is all white space, as {@link String#isBlank()} sees it. */
+  private static boolean blank(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
+      int b = bytes[i];
+      if (b != ' ' && (b < 9 || b > 13) && (b < 28 || b > 31)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -355,4 +355,26 @@ class DatasetsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("item missing");
   }
+
+  @Test
+  void dataset_manyInteractionsOneOfThemWithoutItem_rejectedNamingIt() {
+    java.util.Random random = new java.util.Random(3);
+    Map<String, dev.agp.Item> items = new java.util.HashMap<>();
+    for (int i = 0; i < 300; i++) {
+      items.put("i" + i, new dev.agp.Item("i" + i, "Title " + i, Map.of()));
+    }
+    List<Interaction> xs = new java.util.ArrayList<>();
+    for (int k = 0; k < 5_000; k++) {
+      // equal ids in new objects as well as the same objects again
+      String id = random.nextBoolean() ? "i" + random.nextInt(300) : new String("i" + random.nextInt(300));
+      xs.add(new Interaction("u" + k % 40, id, 1, Instant.ofEpochSecond(k)));
+    }
+    LoadReport r = new LoadReport(List.of(), xs.size(), items.size(), Map.of());
+    assertThat(new Dataset(xs, items, r).interactions()).hasSize(5_000);
+
+    xs.set(4_321, new Interaction("u7", "i300", 1, Instant.EPOCH));
+    assertThatThrownBy(() -> new Dataset(xs, items, r))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("interactions[4321] (user u7) refers to item i300, which is not among the items");
+  }
 }

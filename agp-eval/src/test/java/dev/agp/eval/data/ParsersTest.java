@@ -44,18 +44,54 @@ class ParsersTest {
     assertThatThrownBy(() -> PythonLiteral.parse("{'a': 1} trailing")).hasMessageContaining("after the literal");
   }
 
+  /** {@link MovieLensLoader#simpleDecimal} of {@code s} placed inside other bytes. */
+  private static double simpleDecimal(String s) {
+    byte[] b = ("9," + s + ",9").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    return MovieLensLoader.simpleDecimal(b, 2, 2 + s.length());
+  }
+
+  @Test
+  void year_randomTitles_whatTheRegularExpressionFinds() {
+    java.util.regex.Pattern year = java.util.regex.Pattern.compile("\\((\\d{4})(?:[-–]\\d{0,4})?\\)\\s*$");
+    String[] parts = {"(", ")", "1995", "19", "2", "-", "–", " ", "\t", "\n", "\r\n", "\u2028", "\u0085", "\u00A0",
+        "Heat", "(1995)", "(2005-2010)", "(2005–)", "(a)", "٣", "((", "))", "0"};
+    java.util.Random r = new java.util.Random(7);
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      for (int k = r.nextInt(7); k > 0; k--) {
+        sb.append(parts[r.nextInt(parts.length)]);
+      }
+      String t = sb.toString();
+      java.util.regex.Matcher m = year.matcher(t);
+      assertThat(MovieLensLoader.year(t)).as("[%s]", t).isEqualTo(m.find() ? m.group(1) : null);
+    }
+    assertThat(MovieLensLoader.year("Toy Story (1995)")).isEqualTo("1995");
+    assertThat(MovieLensLoader.year("Friends (1994-2004) ")).isEqualTo("1994");
+    assertThat(MovieLensLoader.year("1995")).isNull();
+  }
+
+  @Test
+  void digits_oneToEighteenDigitsOnly() {
+    byte[] b = "x1234567890123456789x".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThat(MovieLensLoader.digits(b, 1, 11)).isEqualTo(1234567890L);
+    assertThat(MovieLensLoader.digits(b, 1, 19)).isEqualTo(123456789012345678L);
+    assertThat(MovieLensLoader.digits(b, 1, 20)).isEqualTo(-1);
+    assertThat(MovieLensLoader.digits(b, 1, 1)).isEqualTo(-1);
+    assertThat(MovieLensLoader.digits(b, 0, 3)).isEqualTo(-1);
+  }
+
   @Test
   void simpleDecimal_sameBitsAsParseDouble() {
     java.util.SplittableRandom r = new java.util.SplittableRandom(1);
     for (int i = 0; i < 100_000; i++) {
       String s = r.nextInt(1_000_000_000) + (r.nextBoolean() ? "" : "." + r.nextInt(1_000_000));
-      assertThat(MovieLensLoader.simpleDecimal(s)).as(s).isEqualTo(Double.parseDouble(s));
+      assertThat(simpleDecimal(s)).as(s).isEqualTo(Double.parseDouble(s));
     }
     for (String s : List.of("4.0", "3.5", "0.5", "5", "0.1", "0.3", "2.675", "999999999.999999")) {
-      assertThat(MovieLensLoader.simpleDecimal(s)).as(s).isEqualTo(Double.parseDouble(s));
+      assertThat(simpleDecimal(s)).as(s).isEqualTo(Double.parseDouble(s));
     }
     for (String s : List.of("", "4.", ".5", "-1", "1e3", "1.0000001", "1234567890", "NaN", " 4")) {
-      assertThat(MovieLensLoader.simpleDecimal(s)).as(s).isNaN();
+      assertThat(simpleDecimal(s)).as(s).isNaN();
     }
   }
 
