@@ -33,6 +33,16 @@ public record StageUsage(
   public static final StageUsage ZERO = new StageUsage(0, 0, 0, 0, 0, 0, 0, 0, LatencyHistogram.EMPTY);
 
   /**
+   * Whether this is {@link #ZERO}, field by field: the generated {@code equals} of a record is
+   * bootstrapped on its first use (about seventy {@code java.lang.invoke} classes), which in a fit
+   * falls between two batches.
+   */
+  boolean isZero() {
+    return calls == 0 && inputTokens == 0 && outputTokens == 0 && failures == 0 && retries == 0 && cacheHits == 0
+        && rejectedUpdates == 0 && truncated == 0 && latency.buckets().isEmpty();
+  }
+
+  /**
    * @param calls requests the pipeline issued, successful or not (a retried request counts once)
    * @param inputTokens prompt tokens reported by the backend
    * @param outputTokens completion tokens reported by the backend

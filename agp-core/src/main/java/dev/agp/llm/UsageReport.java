@@ -67,7 +67,7 @@ public record UsageReport(Map<Stage, StageUsage> byStage, Map<String, Map<Stage,
     EnumMap<Stage, StageUsage> copy = new EnumMap<>(Stage.class);
     m.forEach(
         (k, v) -> {
-          if (!requireNonNull(v, "usage").equals(StageUsage.ZERO)) {
+          if (!requireNonNull(v, "usage").isZero()) {
             copy.put(requireNonNull(k, "stage"), v);
           }
         });

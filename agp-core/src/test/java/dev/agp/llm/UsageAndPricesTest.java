@@ -130,4 +130,24 @@ class UsageAndPricesTest {
     assertThat(LlmBudget.ofTokensAndCost(5, BigDecimal.ONE).maxTokens()).hasValue(5);
     assertThat(LlmBudget.ofCost(BigDecimal.ONE).maxTokens()).isEmpty();
   }
+
+  @Test
+  void isZero_sameAsEqualToZero_forEachFieldSetAlone() {
+    assertThat(StageUsage.ZERO.isZero()).isTrue();
+    assertThat(new StageUsage(0, 0, 0, 0, 0, 0, 0, 0, new LatencyHistogram(Map.of())).isZero()).isTrue();
+    for (int field = 0; field < 9; field++) {
+      long[] c = new long[8];
+      LatencyHistogram latency = LatencyHistogram.EMPTY;
+      if (field < 8) {
+        c[field] = 1;
+      } else {
+        latency = new LatencyHistogram(Map.of(3, 1L));
+      }
+      StageUsage u = new StageUsage(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], latency);
+      assertThat(u.isZero()).as("field %d", field).isEqualTo(u.equals(StageUsage.ZERO)).isFalse();
+    }
+    UsageReport r = new UsageReport(Map.of(Stage.PROFILE, StageUsage.ZERO, Stage.RERANK,
+        new StageUsage(1, 0, 0, 0, 0, 0, 0, 0, LatencyHistogram.EMPTY)));
+    assertThat(r.byStage()).containsOnlyKeys(Stage.RERANK);
+  }
 }
