@@ -108,7 +108,12 @@ public final class AgpModel implements CaseReranker {
   private final Serving serving;
   private final Counters counters;
   private final ConcurrentMap<ProfileKey, CompletableFuture<UserProfile>> writing;
-  private final String promptFingerprint;
+  /**
+   * The fingerprint of the prompt and profile settings in every {@link ProfileKey}, made on first
+   * use (a SHA-256 over the prompt and the template): a fit ends without waiting for it. Always
+   * the same value, so two threads making it at once is harmless.
+   */
+  private volatile @Nullable String promptFingerprint;
 
   AgpModel(
       ProfilePrompt prompt,
@@ -139,7 +144,6 @@ public final class AgpModel implements CaseReranker {
     this.serving = serving;
     this.counters = counters;
     this.writing = writing;
-    this.promptFingerprint = promptFingerprint(prompt, settings, profiles);
   }
 
   /** {@return the selected prompt: the best by validation NDCG} */
@@ -232,7 +236,7 @@ public final class AgpModel implements CaseReranker {
   public ProfileKey profileKey(UserCase user) {
     requireNonNull(user, "user");
     return new ProfileKey(
-        user.userId(), Fingerprints.items(user.recentHistory(settings.historyLength())), promptFingerprint);
+        user.userId(), Fingerprints.items(user.recentHistory(settings.historyLength())), promptFingerprint());
   }
 
   /**
@@ -653,6 +657,15 @@ public final class AgpModel implements CaseReranker {
       }
     }
     return List.copyOf(users);
+  }
+
+  private String promptFingerprint() {
+    String f = promptFingerprint;
+    if (f == null) {
+      f = promptFingerprint(prompt, settings, profiles);
+      promptFingerprint = f;
+    }
+    return f;
   }
 
   private static String promptFingerprint(ProfilePrompt prompt, AgpSettings s, @Nullable ProfileGenerator g) {
