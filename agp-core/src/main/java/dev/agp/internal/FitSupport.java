@@ -200,8 +200,16 @@ public final class FitSupport {
    * without listeners then neither generates a proxy class at its start nor pays a reflective
    * call for every event.
    *
+   * @param <L> the listener interface
+   * @param type the listener interface, whose methods all return {@code void}
+   * @param listeners the listeners, called in this order
    * @param none what to return when {@code listeners} is empty (an implementation that does
    *     nothing), or null for a fan-out to no one
+   * @param log where a listener's exception is logged
+   * @return {@code none} when there is no listener and it is given, else a listener of {@code
+   *     type} that fans out to {@code listeners}
+   * @throws IllegalArgumentException if {@code type} is not an interface or a method returns a value
+   * @throws NullPointerException if {@code type}, {@code listeners}, a listener or {@code log} is null
    */
   public static <L> L fanOut(Class<L> type, List<? extends L> listeners, @Nullable L none, Logger log) {
     requireNonNull(log, "log");
