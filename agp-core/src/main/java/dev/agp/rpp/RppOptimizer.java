@@ -98,8 +98,11 @@ public final class RppOptimizer {
   public static final int DEFAULT_ITERATIONS = 15;
   /** Users whose calls run before their updates are applied. */
   public static final int DEFAULT_BATCH_SIZE = 10;
-  /** Users processed at once. */
-  public static final int DEFAULT_CONCURRENCY = 8;
+  /**
+   * Users processed at once: at least the default batch size, so that a batch's users all run in
+   * one wave (8, below the batch of 10, took two); as {@link dev.agp.AgpOptimizer#DEFAULT_CONCURRENCY}.
+   */
+  public static final int DEFAULT_CONCURRENCY = 20;
   /** The seed of every random stream. */
   public static final long DEFAULT_SEED = 42;
   /** The discount γ of the TD error. */
