@@ -3,17 +3,14 @@ package dev.agp.langchain4j;
 import dev.agp.llm.LlmRequest;
 import dev.agp.llm.Stage;
 import dev.langchain4j.http.client.HttpClient;
-import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 
 /**
  * One chat completion read through a twin of the OpenAI client whose HTTP client answers from
@@ -57,32 +54,7 @@ final class CannedAnswer {
     }
   }
 
-  private static final class Builder implements HttpClientBuilder {
-    private @Nullable Duration connectTimeout;
-    private @Nullable Duration readTimeout;
-
-    @Override
-    public @Nullable Duration connectTimeout() {
-      return connectTimeout;
-    }
-
-    @Override
-    public HttpClientBuilder connectTimeout(@Nullable Duration timeout) {
-      this.connectTimeout = timeout;
-      return this;
-    }
-
-    @Override
-    public @Nullable Duration readTimeout() {
-      return readTimeout;
-    }
-
-    @Override
-    public HttpClientBuilder readTimeout(@Nullable Duration timeout) {
-      this.readTimeout = timeout;
-      return this;
-    }
-
+  private static final class Builder extends TimeoutsBuilder {
     @Override
     public HttpClient build() {
       return new Client();

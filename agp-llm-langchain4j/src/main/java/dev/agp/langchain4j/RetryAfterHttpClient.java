@@ -116,39 +116,15 @@ final class RetryAfterHttpClient implements HttpClient {
     other.execute(request, parser, listener);
   }
 
-  /** LangChain4j sets the timeouts through this builder; the version and clock are ours. */
-  static final class Builder implements HttpClientBuilder {
+  /** LangChain4j sets the timeouts through this builder; the version, clock and gate are ours. */
+  static final class Builder extends TimeoutsBuilder {
     private final java.net.http.HttpClient.Version version;
     private final Clock clock;
-    private @Nullable Duration connectTimeout;
-    private @Nullable Duration readTimeout;
     private @Nullable FirstRequestGate gate;
 
     private Builder(java.net.http.HttpClient.Version version, Clock clock) {
       this.version = version;
       this.clock = clock;
-    }
-
-    @Override
-    public @Nullable Duration connectTimeout() {
-      return connectTimeout;
-    }
-
-    @Override
-    public Builder connectTimeout(@Nullable Duration timeout) {
-      this.connectTimeout = timeout;
-      return this;
-    }
-
-    @Override
-    public @Nullable Duration readTimeout() {
-      return readTimeout;
-    }
-
-    @Override
-    public Builder readTimeout(@Nullable Duration timeout) {
-      this.readTimeout = timeout;
-      return this;
     }
 
     /** The gate this client opens when it sends a request body. */

@@ -188,19 +188,7 @@ final class Assembler {
 
     /** The value of {@code bytes[from, to)} when it is a decimal number as written by {@code Long.toString}, else -1. */
     private static long decimal(byte[] bytes, int from, int to) {
-      int n = to - from;
-      if (n == 0 || n > 18 || (n > 1 && bytes[from] == '0')) {
-        return -1;
-      }
-      long v = 0;
-      for (int k = from; k < to; k++) {
-        int c = bytes[k] - '0';
-        if (c < 0 || c > 9) {
-          return -1;
-        }
-        v = v * 10 + c;
-      }
-      return v;
+      return to - from > 1 && bytes[from] == '0' ? -1 : Csv.digits(bytes, from, to);
     }
 
     private String number(long value, byte[] bytes, int from, int to, Map<String, String> canonical) {

@@ -87,6 +87,22 @@ final class Csv {
     return n + 1;
   }
 
+  /** The value of {@code b[from, to)} when it is 1 to 18 digits, else -1. */
+  static long digits(byte[] b, int from, int to) {
+    if (to - from < 1 || to - from > 18) {
+      return -1;
+    }
+    long v = 0;
+    for (int k = from; k < to; k++) {
+      int c = b[k] - '0';
+      if (c < 0 || c > 9) {
+        return -1;
+      }
+      v = v * 10 + c;
+    }
+    return v;
+  }
+
   /** Splits on a multi-character separator such as MovieLens' {@code ::}. */
   static List<String> split(String line, String separator) {
     List<String> out = new ArrayList<>(4);

@@ -173,7 +173,7 @@ final class MovieLensLoader {
     int itf = stripStart(b, from[cols[1]], to[cols[1]]);
     int itt = stripEnd(b, itf, to[cols[1]]);
     double rating = simpleDecimal(b, from[cols[2]], to[cols[2]]);
-    long seconds = digits(b, from[cols[3]], to[cols[3]]);
+    long seconds = Csv.digits(b, from[cols[3]], to[cols[3]]);
     if (uf == ut || itf == itt || Double.isNaN(rating) || seconds < 0) {
       return RecordFiles.AS_TEXT;
     }
@@ -198,22 +198,6 @@ final class MovieLensLoader {
 
   private static boolean whitespace(byte c) {
     return c == ' ' || (c >= 9 && c <= 13) || (c >= 28 && c <= 31);
-  }
-
-  /** The value of {@code b[from, to)} when it is 1 to 18 digits, else -1. */
-  static long digits(byte[] b, int from, int to) {
-    if (to - from < 1 || to - from > 18) {
-      return -1;
-    }
-    long v = 0;
-    for (int k = from; k < to; k++) {
-      int c = b[k] - '0';
-      if (c < 0 || c > 9) {
-        return -1;
-      }
-      v = v * 10 + c;
-    }
-    return v;
   }
 
   static double number(String s, String field) throws MalformedRecord {

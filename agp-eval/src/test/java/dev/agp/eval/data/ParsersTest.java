@@ -73,11 +73,11 @@ class ParsersTest {
   @Test
   void digits_oneToEighteenDigitsOnly() {
     byte[] b = "x1234567890123456789x".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    assertThat(MovieLensLoader.digits(b, 1, 11)).isEqualTo(1234567890L);
-    assertThat(MovieLensLoader.digits(b, 1, 19)).isEqualTo(123456789012345678L);
-    assertThat(MovieLensLoader.digits(b, 1, 20)).isEqualTo(-1);
-    assertThat(MovieLensLoader.digits(b, 1, 1)).isEqualTo(-1);
-    assertThat(MovieLensLoader.digits(b, 0, 3)).isEqualTo(-1);
+    assertThat(Csv.digits(b, 1, 11)).isEqualTo(1234567890L);
+    assertThat(Csv.digits(b, 1, 19)).isEqualTo(123456789012345678L);
+    assertThat(Csv.digits(b, 1, 20)).isEqualTo(-1);
+    assertThat(Csv.digits(b, 1, 1)).isEqualTo(-1);
+    assertThat(Csv.digits(b, 0, 3)).isEqualTo(-1);
   }
 
   @Test
