@@ -230,10 +230,12 @@ public final class LeaveOneOut {
    * array when nothing repeats.
    */
   private static Interaction[] dedupe(Interaction[] sorted, DuplicatePolicy policy, int[] hashes) {
+    return sorted.length <= SMALL && distinct(sorted, hashes) ? sorted : withoutDuplicates(sorted, policy);
+  }
+
+  /** {@link #dedupe} of a list that may hold duplicates: the rare path, kept out of the per-user one. */
+  private static Interaction[] withoutDuplicates(Interaction[] sorted, DuplicatePolicy policy) {
     int n = sorted.length;
-    if (n <= SMALL && distinct(sorted, hashes)) {
-      return sorted;
-    }
     Set<String> seen = new HashSet<>(n * 2);
     Interaction[] kept = new Interaction[n];
     if (policy == DuplicatePolicy.KEEP_FIRST) {

@@ -86,13 +86,13 @@ public record LooSplit(List<UserSplit> users, Report report) {
       if (validation.isPresent() != test.isPresent()) {
         throw new IllegalArgumentException("user " + userId + ": validation and test come together");
       }
-      for (Interaction i : train) {
-        if (!i.userId().equals(userId)) {
-          throw new IllegalArgumentException("user " + userId + ": holds an interaction of user " + i.userId());
-        }
+      for (int k = 0; k < train.size(); k++) {
+        checkOwner(userId, train.get(k));
       }
-      validation.ifPresent(v -> checkOwner(userId, v));
-      test.ifPresent(t -> checkOwner(userId, t));
+      if (validation.isPresent()) {
+        checkOwner(userId, validation.get());
+        checkOwner(userId, test.get());
+      }
     }
 
     private static void checkOwner(String userId, Interaction i) {

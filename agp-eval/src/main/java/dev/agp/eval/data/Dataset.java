@@ -80,11 +80,18 @@ public record Dataset(List<Interaction> interactions, Map<String, Item> items, L
 
   /** A copy of {@code items} that iterates by id. */
   private static Map<String, Item> sortedById(Map<String, Item> items) {
-    java.util.TreeMap<String, Item> sorted = new java.util.TreeMap<>();
-    for (Map.Entry<String, Item> e : items.entrySet()) {
-      sorted.put(requireNonNull(e.getKey(), "item id"), requireNonNull(e.getValue(), "item"));
+    @SuppressWarnings("unchecked") // an array of the entries' own type
+    Map.Entry<String, Item>[] entries = items.entrySet().toArray(new Map.Entry[0]);
+    for (Map.Entry<String, Item> e : entries) {
+      requireNonNull(e.getKey(), "item id");
+      requireNonNull(e.getValue(), "item");
     }
-    return new java.util.LinkedHashMap<>(sorted);
+    java.util.Arrays.sort(entries, Map.Entry.comparingByKey()); // a map's ids are distinct
+    Map<String, Item> sorted = new java.util.LinkedHashMap<>(Math.max(16, (int) (entries.length / 0.75f) + 1));
+    for (Map.Entry<String, Item> e : entries) {
+      sorted.put(e.getKey(), e.getValue());
+    }
+    return sorted;
   }
 
   /** {@return the number of distinct users} */

@@ -63,7 +63,7 @@ final class MovieLensLoader {
   // ---- ratings.csv + movies.csv
 
   /**
-   * @param asciiPath whether ASCII lines are read from their bytes ({@link #asciiRating}); false
+   * @param asciiPath whether ASCII ratings lines are read from their bytes (the handler's {@code acceptAscii}); false
    *     reads every line from its text, the reference the ASCII path is tested against
    */
   static Dataset csv(Path ratings, Path movies, LoadOptions options, boolean asciiPath) {
@@ -85,22 +85,47 @@ final class MovieLensLoader {
         return true;
       }
 
+      /**
+       * What {@code rating} reads from an ASCII line, read from its bytes, without its text, a list or a
+       * substring per field: {@link RecordFiles#AS_TEXT} (having filed nothing) for the header and
+       * for anything but four plain fields with ids, a simple decimal rating and digits for a
+       * timestamp; the text path then reads it or says what is wrong with it. One method for the
+       * whole line: a fresh JVM compiles it once.
+       */
       @Override
-      public int acceptAscii(byte[] bytes, int start, int end, long n) {
-        return n == 1 || !asciiPath ? RecordFiles.AS_TEXT : asciiRating(a, bytes, start, end, from, to, cols);
+      public int acceptAscii(byte[] b, int start, int end, long n) {
+        if (n == 1 || !asciiPath || Csv.bounds(b, start, end, (byte) ',', from, to) != 4) {
+          return RecordFiles.AS_TEXT;
+        }
+        int uf = stripStart(b, from[cols[0]], to[cols[0]]);
+        int ut = stripEnd(b, uf, to[cols[0]]);
+        int itf = stripStart(b, from[cols[1]], to[cols[1]]);
+        int itt = stripEnd(b, itf, to[cols[1]]);
+        double rating = simpleDecimal(b, from[cols[2]], to[cols[2]]);
+        long seconds = Csv.digits(b, from[cols[3]], to[cols[3]]);
+        if (uf == ut || itf == itt || Double.isNaN(rating) || seconds < 0) {
+          return RecordFiles.AS_TEXT;
+        }
+        a.canonicalInteraction(a.userId(b, uf, ut), a.itemId(b, itf, itt), rating, Instant.ofEpochSecond(seconds));
+        return RecordFiles.RECORD;
       }
     }));
     int[] mcols = {0, 1, 2};
+    String[] three = new String[3];
     a.file(RecordFiles.read(movies, StandardCharsets.UTF_8, options, (line, n) -> {
       if (n == 1 && line.startsWith("movieId")) {
         header(line, List.of("movieId", "title", "genres"), mcols, movies);
         return false;
       }
+      if (Csv.threeFields(line, three)) {
+        movie(a, three[mcols[0]], three[mcols[1]], genres(three[mcols[2]]));
+        return true;
+      }
       List<String> f = Csv.split(line, ',');
       if (f.size() != 3) {
         throw new MalformedRecord("expected 3 fields (movieId,title,genres) but found " + f.size());
       }
-      movie(a, f.get(mcols[0]), f.get(mcols[1]), genres(f.get(mcols[2]).split("\\|")));
+      movie(a, f.get(mcols[0]), f.get(mcols[1]), genres(f.get(mcols[2])));
       return true;
     }));
     return a.build();
@@ -155,30 +180,6 @@ final class MovieLensLoader {
       throw new MalformedRecord("empty movie id");
     }
     a.interaction(user, item, number(f.get(cols[2]), "rating"), Instant.ofEpochSecond(seconds(f.get(cols[3]))));
-  }
-
-  /**
-   * {@link #rating(Assembler, List, int[], String)} of an ASCII line read from its bytes, without
-   * its text, a list or a substring per field: {@link RecordFiles#RECORD} when the line was filed,
-   * {@link RecordFiles#AS_TEXT} (having filed nothing) when the line is anything but four plain
-   * fields with ids, a simple decimal rating and digits for a timestamp; the text path then reads
-   * it or says what is wrong with it.
-   */
-  private static int asciiRating(Assembler a, byte[] b, int start, int end, int[] from, int[] to, int[] cols) {
-    if (Csv.bounds(b, start, end, (byte) ',', from, to) != 4) {
-      return RecordFiles.AS_TEXT;
-    }
-    int uf = stripStart(b, from[cols[0]], to[cols[0]]);
-    int ut = stripEnd(b, uf, to[cols[0]]);
-    int itf = stripStart(b, from[cols[1]], to[cols[1]]);
-    int itt = stripEnd(b, itf, to[cols[1]]);
-    double rating = simpleDecimal(b, from[cols[2]], to[cols[2]]);
-    long seconds = Csv.digits(b, from[cols[3]], to[cols[3]]);
-    if (uf == ut || itf == itt || Double.isNaN(rating) || seconds < 0) {
-      return RecordFiles.AS_TEXT;
-    }
-    a.canonicalInteraction(a.userId(b, uf, ut), a.itemId(b, itf, itt), rating, Instant.ofEpochSecond(seconds));
-    return RecordFiles.RECORD;
   }
 
   /** Where {@code b[from, to)} starts after ASCII white space ({@link Character#isWhitespace}'s). */
@@ -268,14 +269,22 @@ final class MovieLensLoader {
       throw new MalformedRecord("empty movie id");
     }
     Optional<String> title = Titles.clean(rawTitle);
+    String year = title.isPresent() ? year(title.get()) : null;
+    a.item(movieId, title, year == null ? attributes : withYear(attributes, year));
+  }
+
+  /** {@code attributes} and the year; no intermediate map for the usual one or no attribute. */
+  private static Map<String, String> withYear(Map<String, String> attributes, String year) {
+    if (attributes.isEmpty()) {
+      return Map.of("year", year);
+    }
+    String genres = attributes.get("genres");
+    if (attributes.size() == 1 && genres != null) {
+      return Map.of("genres", genres, "year", year);
+    }
     Map<String, String> attrs = new HashMap<>(attributes);
-    title.ifPresent(t -> {
-      String year = year(t);
-      if (year != null) {
-        attrs.put("year", year);
-      }
-    });
-    a.item(movieId, title, attrs);
+    attrs.put("year", year);
+    return attrs;
   }
 
   /**
@@ -340,6 +349,15 @@ final class MovieLensLoader {
     return c == ' ' || (c >= '\t' && c <= '\r');
   }
 
+  /** The {@code genres} attribute of a {@code |}-separated genre field. */
+  private static Map<String, String> genres(String field) {
+    if (field.indexOf('|') < 0) {
+      String s = field.strip();
+      return s.isEmpty() || s.equals(NO_GENRES) ? Map.of() : Map.of("genres", s);
+    }
+    return genres(field.split("\\|"));
+  }
+
   private static Map<String, String> genres(String[] names) {
     StringBuilder sb = new StringBuilder();
     for (String g : names) {
@@ -387,7 +405,7 @@ final class MovieLensLoader {
       if (f.size() != 3) {
         throw new MalformedRecord("expected 3 fields (MovieID::Title::Genres) but found " + f.size());
       }
-      movie(a, f.get(0), f.get(1), genres(f.get(2).split("\\|")));
+      movie(a, f.get(0), f.get(1), genres(f.get(2)));
     });
   }
 

@@ -38,6 +38,42 @@ class MovieLensAsciiPathTest {
     "%s,%s,%s,123456789012345678901", // too long a timestamp
   };
 
+  /** Movie lines of every shape (the fast three-field path and the full split), ids 40 to 59. */
+  private static final String[] MOVIES = {
+    "%d,\"Title, The (1995)\",Drama|Comedy",
+    "%d,\"A \"\"Quoted\"\" Film (2000)\",Drama",
+    "%d,Plain (2001),(no genres listed)",
+    "%d,  Spaced   Out  (2002) ,Action| |Comedy",
+    "%d,No Year,",
+    "%d,Café (2003),Drama",
+    "%d,Too,Many,Fields",
+    "%d,\"Unterminated (2004),Drama",
+    "%d,,Drama",
+  };
+
+  @Test
+  void load_randomFiles_moviesReadAsTheFullSplitReadsThem(@TempDir Path dir) throws IOException {
+    StringBuilder ratings = new StringBuilder("userId,movieId,rating,timestamp\n");
+    StringBuilder movies = new StringBuilder("movieId,title,genres\n");
+    for (int i = 0; i < MOVIES.length; i++) {
+      ratings.append("1,").append(i).append(",4.0,").append(1_000 + i).append('\n');
+      movies.append(String.format(MOVIES[i], i)).append('\n');
+    }
+    Files.writeString(dir.resolve("ratings.csv"), ratings.toString(), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("movies.csv"), movies.toString(), StandardCharsets.UTF_8);
+    Dataset d = MovieLensLoader.csv(dir.resolve("ratings.csv"), dir.resolve("movies.csv"), LENIENT, true);
+    assertThat(d.items().get("0").title()).isEqualTo("Title, The (1995)");
+    assertThat(d.items().get("0").attributes()).isEqualTo(java.util.Map.of("genres", "Drama, Comedy", "year", "1995"));
+    assertThat(d.items().get("1").title()).isEqualTo("A \"Quoted\" Film (2000)");
+    assertThat(d.items().get("2").attributes()).isEqualTo(java.util.Map.of("year", "2001"));
+    assertThat(d.items().get("3").title()).isEqualTo("Spaced Out (2002)");
+    assertThat(d.items().get("3").attributes()).isEqualTo(java.util.Map.of("genres", "Action, Comedy", "year", "2002"));
+    assertThat(d.items().get("4").attributes()).isEmpty();
+    assertThat(d.items().get("5").title()).isEqualTo("Café (2003)");
+    assertThat(d.items()).doesNotContainKeys("6", "7", "8");
+    assertThat(d.report().files().get(1).problems()).extracting(LoadReport.LineProblem::line).containsExactly(8L, 9L);
+  }
+
   @Test
   void load_randomFiles_asciiPathReadsWhatTheTextPathReads(@TempDir Path dir) throws IOException {
     Random random = new Random(42);
@@ -71,6 +107,9 @@ class MovieLensAsciiPathTest {
       for (int i = 0; i < 40; i++) {
         movies.append(i).append(",Film ").append(i).append(" (1999),Drama\n");
         movies.append('0').append(i).append(",Zero ").append(i).append(" (2001),Comedy\n");
+      }
+      for (int i = 40; i < 60; i++) {
+        movies.append(String.format(MOVIES[random.nextInt(MOVIES.length)], i)).append('\n');
       }
       Files.writeString(dir.resolve("movies.csv"), movies.toString(), StandardCharsets.UTF_8);
 

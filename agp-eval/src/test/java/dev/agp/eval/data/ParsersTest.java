@@ -104,6 +104,49 @@ class ParsersTest {
   }
 
   @Test
+  void threeFields_randomLines_whatSplitGivesOrNothing() throws Exception {
+    String[] parts = {",", "\"", "\"\"", "a", "Heat (1995)", " ", "é", "|", ",\"", "\",", "x, y"};
+    java.util.Random r = new java.util.Random(11);
+    String[] out = new String[3];
+    int taken = 0;
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      for (int k = r.nextInt(8); k > 0; k--) {
+        sb.append(parts[r.nextInt(parts.length)]);
+      }
+      String line = sb.toString();
+      if (Csv.threeFields(line, out)) {
+        taken++;
+        assertThat(List.of(out)).as("[%s]", line).isEqualTo(Csv.split(line, ','));
+      }
+    }
+    assertThat(taken).as("lines the fast path read").isGreaterThan(5_000);
+    assertThat(Csv.threeFields("1,\"Title, The (1995)\",Drama|Comedy", out)).isTrue();
+    assertThat(out).containsExactly("1", "Title, The (1995)", "Drama|Comedy");
+    assertThat(Csv.threeFields("1,Heat (1995),", out)).isTrue();
+    assertThat(out).containsExactly("1", "Heat (1995)", "");
+    for (String line : List.of("1,\"A \"\"B\"\"\",C", "1,A,B,C", "1,\"A\"x,C", "1,\",C", "\"1\",A,C", "1,A,\"C\"", "1,A", "")) {
+      assertThat(Csv.threeFields(line, out)).as("[%s]", line).isFalse();
+    }
+  }
+
+  @Test
+  void collapse_randomStrings_whatCollapsingEachCharacterGives() {
+    String[] parts = {" ", "  ", "\t", "\n", "\u00A0", "\u2003", "\u0085", "\u007F", "\u001F", "a", "Heat", "é", "\uD83C\uDFAC", "\u3000", "\u202F", "\u2007"};
+    java.util.Random r = new java.util.Random(5);
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      for (int k = r.nextInt(6); k > 0; k--) {
+        sb.append(parts[r.nextInt(parts.length)]);
+      }
+      String s = sb.toString();
+      assertThat(Titles.collapse(s)).as("[%s]", s).isEqualTo(Titles.collapseEachChar(s));
+    }
+    String kept = "Heat (1995)";
+    assertThat(Titles.collapse(kept)).isSameAs(kept);
+  }
+
+  @Test
   void titles_entitiesMarkupAndSpaces_cleaned() {
     assertThat(Titles.clean("  Tom &amp; Jerry&#39;s  &quot;Show&quot;\t")).hasValue("Tom & Jerry's \"Show\"");
     assertThat(Titles.clean("<b>Bold</b>&nbsp; <i>Title</i>")).hasValue("Bold Title");
