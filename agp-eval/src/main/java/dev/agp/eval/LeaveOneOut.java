@@ -180,8 +180,8 @@ public final class LeaveOneOut {
         train += n;
       }
     }
-    // List.of of a fresh array, which the split's List.copyOf keeps as it is
-    return new LooSplit(
+    // List.of of a fresh array, which the split's List.copyOf keeps as it is; one user per map key
+    return LooSplit.ofDistinctUsers(
         List.of(u == users.length ? users : Arrays.copyOf(users, u)),
         new LooSplit.Report(
             inputs, duplicatesRemoved, core.interactions, core.users, core.items, core.rounds,

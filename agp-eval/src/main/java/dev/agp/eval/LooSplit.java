@@ -26,8 +26,42 @@ public record LooSplit(List<UserSplit> users, Report report) {
    * @throws IllegalArgumentException if a user id repeats
    */
   public LooSplit {
-    users = List.copyOf(users);
+    List<UserSplit> distinct = users instanceof DistinctUsers d ? d.list : null;
+    users = distinct != null ? distinct : List.copyOf(users);
     requireNonNull(report, "report");
+    if (distinct == null) {
+      requireDistinct(users);
+    }
+  }
+
+  /**
+   * A split whose users the caller built with distinct ids (one per key of a map, say), sparing the
+   * check of every id: what {@link LeaveOneOut} builds. Every other check still runs.
+   */
+  static LooSplit ofDistinctUsers(List<UserSplit> users, Report report) {
+    return new LooSplit(new DistinctUsers(List.copyOf(users)), report);
+  }
+
+  /** Users with distinct ids, as only this class can make them. */
+  private static final class DistinctUsers extends java.util.AbstractList<UserSplit> implements java.util.RandomAccess {
+    private final List<UserSplit> list;
+
+    DistinctUsers(List<UserSplit> list) {
+      this.list = list;
+    }
+
+    @Override
+    public UserSplit get(int index) {
+      return list.get(index);
+    }
+
+    @Override
+    public int size() {
+      return list.size();
+    }
+  }
+
+  private static void requireDistinct(List<UserSplit> users) {
     // an open-addressing set of the ids (no entry object per user: splits hold 100,000s of users)
     String[] ids = new String[Integer.highestOneBit(Math.max(2, users.size()) * 2) * 2];
     int mask = ids.length - 1;

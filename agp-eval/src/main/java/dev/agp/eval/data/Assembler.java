@@ -130,7 +130,7 @@ final class Assembler {
   Dataset build() {
     if (untitled.isEmpty() && items.size() == itemIds.size()) {
       // every item some interaction refers to has metadata with a title: nothing to drop
-      return new Dataset(interactions, items, new LoadReport(files, interactions.size(), items.size(), dropped));
+      return Dataset.ofCheckedItems(interactions, items, new LoadReport(files, interactions.size(), items.size(), dropped));
     }
     List<Interaction> kept = new ArrayList<>(interactions.size());
     for (Interaction x : interactions) {
@@ -143,7 +143,7 @@ final class Assembler {
       }
     }
     // every filed item is referenced by some interaction (unreferenced metadata is never filed)
-    return new Dataset(kept, items, new LoadReport(files, kept.size(), items.size(), dropped));
+    return Dataset.ofCheckedItems(kept, items, new LoadReport(files, kept.size(), items.size(), dropped));
   }
 
   /**

@@ -38,6 +38,19 @@ class DatasetsTest {
   // ---- MovieLens
 
   @Test
+  void loaded_sameAsThePublicConstructorGives_andUnmodifiable() {
+    Dataset d = Datasets.movieLens(fixture("movielens-dat"));
+    Dataset rebuilt = new Dataset(d.interactions(), d.items(), d.report());
+    assertThat(d).isEqualTo(rebuilt);
+    assertThat(List.copyOf(d.items().keySet())).isEqualTo(List.copyOf(rebuilt.items().keySet()));
+    assertThatThrownBy(() -> d.interactions().add(d.interactions().get(0))).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> d.interactions().set(0, d.interactions().get(0))).isInstanceOf(UnsupportedOperationException.class);
+    dev.agp.eval.LooSplit split = dev.agp.eval.LeaveOneOut.split(d.interactions());
+    assertThat(split).isEqualTo(new dev.agp.eval.LooSplit(split.users(), split.report()));
+    assertThatThrownBy(() -> split.users().remove(0)).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
   void movieLens_csvWithCrlfQuotesAndBadLines_loadsAndReports() {
     Dataset d = Datasets.movieLens(fixture("movielens-csv"), LENIENT);
     assertThat(pairs(d)).containsExactly("1-1", "1-3", "1-6", "2-1", "2-2");
