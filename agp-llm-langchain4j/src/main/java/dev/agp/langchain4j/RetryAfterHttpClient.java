@@ -33,7 +33,10 @@ import org.jspecify.annotations.Nullable;
 final class RetryAfterHttpClient implements HttpClient {
 
   private final java.net.http.HttpClient http;
-  private final JdkHttpClient other;
+  private final java.net.http.HttpClient.Version version;
+  private final @Nullable Duration connectTimeout;
+  /** LangChain4j's own client for multipart uploads and streams, made on first use: its own selector thread. */
+  private volatile @Nullable JdkHttpClient other;
   private final @Nullable Duration readTimeout;
   private final Clock clock;
   private final @Nullable FirstRequestGate gate;
@@ -44,11 +47,8 @@ final class RetryAfterHttpClient implements HttpClient {
       jdk.connectTimeout(b.connectTimeout);
     }
     this.http = jdk.build();
-    this.other = JdkHttpClient.builder()
-        .httpClientBuilder(java.net.http.HttpClient.newBuilder().version(b.version))
-        .connectTimeout(b.connectTimeout)
-        .readTimeout(b.readTimeout)
-        .build();
+    this.version = b.version;
+    this.connectTimeout = b.connectTimeout;
     this.readTimeout = b.readTimeout;
     this.clock = b.clock;
     this.gate = b.gate;
@@ -58,10 +58,29 @@ final class RetryAfterHttpClient implements HttpClient {
     return new Builder(requireNonNull(version, "version"), requireNonNull(clock, "clock"));
   }
 
+  /** The client for what {@link #execute(HttpRequest)} does not send itself; most runs never need it. */
+  private JdkHttpClient other() {
+    JdkHttpClient o = other;
+    if (o == null) {
+      synchronized (this) {
+        o = other;
+        if (o == null) {
+          o = JdkHttpClient.builder()
+              .httpClientBuilder(java.net.http.HttpClient.newBuilder().version(version))
+              .connectTimeout(connectTimeout)
+              .readTimeout(readTimeout)
+              .build();
+          other = o;
+        }
+      }
+    }
+    return o;
+  }
+
   @Override
   public SuccessfulHttpResponse execute(HttpRequest request) {
     if (!request.formDataFields().isEmpty() || !request.formDataFiles().isEmpty()) {
-      return other.execute(request);
+      return other().execute(request);
     }
     java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(URI.create(request.url()));
     request.headers().forEach((name, values) -> {
@@ -113,7 +132,7 @@ final class RetryAfterHttpClient implements HttpClient {
 
   @Override
   public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
-    other.execute(request, parser, listener);
+    other().execute(request, parser, listener);
   }
 
   /** LangChain4j sets the timeouts through this builder; the version, clock and gate are ours. */
