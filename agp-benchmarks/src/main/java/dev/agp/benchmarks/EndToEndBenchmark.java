@@ -103,20 +103,23 @@ public final class EndToEndBenchmark {
     System.out.printf(Locale.ROOT, "## AGP fit: N=%d, B=%d, %d epoch, %d validation users; latency %d ms fixed, no faults;"
         + " default client; medians of %d interleaved runs (cold: first fit in a fresh JVM)%n%n", N, B, EPOCHS, V,
         agpLatency, runs);
-    System.out.println("| concurrency | cold wall (s) | warm wall (s) | floor (s) | cold / floor | warm / floor | calls"
-        + " | sequential (s) | load (1 min) |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|");
     try (LatencyServer server = LatencyServer.start(sim, LatencyServer.Latency.fixed(Duration.ofMillis(agpLatency)), 0, 1)) {
+      System.out.println("| concurrency | cold wall (s) | warm wall (s) | floor (s) | cold / floor | warm / floor | calls"
+          + " | sequential (s) | server JVM's JIT during a cold run (ms) | load (1 min) |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|");
       for (int c : new int[] {AgpOptimizer.DEFAULT_CONCURRENCY, 8}) {
         fitOnce(server.baseUrl(), c, agpLatency, sets); // warms this JVM for the warm runs
         List<Double> cold = new ArrayList<>();
         List<Double> warm = new ArrayList<>();
         List<Double> floors = new ArrayList<>();
         List<Double> loads = new ArrayList<>();
+        List<Double> serverJit = new ArrayList<>();
         long calls = 0;
         for (int r = 0; r < runs; r++) {
           loads.add(FreshJvm.load());
+          long jit0 = jitMillis();
           Fit f = coldFit(server.baseUrl(), c, agpLatency);
+          serverJit.add((double) (jitMillis() - jit0));
           cold.add(f.wall());
           floors.add(f.floor());
           Fit w = fitOnce(server.baseUrl(), c, agpLatency, sets);
@@ -126,9 +129,10 @@ public final class EndToEndBenchmark {
           loads.add(FreshJvm.load());
         }
         double floor = FreshJvm.median(floors);
-        System.out.printf(Locale.ROOT, "| %d%s | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %.1f | %.1f |%n", c,
+        System.out.printf(Locale.ROOT, "| %d%s | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %.1f | %.0f | %.1f |%n", c,
             c == AgpOptimizer.DEFAULT_CONCURRENCY ? " (default)" : "", FreshJvm.median(cold), FreshJvm.median(warm), floor,
-            FreshJvm.median(cold) / floor, FreshJvm.median(warm) / floor, calls, calls * agpLatency / 1000.0, FreshJvm.median(loads));
+            FreshJvm.median(cold) / floor, FreshJvm.median(warm) / floor, calls, calls * agpLatency / 1000.0,
+            FreshJvm.median(serverJit), FreshJvm.median(loads));
       }
     }
     if (experimentLatency <= 0) {
@@ -172,6 +176,14 @@ public final class EndToEndBenchmark {
             sequential, wall / sequential);
       }
     }
+  }
+
+  /**
+   * Milliseconds this JVM has spent compiling. It runs the server: what it compiles during a cold
+   * run in the other JVM takes one of the two cores from that run (the table shows the median).
+   */
+  private static long jitMillis() {
+    return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
   }
 
   /** The client at its defaults, as a user builds it (the experiment's allows 64 calls in flight for C = 32). */
