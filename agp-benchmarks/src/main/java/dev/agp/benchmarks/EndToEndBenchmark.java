@@ -60,8 +60,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  * java -cp agp-benchmarks/target/benchmarks.jar dev.agp.benchmarks.EndToEndBenchmark [agp-latency-ms (100)]
- *     [experiment-latency-ms (50; 0 skips the experiment)] [runs (3)]
+ *     [experiment-latency-ms (50; 0 skips the experiment)] [runs (3)] [AGP server: here | own-jvm (here)]
  * </pre>
+ *
+ * With {@code own-jvm} the AGP fits' server runs in a JVM of its own, warmed with {@value
+ * #SERVER_WARM_UP_FITS} fits before anything is measured, instead of in this JVM (whose compiler is
+ * still busy after one warm fit: 0.7–0.9 s of compilation during each cold run measured next).
  */
 public final class EndToEndBenchmark {
 
@@ -74,6 +78,8 @@ public final class EndToEndBenchmark {
   static final List<Integer> CONCURRENCY = List.of(1, 8, 32);
   static final String PROMPT = "Based on the movies this user watched, write a short profile of the user's preferences.";
   private static final String CHILD = "--cold-fit";
+  private static final String SERVE = "--serve";
+  static final int SERVER_WARM_UP_FITS = 3;
 
   private EndToEndBenchmark() {}
 
@@ -97,6 +103,10 @@ public final class EndToEndBenchmark {
       System.out.printf(Locale.ROOT, "RESULT %.4f %.4f %d %.4f%n", f.wall(), f.floor(), f.calls(), f.withClient());
       return;
     }
+    if (args.length > 0 && args[0].equals(SERVE)) {
+      serve(Long.parseLong(args[1]));
+      return;
+    }
     long agpLatency = args.length > 0 ? Long.parseLong(args[0]) : 100;
     long experimentLatency = args.length > 1 ? Long.parseLong(args[1]) : 50;
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
@@ -109,7 +119,13 @@ public final class EndToEndBenchmark {
     System.out.printf(Locale.ROOT, "## AGP fit: N=%d, B=%d, %d epoch, %d validation users; latency %d ms fixed, no faults;"
         + " default client; medians of %d interleaved runs (cold: first fit in a fresh JVM)%n%n", N, B, EPOCHS, V,
         agpLatency, runs);
-    try (LatencyServer server = LatencyServer.start(sim, LatencyServer.Latency.fixed(Duration.ofMillis(agpLatency)), 0, 1)) {
+    boolean ownJvm = args.length > 3 && args[3].equals("own-jvm");
+    try (AgpServer server = ownJvm ? OwnJvmServer.start(agpLatency) : new HereServer(
+        LatencyServer.start(sim, LatencyServer.Latency.fixed(Duration.ofMillis(agpLatency)), 0, 1))) {
+      System.out.println(ownJvm
+          ? "server: its own JVM, warmed with " + SERVER_WARM_UP_FITS + " fits before anything is measured"
+          : "server: this JVM (after one warm fit per row)");
+      System.out.println();
       System.out.println("| concurrency | cold wall (s) | warm wall (s) | floor (s) | cold / floor | warm / floor"
           + " | cold with building the client (s) | its ratio to the floor | calls | sequential (s)"
           + " | server JVM's JIT during a cold run (ms) | load (1 min) |");
@@ -125,9 +141,9 @@ public final class EndToEndBenchmark {
         long calls = 0;
         for (int r = 0; r < runs; r++) {
           loads.add(FreshJvm.load());
-          long jit0 = jitMillis();
+          long jit0 = server.jitMillis();
           Fit f = coldFit(server.baseUrl(), c, agpLatency);
-          serverJit.add((double) (jitMillis() - jit0));
+          serverJit.add((double) (server.jitMillis() - jit0));
           cold.add(f.wall());
           coldWithClient.add(f.withClient());
           floors.add(f.floor());
@@ -194,6 +210,103 @@ public final class EndToEndBenchmark {
    */
   private static long jitMillis() {
     return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+  }
+
+  /** The AGP fits' server: its URL and how long its JVM has spent compiling. */
+  private interface AgpServer extends AutoCloseable {
+    String baseUrl();
+
+    long jitMillis() throws IOException;
+
+    @Override
+    void close() throws IOException, InterruptedException;
+  }
+
+  /** The server in this JVM. */
+  private record HereServer(LatencyServer server) implements AgpServer {
+    @Override
+    public String baseUrl() {
+      return server.baseUrl();
+    }
+
+    @Override
+    public long jitMillis() {
+      return EndToEndBenchmark.jitMillis();
+    }
+
+    @Override
+    public void close() {
+      server.close();
+    }
+  }
+
+  /** The server in a JVM of its own ({@value #SERVE}): one line in asks for its compile time. */
+  private static final class OwnJvmServer implements AgpServer {
+    private final Process process;
+    private final java.io.BufferedReader out;
+    private final java.io.Writer in;
+    private final String url;
+
+    private OwnJvmServer(Process process) throws IOException {
+      this.process = process;
+      this.out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      this.in = new java.io.OutputStreamWriter(process.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
+      this.url = line("URL ");
+    }
+
+    static OwnJvmServer start(long latencyMs) throws IOException {
+      List<String> command = List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), EndToEndBenchmark.class.getName(), SERVE, String.valueOf(latencyMs));
+      return new OwnJvmServer(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+    }
+
+    private String line(String prefix) throws IOException {
+      for (String l; (l = out.readLine()) != null; ) {
+        if (l.startsWith(prefix)) {
+          return l.substring(prefix.length()).trim();
+        }
+      }
+      throw new IOException("the server JVM ended without a line starting \"" + prefix + "\"");
+    }
+
+    @Override
+    public String baseUrl() {
+      return url;
+    }
+
+    @Override
+    public long jitMillis() throws IOException {
+      in.write("jit\n");
+      in.flush();
+      return Long.parseLong(line("JIT "));
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+      in.close();
+      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  /** {@value #SERVE}: the server, warmed, then its URL; a line in, its compile time out; ends with its input. */
+  private static void serve(long latencyMs) throws IOException {
+    Dataset data = Datasets.movieLens(SampleData.movieLens());
+    CandidateSets sets = users(data);
+    SimulatedLlm sim = SimulatedLlm.of(Catalogue.of(data.items().values()), "movie");
+    try (LatencyServer server = LatencyServer.start(sim, LatencyServer.Latency.fixed(Duration.ofMillis(latencyMs)), 0, 1)) {
+      for (int i = 0; i < SERVER_WARM_UP_FITS; i++) {
+        fitOnce(server.baseUrl(), AgpOptimizer.DEFAULT_CONCURRENCY, latencyMs, sets);
+      }
+      System.out.println("URL " + server.baseUrl());
+      System.out.flush();
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+      while (in.readLine() != null) {
+        System.out.println("JIT " + jitMillis());
+        System.out.flush();
+      }
+    }
   }
 
   /** The client at its defaults, as a user builds it (the experiment's allows 64 calls in flight for C = 32). */
