@@ -57,11 +57,7 @@ class ParsersTest {
         "Heat", "(1995)", "(2005-2010)", "(2005–)", "(a)", "٣", "((", "))", "0"};
     java.util.Random r = new java.util.Random(7);
     for (int i = 0; i < 200_000; i++) {
-      StringBuilder sb = new StringBuilder();
-      for (int k = r.nextInt(7); k > 0; k--) {
-        sb.append(parts[r.nextInt(parts.length)]);
-      }
-      String t = sb.toString();
+      String t = join(r, parts, 7);
       java.util.regex.Matcher m = year.matcher(t);
       assertThat(MovieLensLoader.year(t)).as("[%s]", t).isEqualTo(m.find() ? m.group(1) : null);
     }
@@ -110,11 +106,7 @@ class ParsersTest {
     String[] out = new String[3];
     int taken = 0;
     for (int i = 0; i < 200_000; i++) {
-      StringBuilder sb = new StringBuilder();
-      for (int k = r.nextInt(8); k > 0; k--) {
-        sb.append(parts[r.nextInt(parts.length)]);
-      }
-      String line = sb.toString();
+      String line = join(r, parts, 8);
       if (Csv.threeFields(line, out)) {
         taken++;
         assertThat(List.of(out)).as("[%s]", line).isEqualTo(Csv.split(line, ','));
@@ -135,15 +127,20 @@ class ParsersTest {
     String[] parts = {" ", "  ", "\t", "\n", "\u00A0", "\u2003", "\u0085", "\u007F", "\u001F", "a", "Heat", "é", "\uD83C\uDFAC", "\u3000", "\u202F", "\u2007"};
     java.util.Random r = new java.util.Random(5);
     for (int i = 0; i < 200_000; i++) {
-      StringBuilder sb = new StringBuilder();
-      for (int k = r.nextInt(6); k > 0; k--) {
-        sb.append(parts[r.nextInt(parts.length)]);
-      }
-      String s = sb.toString();
+      String s = join(r, parts, 6);
       assertThat(Titles.collapse(s)).as("[%s]", s).isEqualTo(Titles.collapseEachChar(s));
     }
     String kept = "Heat (1995)";
     assertThat(Titles.collapse(kept)).isSameAs(kept);
+  }
+
+  /** Up to {@code most - 1} of {@code parts}, drawn from {@code r}, end to end. */
+  private static String join(java.util.Random r, String[] parts, int most) {
+    StringBuilder sb = new StringBuilder();
+    for (int k = r.nextInt(most); k > 0; k--) {
+      sb.append(parts[r.nextInt(parts.length)]);
+    }
+    return sb.toString();
   }
 
   @Test
