@@ -21,16 +21,21 @@ import dev.agp.examples.SampleData;
 import dev.agp.examples.SimulatedLlm;
 import dev.agp.langchain4j.LlmBackends;
 import dev.agp.llm.LlmClient;
+import dev.agp.llm.LlmRequest;
+import dev.langchain4j.model.chat.ChatModel;
 import dev.agp.llm.Stage;
 import dev.agp.rpp.RppBatchRecord;
 import dev.agp.rpp.RppModel;
 import dev.agp.rpp.RppOptimizer;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * LLM-bound work against its floor. A latency-injecting loopback OpenAI-compatible server
@@ -45,6 +50,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *       in this JVM), runs interleaved, medians reported with the machine's load. Cold is also
  *       given with the client's construction included (LangChain4j's model, the HTTP client, the
  *       optimizer), so that work moved from the fit into the client's construction shows.
+ *   <li>The control for those fits ({@link BareReplay}): the requests one warm fit made, in its
+ *       rounds, sent again through LangChain4j's OpenAI model alone, cold and warm, in the same
+ *       interleaved runs. What the fit costs above it is the SDK's; what the control costs above
+ *       the floor, the required components' (LangChain4j, the JDK HTTP client, the JVM).
  *   <li>The experiment on 300 test users: LLM-Dir, LLM-CoT, AGP (one epoch) and RPP (3 iterations).
  * </ul>
  *
@@ -79,6 +88,7 @@ public final class EndToEndBenchmark {
   static final String PROMPT = "Based on the movies this user watched, write a short profile of the user's preferences.";
   private static final String CHILD = "--cold-fit";
   private static final String SERVE = "--serve";
+  private static final String REPLAY = "--cold-replay";
   static final int SERVER_WARM_UP_FITS = 3;
 
   private EndToEndBenchmark() {}
@@ -101,6 +111,15 @@ public final class EndToEndBenchmark {
     if (args.length > 0 && args[0].equals(CHILD)) {
       Fit f = fitOnce(args[1], Integer.parseInt(args[2]), Long.parseLong(args[3]));
       System.out.printf(Locale.ROOT, "RESULT %.4f %.4f %d %.4f%n", f.wall(), f.floor(), f.calls(), f.withClient());
+      return;
+    }
+    if (args.length > 0 && args[0].equals(REPLAY)) {
+      List<List<LlmRequest>> rounds = BareReplay.read(Path.of(args[2]));
+      long t0 = System.nanoTime();
+      ChatModel model = BareReplay.model(args[1], "benchmark-key", SimulatedLlm.MODEL);
+      long t1 = System.nanoTime();
+      double wall = BareReplay.run(rounds, model, Integer.parseInt(args[3]));
+      System.out.printf(Locale.ROOT, "RESULT %.4f %.4f%n", wall, wall + (t1 - t0) / 1e9);
       return;
     }
     if (args.length > 0 && args[0].equals(SERVE)) {
@@ -130,8 +149,21 @@ public final class EndToEndBenchmark {
           + " | cold with building the client (s) | its ratio to the floor | calls | sequential (s)"
           + " | server JVM's JIT during a cold run (ms) | load (1 min) |");
       System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+      List<String> controls = new ArrayList<>();
       for (int c : new int[] {AgpOptimizer.DEFAULT_CONCURRENCY, 8}) {
         fitOnce(server.baseUrl(), c, agpLatency, sets); // warms this JVM for the warm runs
+        AtomicReference<BareReplay.Recorder> recorder = new AtomicReference<>();
+        fitOnce(server.baseUrl(), c, agpLatency, sets, client -> {
+          recorder.set(new BareReplay.Recorder(client));
+          return recorder.get();
+        });
+        List<List<LlmRequest>> rounds = recorder.get().rounds(agpLatency * 500_000L);
+        Path recorded = Files.createTempFile("agp-fit-requests", ".bin");
+        BareReplay.write(rounds, recorded);
+        ChatModel bare = BareReplay.model(server.baseUrl(), "benchmark-key", SimulatedLlm.MODEL);
+        BareReplay.run(rounds, bare, c); // warms the bare path in this JVM
+        List<Double> replayCold = new ArrayList<>();
+        List<Double> replayWarm = new ArrayList<>();
         List<Double> cold = new ArrayList<>();
         List<Double> coldWithClient = new ArrayList<>();
         List<Double> warm = new ArrayList<>();
@@ -151,15 +183,33 @@ public final class EndToEndBenchmark {
           warm.add(w.wall());
           floors.add(w.floor());
           calls = w.calls();
+          replayCold.add(Double.parseDouble(FreshJvm.result(EndToEndBenchmark.class, List.of(), REPLAY, server.baseUrl(),
+              recorded.toString(), String.valueOf(c))[0]));
+          replayWarm.add(BareReplay.run(rounds, bare, c));
           loads.add(FreshJvm.load());
         }
+        Files.delete(recorded);
         double floor = FreshJvm.median(floors);
+        double replayFloor = rounds.size() * agpLatency / 1000.0;
+        double sdkColdExcess = FreshJvm.median(cold) - FreshJvm.median(warm);
+        controls.add(String.format(Locale.ROOT, "| %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |", c,
+            rounds.stream().mapToInt(List::size).sum(), replayFloor, FreshJvm.median(replayCold), FreshJvm.median(replayWarm),
+            FreshJvm.median(replayCold) / replayFloor, FreshJvm.median(replayWarm) / replayFloor,
+            FreshJvm.median(replayCold) - FreshJvm.median(replayWarm), sdkColdExcess));
         System.out.printf(Locale.ROOT, "| %d%s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %.1f | %.0f | %.1f |%n", c,
             c == AgpOptimizer.DEFAULT_CONCURRENCY ? " (default)" : "", FreshJvm.median(cold), FreshJvm.median(warm), floor,
             FreshJvm.median(cold) / floor, FreshJvm.median(warm) / floor, FreshJvm.median(coldWithClient),
             FreshJvm.median(coldWithClient) / floor, calls, calls * agpLatency / 1000.0, FreshJvm.median(serverJit),
             FreshJvm.median(loads));
       }
+      System.out.println();
+      System.out.println("Control: the same requests in the same rounds through LangChain4j's OpenAiChatModel alone (no SDK code;"
+          + " each round waits for its slowest call), cold in a fresh JVM and warm in this one; medians of the same runs:");
+      System.out.println();
+      System.out.println("| concurrency | calls | its floor (rounds x latency, s) | cold (s) | warm (s) | cold / floor | warm / floor"
+          + " | cold - warm (s) | the SDK's fit: cold - warm (s) |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|");
+      controls.forEach(System.out::println);
     }
     if (experimentLatency <= 0) {
       return;
@@ -326,8 +376,13 @@ public final class EndToEndBenchmark {
 
   /** One timed fit on a client built beforehand (at the default bound on calls in flight). */
   static Fit fitOnce(String baseUrl, int c, long latencyMs, CandidateSets sets) {
+    return fitOnce(baseUrl, c, latencyMs, sets, UnaryOperator.identity());
+  }
+
+  /** {@link #fitOnce(String, int, long, CandidateSets)} with the client as {@code wrap} makes it. */
+  private static Fit fitOnce(String baseUrl, int c, long latencyMs, CandidateSets sets, UnaryOperator<LlmClient> wrap) {
     long built0 = System.nanoTime();
-    LlmClient client = client(baseUrl, dev.agp.llm.LlmClients.DEFAULT_MAX_CONCURRENT_CALLS);
+    LlmClient client = wrap.apply(client(baseUrl, dev.agp.llm.LlmClients.DEFAULT_MAX_CONCURRENT_CALLS));
     AgpOptimizer optimizer = agp(client, c);
     long t0 = System.nanoTime();
     AgpModel model = optimizer.fit(sets.train(), sets.validation());
