@@ -178,8 +178,12 @@ final class BareReplay {
     }
   }
 
-  /** The request as LangChain4j's: messages (no blank system message), temperature, output cap, JSON mode. */
-  private static ChatRequest chatRequest(LlmRequest r) {
+  /**
+   * The request as LangChain4j's: messages (no blank system message), temperature, output cap,
+   * JSON mode; written here rather than borrowed so that the control runs no SDK code (a test
+   * checks it against the SDK's mapping).
+   */
+  static ChatRequest chatRequest(LlmRequest r) {
     List<ChatMessage> messages = new ArrayList<>(r.messages().size());
     for (LlmMessage m : r.messages()) {
       switch (m.role()) {

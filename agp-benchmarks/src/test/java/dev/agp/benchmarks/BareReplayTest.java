@@ -2,9 +2,15 @@ package dev.agp.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agp.langchain4j.LangChain4jLlmClient;
+import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmMessage;
 import dev.agp.llm.LlmRequest;
 import dev.agp.llm.Stage;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,5 +68,29 @@ class BareReplayTest {
     BareReplay.write(rounds, file);
 
     assertThat(BareReplay.read(file)).isEqualTo(rounds);
+  }
+
+  @Test
+  void chatRequest_isWhatTheSdksClientSendsLangChain4j() {
+    List<ChatRequest> seen = new ArrayList<>();
+    ChatModel capturing = new ChatModel() {
+      @Override
+      public ChatResponse doChat(ChatRequest request) {
+        seen.add(request);
+        return ChatResponse.builder().aiMessage(AiMessage.from("ok")).build();
+      }
+    };
+    LlmClient sdk = LangChain4jLlmClient.of(capturing);
+    List<LlmRequest> requests = List.of(
+        new LlmRequest(List.of(new LlmMessage(LlmMessage.Role.SYSTEM, "  "), new LlmMessage(LlmMessage.Role.USER, "u")),
+            Stage.RERANK, 0.0, OptionalInt.empty(), false),
+        new LlmRequest(List.of(new LlmMessage(LlmMessage.Role.SYSTEM, "s"), new LlmMessage(LlmMessage.Role.USER, "u"),
+            new LlmMessage(LlmMessage.Role.ASSISTANT, "a"), new LlmMessage(LlmMessage.Role.USER, "v")),
+            Stage.OPTIMIZE, 0.7, OptionalInt.of(300), true));
+
+    for (LlmRequest r : requests) {
+      sdk.complete(r);
+      assertThat(BareReplay.chatRequest(r)).isEqualTo(seen.get(seen.size() - 1));
+    }
   }
 }
