@@ -22,11 +22,11 @@ import dev.agp.examples.SimulatedLlm;
 import dev.agp.langchain4j.LlmBackends;
 import dev.agp.llm.LlmClient;
 import dev.agp.llm.LlmRequest;
-import dev.langchain4j.model.chat.ChatModel;
 import dev.agp.llm.Stage;
 import dev.agp.rpp.RppBatchRecord;
 import dev.agp.rpp.RppModel;
 import dev.agp.rpp.RppOptimizer;
+import dev.langchain4j.model.chat.ChatModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,6 +159,7 @@ public final class EndToEndBenchmark {
         });
         List<List<LlmRequest>> rounds = recorder.get().rounds(agpLatency * 500_000L);
         Path recorded = Files.createTempFile("agp-fit-requests", ".bin");
+        recorded.toFile().deleteOnExit(); // also when a run below fails
         BareReplay.write(rounds, recorded);
         ChatModel bare = BareReplay.model(server.baseUrl(), "benchmark-key", SimulatedLlm.MODEL);
         BareReplay.run(rounds, bare, c); // warms the bare path in this JVM
